@@ -1,0 +1,59 @@
+// twofactor: branch-free helpers for comparing and selecting secret-dependent values.
+//
+// Timing must not depend on secret data (codes, digests, backup codes): no early exit, no
+// secret-dependent branch or table index. The value barrier stops the optimiser from proving
+// that a mask is 0 or all-ones and turning the selection back into a branch.
+#pragma once
+
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <type_traits>
+
+namespace twofactor::inline v1::detail {
+
+/// Returns `value` unchanged, opaque to the optimiser at run time.
+template <std::unsigned_integral T>
+[[nodiscard]] constexpr T value_barrier(T value) noexcept {
+#if defined(__GNUC__) || defined(__clang__)
+    if (!std::is_constant_evaluated()) __asm__("" : "+r"(value));
+#endif
+    return value;
+}
+
+/// All ones when `value` is zero, else zero; no branch.
+template <std::unsigned_integral T>
+[[nodiscard]] constexpr T mask_if_zero(T value) noexcept {
+    // (v | -v) has its top bit set exactly when v != 0.
+    const T nonzero = static_cast<T>((value | static_cast<T>(T{0} - value)) >>
+                                     (sizeof(T) * 8 - 1));
+    return static_cast<T>(value_barrier(nonzero) - T{1});
+}
+
+/// All ones when `a == b`, else zero; no branch.
+template <std::unsigned_integral T>
+[[nodiscard]] constexpr T mask_if_equal(T a, T b) noexcept {
+    return mask_if_zero(static_cast<T>(a ^ b));
+}
+
+/// `mask ? a : b` for a mask that is all ones or zero; no branch.
+template <std::unsigned_integral T>
+[[nodiscard]] constexpr T select(T mask, T a, T b) noexcept {
+    return static_cast<T>((a & mask) | (b & static_cast<T>(~mask)));
+}
+
+/// True when the two equally long ranges hold the same elements. The time taken depends only
+/// on the length, which is public (a code's digit count, a digest size).
+template <class Byte>
+    requires(sizeof(Byte) == 1 && std::is_trivially_copyable_v<Byte>)
+[[nodiscard]] constexpr bool equal(std::span<const Byte> a, std::span<const Byte> b) noexcept {
+    if (a.size() != b.size()) return false;
+    std::uint32_t difference = 0;
+    for (std::size_t i = 0; i < a.size(); ++i)
+        difference |= static_cast<std::uint8_t>(static_cast<std::uint8_t>(a[i]) ^
+                                                static_cast<std::uint8_t>(b[i]));
+    return value_barrier(difference) == 0;
+}
+
+}  // namespace twofactor::inline v1::detail
