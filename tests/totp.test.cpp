@@ -204,6 +204,24 @@ BOOST_AUTO_TEST_CASE(window_at_step_zero_does_not_underflow) {
     BOOST_TEST(generator.verify(generator.code_for_step(1).view(), at(10), {5, 1}).value().offset == 1);
 }
 
+BOOST_AUTO_TEST_CASE(window_at_the_last_step_does_not_overflow) {
+    // With T0 = -2^63 and 1-second steps, time 2^63 - 1 is step 2^64 - 1: the future window
+    // stops there instead of wrapping round to step 0.
+    constexpr auto int64_min = std::numeric_limits<std::int64_t>::min();
+    constexpr auto int64_max = std::numeric_limits<std::int64_t>::max();
+    constexpr auto max_step = std::numeric_limits<std::uint64_t>::max();
+    const twofactor::dynamic_totp<sha1, 6> generator{key20, 1s, int64_min};
+    BOOST_TEST(generator.step_at(at(int64_max)).value() == max_step);
+    const auto last_code = generator.code_for_step(max_step);
+    const auto match = generator.verify(last_code.view(), at(int64_max), {3, 3});
+    BOOST_TEST(match.value().step == max_step);
+    BOOST_TEST(match.value().offset == 0);
+    BOOST_TEST(generator.verify(generator.code_for_step(max_step - 2).view(), at(int64_max), {3, 3}).value().offset ==
+               -2);
+    // Accepted once at the last step, it is refused as a replay (the floor cannot go higher).
+    BOOST_TEST(generator.verify(last_code.view(), at(int64_max), {3, 3}, max_step).error() == errc::replayed_code);
+}
+
 BOOST_AUTO_TEST_CASE(window_size_is_bounded) {
     const app_totp generator{key20};
     const auto limit = static_cast<std::uint32_t>(twofactor::max_verify_candidates);

@@ -33,9 +33,10 @@ template <std::size_t N>
     requires(N >= 20)
 [[nodiscard]] constexpr std::uint32_t dynamic_truncate(const digest<N>& mac) noexcept {
     const auto offset = static_cast<unsigned>(mac[N - 1]) & 0x0fU;  // 0..15
-    std::array<std::uint64_t, 3> words{};                           // bytes 0..23, zero beyond N
-    for (std::size_t i = 0; i < std::min<std::size_t>(N, 24); ++i)
-        words[i / 8] |= static_cast<std::uint64_t>(mac[i]) << (56 - 8 * (i % 8));
+    // Bytes 0..23 as three big-endian words, zero beyond N (a SHA-1 digest has 20 bytes).
+    const std::array<std::uint64_t, 3> words{
+        load_be64(mac.data()), load_be64(mac.data() + 8),
+        N >= 24 ? load_be64(mac.data() + 16) : std::uint64_t{load_be32(mac.data() + 16)} << 32};
     const std::uint64_t in_second_word = mask_if_equal<std::uint64_t>(offset >> 3, 1);
     const std::uint64_t high = select(in_second_word, words[1], words[0]);
     const std::uint64_t low = select(in_second_word, words[2], words[1]);

@@ -10,6 +10,8 @@
 #include <cstdint>
 #include <span>
 #include <string_view>
+#include <type_traits>
+#include <utility>
 
 #include "detail/constant_time.hpp"
 #include "error.hpp"
@@ -28,6 +30,14 @@ inline constexpr std::uint32_t decimal_modulus = [] {
     for (unsigned i = 0; i < Digits; ++i) modulus *= 10;
     return modulus;
 }();
+
+/// Calls f(std::integral_constant<std::size_t, I>{}) for I = 0 .. Count - 1, unrolled.
+template <std::size_t Count, class F>
+constexpr void for_each_index(F&& f) {
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+        (f(std::integral_constant<std::size_t, I>{}), ...);
+    }(std::make_index_sequence<Count>{});
+}
 }  // namespace detail
 
 /**
@@ -51,11 +61,13 @@ public:
     /// The code for a truncated HOTP value: `value mod 10^Digits`, zero-padded on the left.
     [[nodiscard]] static constexpr otp_code from_value(std::uint32_t value) noexcept {
         otp_code code;
-        std::uint32_t rest = value % detail::decimal_modulus<Digits>;
-        for (std::size_t i = Digits; i-- > 0;) {
-            code.digits_[i] = static_cast<char>('0' + rest % 10);
-            rest /= 10;
-        }
+        const std::uint32_t reduced = value % detail::decimal_modulus<Digits>;
+        // Each digit straight from the value (division by constants: multiplications, no
+        // table indexed by the secret), so the digits are computed in parallel.
+        detail::for_each_index<Digits>([&](auto position) {
+            constexpr std::uint32_t place = detail::decimal_modulus<Digits - 1 - decltype(position)::value>;
+            code.digits_[position] = static_cast<char>('0' + reduced / place % 10);
+        });
         return code;
     }
 

@@ -2,6 +2,7 @@
 // dynamic_totp, its sibling whose time step and T0 are run-time values.
 #pragma once
 
+#include <algorithm>
 #include <chrono>
 #include <concepts>
 #include <cstdint>
@@ -179,8 +180,9 @@ public:
         if (!current) return unexpected(current.error());
 
         const std::uint64_t first = *current - std::min<std::uint64_t>(*current, window.past);
-        // current < 2^63 (a non-negative int64 divided by a step >= 1), so this cannot overflow.
-        const std::uint64_t last = *current + window.future;
+        // With a negative T0 the step index reaches 2^64 - 1: the window stops there.
+        const std::uint64_t last =
+            *current + std::min<std::uint64_t>(window.future, std::numeric_limits<std::uint64_t>::max() - *current);
         std::uint64_t replay_floor = 0;
         if (last_accepted_step) {
             if (*last_accepted_step == std::numeric_limits<std::uint64_t>::max())
@@ -189,10 +191,10 @@ public:
                 replay_floor = *last_accepted_step + 1;
         }
         const window_search_outcome found = generator_.search(*typed, first, last - first + 1, replay_floor);
-        // Steps stay below 2^63 + 2^32, so a floor of 2^64 - 1 accepts nothing, as it must.
-        if (found.accepted)
+        if (found.accepted && !(last_accepted_step && found.counter <= *last_accepted_step))
             return totp_match{found.counter, static_cast<std::int64_t>(found.counter - *current)};
-        if (found.replayed) return unexpected(errc::replayed_code);
+        // A floor of 2^64 - 1 (nothing is newer than that step) still reports a match there as replayed.
+        if (found.accepted || found.replayed) return unexpected(errc::replayed_code);
         return unexpected(errc::wrong_code);
     }
 
