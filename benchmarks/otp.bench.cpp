@@ -93,7 +93,8 @@ void sha_ni_6_compressions(benchmark::State& state) { sha1_compressions(state, 6
 #ifdef TWOFACTOR_BENCH_HAVE_OPENSSL
 std::uint32_t truncate_digest(const unsigned char* mac, unsigned length) {
     const unsigned offset = mac[length - 1] & 0x0f;
-    return ((static_cast<std::uint32_t>(mac[offset]) & 0x7f) << 24 | static_cast<std::uint32_t>(mac[offset + 1]) << 16 |
+    return ((static_cast<std::uint32_t>(mac[offset]) & 0x7f) << 24 |
+            static_cast<std::uint32_t>(mac[offset + 1]) << 16 |
             static_cast<std::uint32_t>(mac[offset + 2]) << 8 | static_cast<std::uint32_t>(mac[offset + 3])) %
            1'000'000;
 }
@@ -128,11 +129,13 @@ void openssl_totp_verify_window_1(benchmark::State& state) {
 }
 
 // EVP_MAC keyed once; EVP_MAC_init with a null key reuses the key's precomputed pad states.
-void openssl_mac_reused(benchmark::State& state, const char* digest, const unsigned char* key, std::size_t key_size) {
+void openssl_mac_reused(benchmark::State& state, const char* digest, const unsigned char* key,
+                        std::size_t key_size) {
     EVP_MAC* mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
     EVP_MAC_CTX* context = EVP_MAC_CTX_new(mac);
-    OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, const_cast<char*>(digest), 0),
-                           OSSL_PARAM_construct_end()};
+    OSSL_PARAM params[] = {
+        OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, const_cast<char*>(digest), 0),
+        OSSL_PARAM_construct_end()};
     if (EVP_MAC_init(context, key, key_size, params) != 1) {
         state.SkipWithError("EVP_MAC_init failed");
         return;
@@ -152,9 +155,15 @@ void openssl_mac_reused(benchmark::State& state, const char* digest, const unsig
     EVP_MAC_free(mac);
 }
 const auto* as_uchar(const std::byte* bytes) { return reinterpret_cast<const unsigned char*>(bytes); }
-void openssl_mac_reused_sha1(benchmark::State& state) { openssl_mac_reused(state, "SHA1", as_uchar(key20.data()), 20); }
-void openssl_mac_reused_sha256(benchmark::State& state) { openssl_mac_reused(state, "SHA256", as_uchar(key20.data()), 20); }
-void openssl_mac_reused_sha512(benchmark::State& state) { openssl_mac_reused(state, "SHA512", as_uchar(key64.data()), 64); }
+void openssl_mac_reused_sha1(benchmark::State& state) {
+    openssl_mac_reused(state, "SHA1", as_uchar(key20.data()), 20);
+}
+void openssl_mac_reused_sha256(benchmark::State& state) {
+    openssl_mac_reused(state, "SHA256", as_uchar(key20.data()), 20);
+}
+void openssl_mac_reused_sha512(benchmark::State& state) {
+    openssl_mac_reused(state, "SHA512", as_uchar(key64.data()), 64);
+}
 #endif
 
 #ifdef TWOFACTOR_BENCH_HAVE_LIBOATH
@@ -164,7 +173,8 @@ void liboath_hotp_sha1(benchmark::State& state) {
     std::uint64_t counter = 0;
     char code[10];
     for (auto _ : state) {
-        oath_hotp_generate(key20_chars(), key20.size(), counter++, 6, false, OATH_HOTP_DYNAMIC_TRUNCATION, code);
+        oath_hotp_generate(key20_chars(), key20.size(), counter++, 6, false, OATH_HOTP_DYNAMIC_TRUNCATION,
+                           code);
         benchmark::DoNotOptimize(code);
     }
 }
@@ -172,9 +182,11 @@ void liboath_hotp_sha1(benchmark::State& state) {
 void liboath_totp_verify_window_1(benchmark::State& state) {
     char rejected[10];
     const std::uint64_t current = static_cast<std::uint64_t>(verify_time) / 30;
-    oath_hotp_generate(key20_chars(), key20.size(), current + 5, 6, false, OATH_HOTP_DYNAMIC_TRUNCATION, rejected);
+    oath_hotp_generate(key20_chars(), key20.size(), current + 5, 6, false, OATH_HOTP_DYNAMIC_TRUNCATION,
+                       rejected);
     for (auto _ : state) {
-        benchmark::DoNotOptimize(oath_totp_validate(key20_chars(), key20.size(), verify_time, 30, 0, 1, rejected));
+        benchmark::DoNotOptimize(
+            oath_totp_validate(key20_chars(), key20.size(), verify_time, 30, 0, 1, rejected));
     }
 }
 #endif
@@ -193,20 +205,28 @@ public:
     void Finalize() override {
         ConsoleReporter::Finalize();
         std::printf("\nRatios (CPU time, same process; < 1 means twofactor is faster):\n");
-        ratio("HOTP-SHA1 code", "twofactor_hotp_sha1", "sha_ni_2_compressions", "two SHA-NI compressions", "<= 1.3");
-        ratio("HOTP-SHA1 code", "twofactor_hotp_sha1", "openssl_hmac_one_shot_sha1", "OpenSSL HMAC() one-shot", "<= 1/15");
-        ratio("HOTP-SHA1 code", "twofactor_hotp_sha1", "openssl_mac_reused_sha1", "OpenSSL EVP_MAC reused", "");
+        ratio("HOTP-SHA1 code", "twofactor_hotp_sha1", "sha_ni_2_compressions", "two SHA-NI compressions",
+              "<= 1.3");
+        ratio("HOTP-SHA1 code", "twofactor_hotp_sha1", "openssl_hmac_one_shot_sha1",
+              "OpenSSL HMAC() one-shot", "<= 1/15");
+        ratio("HOTP-SHA1 code", "twofactor_hotp_sha1", "openssl_mac_reused_sha1", "OpenSSL EVP_MAC reused",
+              "");
         ratio("HOTP-SHA1 code", "twofactor_hotp_sha1", "liboath_hotp_sha1", "liboath", "<= 1/5");
-        ratio("TOTP verify ±1", "twofactor_totp_verify_window_1", "sha_ni_6_compressions", "six SHA-NI compressions", "<= 1.0");
-        ratio("TOTP verify ±1", "twofactor_totp_verify_window_1", "openssl_totp_verify_window_1", "OpenSSL HMAC() one-shot", "");
-        ratio("TOTP verify ±1", "twofactor_totp_verify_window_1", "liboath_totp_verify_window_1", "liboath", "");
-        ratio("HOTP-SHA256 code", "twofactor_hotp_sha256", "openssl_mac_reused_sha256", "OpenSSL EVP_MAC reused", "<= 1.0");
-        ratio("HOTP-SHA512 code", "twofactor_hotp_sha512", "openssl_mac_reused_sha512", "OpenSSL EVP_MAC reused", "<= 1.2");
+        ratio("TOTP verify ±1", "twofactor_totp_verify_window_1", "sha_ni_6_compressions",
+              "six SHA-NI compressions", "<= 1.0");
+        ratio("TOTP verify ±1", "twofactor_totp_verify_window_1", "openssl_totp_verify_window_1",
+              "OpenSSL HMAC() one-shot", "");
+        ratio("TOTP verify ±1", "twofactor_totp_verify_window_1", "liboath_totp_verify_window_1", "liboath",
+              "");
+        ratio("HOTP-SHA256 code", "twofactor_hotp_sha256", "openssl_mac_reused_sha256",
+              "OpenSSL EVP_MAC reused", "<= 1.0");
+        ratio("HOTP-SHA512 code", "twofactor_hotp_sha512", "openssl_mac_reused_sha512",
+              "OpenSSL EVP_MAC reused", "<= 1.2");
     }
 
 private:
-    void ratio(const char* what, const std::string& ours, const std::string& baseline, const char* baseline_name,
-               const char* target) const {
+    void ratio(const char* what, const std::string& ours, const std::string& baseline,
+               const char* baseline_name, const char* target) const {
         const auto a = nanoseconds_.find(ours);
         const auto b = nanoseconds_.find(baseline);
         if (a == nanoseconds_.end() || b == nanoseconds_.end()) return;

@@ -6,8 +6,8 @@
 #include <set>
 #include <string>
 
-#include "support/test_support.hpp"
 #include <system_error>
+#include "support/test_support.hpp"
 
 using twofactor::errc;
 using twofactor::result;

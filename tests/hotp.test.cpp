@@ -1,7 +1,7 @@
 // Tests of include/twofactor/hotp.hpp: RFC 4226 vectors, truncation, look-ahead verification,
 // resynchronisation and the counter range's ends.
-#include <boost/test/unit_test.hpp>
 #include <boost/test/data/test_case.hpp>
+#include <boost/test/unit_test.hpp>
 
 #include <twofactor/hotp.hpp>
 
@@ -76,7 +76,8 @@ static_assert(rfc4226_generator.verify("520489", 0, 9).value() == 9);
 }  // namespace
 
 BOOST_DATA_TEST_CASE(rfc4226_appendix_d_hmac_and_truncation, bdata::make(appendix_d), row) {
-    const auto mac = twofactor::hmac_compute<sha1>(rfc4226_key, twofactor::detail::counter_message(row.counter));
+    const auto mac =
+        twofactor::hmac_compute<sha1>(rfc4226_key, twofactor::detail::counter_message(row.counter));
     BOOST_TEST(twofactor_test::to_hex(mac) == row.hmac);
     BOOST_TEST(twofactor::detail::dynamic_truncate(mac) == row.truncated);
 }
@@ -129,8 +130,8 @@ BOOST_AUTO_TEST_CASE(verify_with_look_ahead_returns_matched_counter) {
 
 BOOST_AUTO_TEST_CASE(verify_rejects_malformed_codes) {
     const hotp<sha1, 6> generator{rfc4226_key};
-    for (const char* typed : {"", "75522", "7552240", "75522a", "+55224", " 55224", "755 24",
-                              "75522\xd9", "0x1234"})
+    for (const char* typed :
+         {"", "75522", "7552240", "75522a", "+55224", " 55224", "755 24", "75522\xd9", "0x1234"})
         BOOST_TEST(generator.verify(typed, 0, 9).error() == errc::malformed_code, typed);
     // A code with a NUL inside is malformed, not truncated at the NUL.
     BOOST_TEST(generator.verify(std::string_view("755\0224", 6), 0).error() == errc::malformed_code);

@@ -1,7 +1,7 @@
 // Tests of include/twofactor/totp.hpp: RFC 6238 Appendix B for all three hashes, time
 // conversion edge cases, windows, replay refusal, clocks, and the run-time sibling.
-#include <boost/test/unit_test.hpp>
 #include <boost/test/data/test_case.hpp>
+#include <boost/test/unit_test.hpp>
 
 #include <twofactor/totp.hpp>
 
@@ -93,7 +93,8 @@ static_assert(twofactor::time_step{std::chrono::milliseconds{45000}}.seconds == 
 static_assert(!twofactor::time_step{std::chrono::milliseconds{1500}}.valid());
 static_assert(!twofactor::time_step{0s}.valid());
 static_assert(!twofactor::time_step{-30s}.valid());
-static_assert(!twofactor::time_step{std::chrono::hours{std::numeric_limits<std::int64_t>::max() / 60}}.valid());
+static_assert(
+    !twofactor::time_step{std::chrono::hours{std::numeric_limits<std::int64_t>::max() / 60}}.valid());
 
 // A test clock whose "now" the test sets.
 struct manual_clock {
@@ -130,7 +131,8 @@ BOOST_AUTO_TEST_CASE(time_step_index_has_no_overflow_or_underflow) {
     BOOST_TEST(time_step_index(-1, 30s).error() == errc::time_before_epoch);
     BOOST_TEST(time_step_index(99, 30s, 100).error() == errc::time_before_epoch);
     BOOST_TEST(time_step_index(100, 30s, 100).value() == 0u);
-    BOOST_TEST(time_step_index(int64_max, 1s, int64_min).value() == std::numeric_limits<std::uint64_t>::max());
+    BOOST_TEST(time_step_index(int64_max, 1s, int64_min).value() ==
+               std::numeric_limits<std::uint64_t>::max());
     BOOST_TEST(time_step_index(int64_min, 1s, int64_min).value() == 0u);
     BOOST_TEST(time_step_index(int64_max, 30s, 0).value() == static_cast<std::uint64_t>(int64_max) / 30);
     BOOST_TEST(time_step_index(100, twofactor::time_step{}).error() == errc::invalid_period);
@@ -150,8 +152,8 @@ BOOST_AUTO_TEST_CASE(times_before_t0_are_errors_not_wrapped_counters) {
 BOOST_AUTO_TEST_CASE(sub_second_and_coarse_time_points) {
     const app_totp generator{key20};
     using std::chrono::milliseconds;
-    using std::chrono::time_point;
     using std::chrono::system_clock;
+    using std::chrono::time_point;
     // 59.999 s is still step 1; floor, not round.
     BOOST_TEST(generator.step_at(time_point<system_clock, milliseconds>{milliseconds{59'999}}).value() == 1u);
     BOOST_TEST(generator.step_at(time_point<system_clock, milliseconds>{milliseconds{60'000}}).value() == 2u);
@@ -160,8 +162,9 @@ BOOST_AUTO_TEST_CASE(sub_second_and_coarse_time_points) {
                errc::time_before_epoch);
     // A time point in hours that does not fit 64-bit seconds is an error, not overflow.
     using std::chrono::hours;
-    BOOST_TEST(generator.step_at(time_point<system_clock, hours>{hours{std::numeric_limits<std::int64_t>::max()}})
-                   .error() == errc::counter_overflow);
+    BOOST_TEST(
+        generator.step_at(time_point<system_clock, hours>{hours{std::numeric_limits<std::int64_t>::max()}})
+            .error() == errc::counter_overflow);
     BOOST_TEST(generator.step_at(time_point<system_clock, hours>{hours{1}}).value() == 120u);
 }
 
@@ -194,8 +197,9 @@ BOOST_AUTO_TEST_CASE(window_accepts_exactly_its_steps_with_offsets) {
     BOOST_TEST(generator.verify(generator.code_for_step(boundary_step).view(), at(boundary), {0, 0})
                    .value()
                    .offset == 0);
-    BOOST_TEST(generator.verify(generator.code_for_step(boundary_step - 1).view(), at(boundary), {0, 0})
-                   .error() == errc::wrong_code);
+    BOOST_TEST(
+        generator.verify(generator.code_for_step(boundary_step - 1).view(), at(boundary), {0, 0}).error() ==
+        errc::wrong_code);
 }
 
 BOOST_AUTO_TEST_CASE(window_at_step_zero_does_not_underflow) {
@@ -216,10 +220,12 @@ BOOST_AUTO_TEST_CASE(window_at_the_last_step_does_not_overflow) {
     const auto match = generator.verify(last_code.view(), at(int64_max), {3, 3});
     BOOST_TEST(match.value().step == max_step);
     BOOST_TEST(match.value().offset == 0);
-    BOOST_TEST(generator.verify(generator.code_for_step(max_step - 2).view(), at(int64_max), {3, 3}).value().offset ==
-               -2);
+    BOOST_TEST(generator.verify(generator.code_for_step(max_step - 2).view(), at(int64_max), {3, 3})
+                   .value()
+                   .offset == -2);
     // Accepted once at the last step, it is refused as a replay (the floor cannot go higher).
-    BOOST_TEST(generator.verify(last_code.view(), at(int64_max), {3, 3}, max_step).error() == errc::replayed_code);
+    BOOST_TEST(generator.verify(last_code.view(), at(int64_max), {3, 3}, max_step).error() ==
+               errc::replayed_code);
 }
 
 BOOST_AUTO_TEST_CASE(window_size_is_bounded) {
@@ -247,8 +253,9 @@ BOOST_AUTO_TEST_CASE(accepted_steps_are_never_accepted_again) {
     BOOST_TEST(generator.verify(code_before, at(now), {}, first->step).error() == errc::replayed_code);
     BOOST_TEST(generator.verify(code_after, at(now), {}, first->step).value().offset == 1);
     // A wrong code is still wrong (not "replayed") when a floor is set.
-    BOOST_TEST(generator.verify(code_now == "000000" ? "000001" : "000000", at(now), {}, first->step).error() ==
-               errc::wrong_code);
+    BOOST_TEST(
+        generator.verify(code_now == "000000" ? "000001" : "000000", at(now), {}, first->step).error() ==
+        errc::wrong_code);
     // The floor at the largest step refuses everything without overflowing.
     BOOST_TEST(generator.verify(code_after, at(now), {}, std::numeric_limits<std::uint64_t>::max()).error() ==
                errc::replayed_code);

@@ -28,7 +28,7 @@ namespace twofactor::inline v1::detail {
 }
 }  // namespace twofactor::inline v1::detail
 
-#define TWOFACTOR_ASSERT(condition, message)                                                 \
-    ((condition) ? static_cast<void>(0)                                                      \
+#define TWOFACTOR_ASSERT(condition, message) \
+    ((condition) ? static_cast<void>(0)      \
                  : ::twofactor::detail::assertion_failed(__FILE__, __LINE__, (message)))
 #endif

@@ -46,10 +46,14 @@ enum class errc : int {
     invalid_period,         ///< a time step that is not a positive number of seconds
     invalid_window,         ///< a verification window too large to be safe
     invalid_number,         ///< text that is not a number in the allowed range
+
+    // QR codes (ISO/IEC 18004).
+    qr_data_too_long,    ///< the data does not fit in a QR code of the allowed versions and level
+    invalid_qr_options,  ///< QR code encoding or rendering options out of range
 };
 
 namespace detail {
-inline constexpr errc last_errc = errc::invalid_number;
+inline constexpr errc last_errc = errc::invalid_qr_options;
 }
 
 /// A short, fixed English description of `code`, without allocating.
@@ -72,6 +76,8 @@ inline constexpr errc last_errc = errc::invalid_number;
         case errc::invalid_period: return "invalid period";
         case errc::invalid_window: return "invalid verification window";
         case errc::invalid_number: return "invalid number";
+        case errc::qr_data_too_long: return "data too long for a QR code";
+        case errc::invalid_qr_options: return "invalid QR code options";
     }
     return "unknown twofactor error";
 }
@@ -80,9 +86,7 @@ namespace detail {
 class error_category_impl final : public std::error_category {
 public:
     const char* name() const noexcept override { return "twofactor"; }
-    std::string message(int value) const override {
-        return std::string(describe(static_cast<errc>(value)));
-    }
+    std::string message(int value) const override { return std::string(describe(static_cast<errc>(value))); }
 };
 }  // namespace detail
 
@@ -129,8 +133,8 @@ inline constexpr bool is_unexpected<unexpected<E>> = true;
 // The union storage of `result`: trivially copyable and destructible when both alternatives
 // are, so that a result of such types stays trivial; otherwise it manages the active member.
 template <class T, class E,
-          bool Trivial = std::is_trivially_copyable_v<T> && std::is_trivially_copyable_v<E> &&
-                         std::is_trivially_destructible_v<T> && std::is_trivially_destructible_v<E>>
+          bool Trivial = std::is_trivially_copyable_v<T>&& std::is_trivially_copyable_v<E>&&
+              std::is_trivially_destructible_v<T>&& std::is_trivially_destructible_v<E>>
 struct result_storage {
     union {
         T value_;
@@ -166,31 +170,39 @@ struct result_storage<T, E, false> {
     constexpr explicit result_storage(std::in_place_type_t<E>, G&& error)
         : error_(std::forward<G>(error)), has_value_(false) {}
     constexpr result_storage(const result_storage& other) : has_value_(other.has_value_) {
-        if (has_value_) std::construct_at(std::addressof(value_), other.value_);
-        else std::construct_at(std::addressof(error_), other.error_);
+        if (has_value_)
+            std::construct_at(std::addressof(value_), other.value_);
+        else
+            std::construct_at(std::addressof(error_), other.error_);
     }
     constexpr result_storage(result_storage&& other) noexcept(
-        std::is_nothrow_move_constructible_v<T> && std::is_nothrow_move_constructible_v<E>)
+        std::is_nothrow_move_constructible_v<T>&& std::is_nothrow_move_constructible_v<E>)
         : has_value_(other.has_value_) {
-        if (has_value_) std::construct_at(std::addressof(value_), std::move(other.value_));
-        else std::construct_at(std::addressof(error_), std::move(other.error_));
+        if (has_value_)
+            std::construct_at(std::addressof(value_), std::move(other.value_));
+        else
+            std::construct_at(std::addressof(error_), std::move(other.error_));
     }
     constexpr result_storage& operator=(const result_storage& other) {
         if (this != &other) {
             destroy();
             has_value_ = other.has_value_;
-            if (has_value_) std::construct_at(std::addressof(value_), other.value_);
-            else std::construct_at(std::addressof(error_), other.error_);
+            if (has_value_)
+                std::construct_at(std::addressof(value_), other.value_);
+            else
+                std::construct_at(std::addressof(error_), other.error_);
         }
         return *this;
     }
     constexpr result_storage& operator=(result_storage&& other) noexcept(
-        std::is_nothrow_move_constructible_v<T> && std::is_nothrow_move_constructible_v<E>) {
+        std::is_nothrow_move_constructible_v<T>&& std::is_nothrow_move_constructible_v<E>) {
         if (this != &other) {
             destroy();
             has_value_ = other.has_value_;
-            if (has_value_) std::construct_at(std::addressof(value_), std::move(other.value_));
-            else std::construct_at(std::addressof(error_), std::move(other.error_));
+            if (has_value_)
+                std::construct_at(std::addressof(value_), std::move(other.value_));
+            else
+                std::construct_at(std::addressof(error_), std::move(other.error_));
         }
         return *this;
     }
@@ -198,8 +210,10 @@ struct result_storage<T, E, false> {
 
 private:
     constexpr void destroy() noexcept {
-        if (has_value_) std::destroy_at(std::addressof(value_));
-        else std::destroy_at(std::addressof(error_));
+        if (has_value_)
+            std::destroy_at(std::addressof(value_));
+        else
+            std::destroy_at(std::addressof(error_));
     }
 };
 }  // namespace detail
@@ -227,25 +241,25 @@ public:
     template <class U>
     using rebind = result<U, E>;
 
-    constexpr result() noexcept(std::is_nothrow_default_constructible_v<T>)
-        requires std::default_initializable<T>
+    constexpr result() noexcept(
+        std::is_nothrow_default_constructible_v<T>) requires std::default_initializable<T>
         : storage_(std::in_place) {}
 
     template <class U = T>
-        requires(!std::same_as<std::remove_cvref_t<U>, result> &&
-                 !std::same_as<std::remove_cvref_t<U>, std::in_place_t> &&
-                 !detail::is_unexpected<std::remove_cvref_t<U>> && std::constructible_from<T, U>)
-    constexpr explicit(!std::convertible_to<U, T>) result(U&& value) noexcept(
-        std::is_nothrow_constructible_v<T, U>)
+    requires(!std::same_as<std::remove_cvref_t<U>, result> &&
+             !std::same_as<std::remove_cvref_t<U>, std::in_place_t> &&
+             !detail::is_unexpected<std::remove_cvref_t<U>> &&
+             std::constructible_from<T, U>) constexpr explicit(!std::convertible_to<U, T>)
+        result(U&& value) noexcept(std::is_nothrow_constructible_v<T, U>)
         : storage_(std::in_place, std::forward<U>(value)) {}
 
     template <class... Args>
-        requires std::constructible_from<T, Args...>
+    requires std::constructible_from<T, Args...>
     constexpr explicit result(std::in_place_t, Args&&... args)
         : storage_(std::in_place, std::forward<Args>(args)...) {}
 
     template <class G>
-        requires std::constructible_from<E, const G&>
+    requires std::constructible_from<E, const G&>
     constexpr result(const unexpected<G>& error)  // NOLINT: implicit like std::expected
         : storage_(std::in_place_type<E>, error.error()) {}
 
@@ -253,12 +267,8 @@ public:
     constexpr explicit operator bool() const noexcept { return storage_.has_value_; }
 
     [[nodiscard]] constexpr T& value() & noexcept { return checked_value(), storage_.value_; }
-    [[nodiscard]] constexpr const T& value() const& noexcept {
-        return checked_value(), storage_.value_;
-    }
-    [[nodiscard]] constexpr T&& value() && noexcept {
-        return checked_value(), std::move(storage_.value_);
-    }
+    [[nodiscard]] constexpr const T& value() const& noexcept { return checked_value(), storage_.value_; }
+    [[nodiscard]] constexpr T&& value() && noexcept { return checked_value(), std::move(storage_.value_); }
     [[nodiscard]] constexpr T& operator*() & noexcept { return value(); }
     [[nodiscard]] constexpr const T& operator*() const& noexcept { return value(); }
     [[nodiscard]] constexpr T&& operator*() && noexcept { return std::move(*this).value(); }
@@ -345,7 +355,7 @@ public:
 
     constexpr result() noexcept = default;
     template <class G>
-        requires std::constructible_from<E, const G&>
+    requires std::constructible_from<E, const G&>
     constexpr result(const unexpected<G>& error)  // NOLINT: implicit like std::expected
         : error_(error.error()), has_value_(false) {}
 

@@ -30,8 +30,7 @@ namespace detail {
 /// bytes are not read through it as an index: the two 64-bit words that can hold them are
 /// selected with a mask and shifted (shift timing does not depend on the count).
 template <std::size_t N>
-    requires(N >= 20)
-[[nodiscard]] constexpr std::uint32_t dynamic_truncate(const digest<N>& mac) noexcept {
+requires(N >= 20) [[nodiscard]] constexpr std::uint32_t dynamic_truncate(const digest<N>& mac) noexcept {
     const auto offset = static_cast<unsigned>(mac[N - 1]) & 0x0fU;  // 0..15
     // Bytes 0..23 as three big-endian words, zero beyond N (a SHA-1 digest has 20 bytes).
     const std::array<std::uint64_t, 3> words{
@@ -57,9 +56,9 @@ template <std::size_t N>
 
 /// Where a windowed search found the typed code.
 struct window_search_outcome {
-    bool accepted = false;       ///< matched a counter at or after the replay floor
-    bool replayed = false;       ///< matched only counters before the replay floor
-    std::uint64_t counter = 0;   ///< the earliest accepted counter (valid when `accepted`)
+    bool accepted = false;      ///< matched a counter at or after the replay floor
+    bool replayed = false;      ///< matched only counters before the replay floor
+    std::uint64_t counter = 0;  ///< the earliest accepted counter (valid when `accepted`)
 };
 
 /**
@@ -74,7 +73,7 @@ struct window_search_outcome {
  * Hash: any twofactor::hash_function (built-in or openssl::). Digits: 6..9.
  */
 template <hash_function Hash, unsigned Digits>
-    requires otp_digit_count<Digits>
+requires otp_digit_count<Digits>
 class hotp {
 public:
     using hash_type = Hash;

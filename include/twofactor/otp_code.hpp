@@ -34,9 +34,8 @@ inline constexpr std::uint32_t decimal_modulus = [] {
 /// Calls f(std::integral_constant<std::size_t, I>{}) for I = 0 .. Count - 1, unrolled.
 template <std::size_t Count, class F>
 constexpr void for_each_index(F&& f) {
-    [&]<std::size_t... I>(std::index_sequence<I...>) {
-        (f(std::integral_constant<std::size_t, I>{}), ...);
-    }(std::make_index_sequence<Count>{});
+    [&]<std::size_t... I>(std::index_sequence<I...>) { (f(std::integral_constant<std::size_t, I>{}), ...); }
+    (std::make_index_sequence<Count>{});
 }
 }  // namespace detail
 
@@ -50,7 +49,7 @@ constexpr void for_each_index(F&& f) {
  *     if (typed && *typed == expected) ...
  */
 template <unsigned Digits>
-    requires otp_digit_count<Digits>
+requires otp_digit_count<Digits>
 class otp_code {
 public:
     static constexpr unsigned digits = Digits;
@@ -90,9 +89,7 @@ public:
     [[nodiscard]] constexpr std::string_view view() const noexcept {
         return {digits_.data(), digits_.size()};
     }
-    [[nodiscard]] constexpr const std::array<char, Digits>& chars() const noexcept {
-        return digits_;
-    }
+    [[nodiscard]] constexpr const std::array<char, Digits>& chars() const noexcept { return digits_; }
 
     /// Constant-time equality.
     [[nodiscard]] friend constexpr bool operator==(const otp_code& a, const otp_code& b) noexcept {

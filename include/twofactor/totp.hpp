@@ -30,7 +30,7 @@ struct time_step {
 
     constexpr time_step() noexcept = default;
     template <class Rep, class Period>
-        requires std::integral<Rep>
+    requires std::integral<Rep>
     constexpr time_step(std::chrono::duration<Rep, Period> length) noexcept  // NOLINT: implicit by design
         : seconds(whole_seconds(length)) {}
 
@@ -100,8 +100,9 @@ namespace detail {
 /// Whole seconds since the clock's epoch, rounded down, or counter_overflow when the time
 /// point does not fit in 64-bit seconds.
 template <class Rep, class Period>
-    requires std::integral<Rep>
-[[nodiscard]] constexpr result<std::int64_t> floor_seconds(std::chrono::duration<Rep, Period> since_epoch) noexcept {
+requires std::integral<Rep>
+[[nodiscard]] constexpr result<std::int64_t> floor_seconds(
+    std::chrono::duration<Rep, Period> since_epoch) noexcept {
     static_assert(Period::num == 1 || Period::den == 1,
                   "clock durations must be seconds, multiples or fractions of them");
     if (!std::in_range<std::int64_t>(since_epoch.count())) return unexpected(errc::counter_overflow);
@@ -139,7 +140,8 @@ public:
 
     /// The time step index of a time point. Errors: time_before_epoch, counter_overflow.
     template <class Duration>
-    [[nodiscard]] constexpr result<std::uint64_t> step_at(std::chrono::time_point<Clock, Duration> time) const noexcept {
+    [[nodiscard]] constexpr result<std::uint64_t> step_at(
+        std::chrono::time_point<Clock, Duration> time) const noexcept {
         return floor_seconds(time.time_since_epoch()).and_then([this](std::int64_t seconds) {
             return time_step_index(seconds, step(), t0());
         });
@@ -152,7 +154,8 @@ public:
 
     /// The code valid at `time`. Errors: time_before_epoch, counter_overflow.
     template <class Duration>
-    [[nodiscard]] constexpr result<code_type> code_at(std::chrono::time_point<Clock, Duration> time) const noexcept {
+    [[nodiscard]] constexpr result<code_type> code_at(
+        std::chrono::time_point<Clock, Duration> time) const noexcept {
         return step_at(time).transform([this](std::uint64_t index) { return code_for_step(index); });
     }
 
@@ -168,10 +171,9 @@ public:
      * max_verify_candidates steps), time_before_epoch, counter_overflow.
      */
     template <class Duration>
-    [[nodiscard]] constexpr result<totp_match> verify(std::string_view code,
-                                                      std::chrono::time_point<Clock, Duration> time,
-                                                      verify_window window = {},
-                                                      std::optional<std::uint64_t> last_accepted_step = std::nullopt) const noexcept {
+    [[nodiscard]] constexpr result<totp_match> verify(
+        std::string_view code, std::chrono::time_point<Clock, Duration> time, verify_window window = {},
+        std::optional<std::uint64_t> last_accepted_step = std::nullopt) const noexcept {
         const auto typed = code_type::parse(code);
         if (!typed) return unexpected(typed.error());
         if (std::uint64_t{window.past} + window.future >= max_verify_candidates)
@@ -182,7 +184,8 @@ public:
         const std::uint64_t first = *current - std::min<std::uint64_t>(*current, window.past);
         // With a negative T0 the step index reaches 2^64 - 1: the window stops there.
         const std::uint64_t last =
-            *current + std::min<std::uint64_t>(window.future, std::numeric_limits<std::uint64_t>::max() - *current);
+            *current +
+            std::min<std::uint64_t>(window.future, std::numeric_limits<std::uint64_t>::max() - *current);
         std::uint64_t replay_floor = 0;
         if (last_accepted_step) {
             if (*last_accepted_step == std::numeric_limits<std::uint64_t>::max())
@@ -199,8 +202,9 @@ public:
     }
 
     /// verify() at Clock::now().
-    [[nodiscard]] result<totp_match> verify_now(std::string_view code, verify_window window = {},
-                                                std::optional<std::uint64_t> last_accepted_step = std::nullopt) const noexcept {
+    [[nodiscard]] result<totp_match> verify_now(
+        std::string_view code, verify_window window = {},
+        std::optional<std::uint64_t> last_accepted_step = std::nullopt) const noexcept {
         return verify(code, Clock::now(), window, last_accepted_step);
     }
 
@@ -244,8 +248,8 @@ private:
  */
 template <hash_function Hash, unsigned Digits, time_step Step, otp_clock Clock = std::chrono::system_clock,
           std::int64_t T0 = 0>
-    requires otp_digit_count<Digits> && (Step.valid())
-class totp : public detail::basic_totp<Hash, Digits, Clock, detail::fixed_timing<Step, T0>> {
+requires otp_digit_count<Digits> &&(Step.valid()) class totp
+    : public detail::basic_totp<Hash, Digits, Clock, detail::fixed_timing<Step, T0>> {
     using base = detail::basic_totp<Hash, Digits, Clock, detail::fixed_timing<Step, T0>>;
 
 public:
@@ -265,7 +269,7 @@ public:
  * Precondition (TWOFACTOR_ASSERT): step.valid(); validate untrusted periods first.
  */
 template <hash_function Hash, unsigned Digits, otp_clock Clock = std::chrono::system_clock>
-    requires otp_digit_count<Digits>
+requires otp_digit_count<Digits>
 class dynamic_totp : public detail::basic_totp<Hash, Digits, Clock, detail::runtime_timing> {
     using base = detail::basic_totp<Hash, Digits, Clock, detail::runtime_timing>;
 

@@ -14,8 +14,6 @@ void throw_exception(const std::exception& error) {
     std::abort();
 }
 
-void throw_exception(const std::exception& error, const boost::source_location&) {
-    throw_exception(error);
-}
+void throw_exception(const std::exception& error, const boost::source_location&) { throw_exception(error); }
 
 }  // namespace boost

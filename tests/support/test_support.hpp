@@ -59,9 +59,9 @@ inline std::ostream& boost_test_print_type(std::ostream& out, errc code) {
 }
 
 template <class Text>
-    requires requires(const Text& text) {
-        { text.view() } -> std::convertible_to<std::string_view>;
-    }
+requires requires(const Text& text) {
+    { text.view() } -> std::convertible_to<std::string_view>;
+}
 std::ostream& boost_test_print_type(std::ostream& out, const Text& text) {
     return out << '"' << std::string_view(text.view()) << '"';
 }

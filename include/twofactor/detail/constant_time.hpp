@@ -26,8 +26,7 @@ template <std::unsigned_integral T>
 template <std::unsigned_integral T>
 [[nodiscard]] constexpr T mask_if_zero(T value) noexcept {
     // (v | -v) has its top bit set exactly when v != 0.
-    const T nonzero = static_cast<T>((value | static_cast<T>(T{0} - value)) >>
-                                     (sizeof(T) * 8 - 1));
+    const T nonzero = static_cast<T>((value | static_cast<T>(T{0} - value)) >> (sizeof(T) * 8 - 1));
     return static_cast<T>(value_barrier(nonzero) - T{1});
 }
 
@@ -46,13 +45,13 @@ template <std::unsigned_integral T>
 /// True when the two equally long ranges hold the same elements. The time taken depends only
 /// on the length, which is public (a code's digit count, a digest size).
 template <class Byte>
-    requires(sizeof(Byte) == 1 && std::is_trivially_copyable_v<Byte>)
-[[nodiscard]] constexpr bool equal(std::span<const Byte> a, std::span<const Byte> b) noexcept {
+requires(sizeof(Byte) == 1 && std::is_trivially_copyable_v<Byte>)
+    [[nodiscard]] constexpr bool equal(std::span<const Byte> a, std::span<const Byte> b) noexcept {
     if (a.size() != b.size()) return false;
     std::uint32_t difference = 0;
     for (std::size_t i = 0; i < a.size(); ++i)
-        difference |= static_cast<std::uint8_t>(static_cast<std::uint8_t>(a[i]) ^
-                                                static_cast<std::uint8_t>(b[i]));
+        difference |=
+            static_cast<std::uint8_t>(static_cast<std::uint8_t>(a[i]) ^ static_cast<std::uint8_t>(b[i]));
     return value_barrier(difference) == 0;
 }
 
