@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 
 tools/install-deps.sh
 /usr/bin/python3 tools/amalgamate.py --check
+tools/check-format.sh
 
 presets=("$@")
 [ ${#presets[@]} -gt 0 ] || presets=(gcc clang clang-sanitize gcc-sanitize gcc-no-exceptions)
