@@ -7,6 +7,7 @@
 #include "error.hpp"
 #include "hash.hpp"
 #include "hmac.hpp"
+#include "pbkdf2.hpp"
 #include "otp_code.hpp"
 #include "otp_parameters.hpp"
 #include "hotp.hpp"
