@@ -29,12 +29,9 @@ enum class algorithm {
 /// "SHA1", "SHA256" or "SHA512" (an empty view for a value outside the enumeration).
 [[nodiscard]] constexpr std::string_view to_string(algorithm a) noexcept {
     switch (a) {
-        case algorithm::sha1:
-            return "SHA1";
-        case algorithm::sha256:
-            return "SHA256";
-        case algorithm::sha512:
-            return "SHA512";
+        case algorithm::sha1: return "SHA1";
+        case algorithm::sha256: return "SHA256";
+        case algorithm::sha512: return "SHA512";
     }
     return {};
 }

@@ -2,6 +2,8 @@
 // a third party: the OpenSSL backend (twofactor/openssl.hpp) is a separate opt-in header.
 #pragma once
 
+// In layer order (DESIGN.md), not sorted.
+// clang-format off
 #include "version.hpp"
 #include "config.hpp"
 #include "error.hpp"
@@ -13,3 +15,4 @@
 #include "hotp.hpp"
 #include "totp.hpp"
 #include "base32.hpp"
+// clang-format on

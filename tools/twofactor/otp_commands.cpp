@@ -83,16 +83,12 @@ int print_code(const otp_request& request) {
 // The exit status for a verification that did not accept the code.
 int verification_failure(errc error, const otp_settings& settings, unsigned digits) {
     switch (error) {
-        case errc::wrong_code:
-            report_note("code rejected");
-            return exit_rejected;
+        case errc::wrong_code: report_note("code rejected"); return exit_rejected;
         case errc::malformed_code:
             return report_error(
                 fmt::format("--code: malformed code (expected exactly {} digits 0-9)", digits));
-        case errc::time_before_epoch:
-            return report_error(time_before_t0_message(settings));
-        default:
-            return report_error(fmt::format("cannot verify the code: {}", describe(error)));
+        case errc::time_before_epoch: return report_error(time_before_t0_message(settings));
+        default: return report_error(fmt::format("cannot verify the code: {}", describe(error)));
     }
 }
 
