@@ -1,0 +1,3097 @@
+// twofactor: header-only C++20 two-factor authentication (TOTP/HOTP, setup codes, QR codes,
+// backup codes, enrollment). Single-header edition.
+//
+// GENERATED FILE, DO NOT EDIT: produced by tools/amalgamate.py from include/twofactor/.
+// Edit the headers under include/ and run the script again.
+#pragma once
+
+// ---- begin twofactor/twofactor.hpp ----
+// twofactor: the umbrella header. Includes every core header of the library, and nothing from
+// a third party: the OpenSSL backend (twofactor/openssl.hpp) is a separate opt-in header.
+
+// In layer order (DESIGN.md), not sorted.
+// clang-format off
+
+// ---- begin twofactor/version.hpp ----
+// twofactor: version numbers of this header set.
+
+#define TWOFACTOR_VERSION_MAJOR 0
+#define TWOFACTOR_VERSION_MINOR 1
+#define TWOFACTOR_VERSION_PATCH 0
+
+namespace twofactor::inline v1 {
+
+/// The library version as one comparable number: major * 10000 + minor * 100 + patch.
+inline constexpr int version =
+    TWOFACTOR_VERSION_MAJOR * 10000 + TWOFACTOR_VERSION_MINOR * 100 + TWOFACTOR_VERSION_PATCH;
+
+}  // namespace twofactor::inline v1
+// ---- end twofactor/version.hpp ----
+
+// ---- begin twofactor/config.hpp ----
+// twofactor: the one configuration hook, TWOFACTOR_ASSERT.
+//
+// Every other choice (hash, digits, clock, random source, crypto backend) is a type or an
+// included header, never a macro.
+
+
+/**
+ * TWOFACTOR_ASSERT(condition, message): checks a precondition that the caller broke
+ * (e.g. reading the value of a result that holds an error). Bad *input* never reaches it:
+ * input errors are returned as `twofactor::errc`.
+ *
+ * Define it before including any twofactor header to route failures elsewhere (a firmware
+ * fault handler, a logging hook). The default prints the message to stderr and calls
+ * std::abort(); in constant evaluation a failed assertion is a compile error.
+ */
+#ifndef TWOFACTOR_ASSERT
+#include <cstdio>
+#include <cstdlib>
+
+namespace twofactor::inline v1::detail {
+// Not constexpr on purpose: reaching it during constant evaluation makes the expression
+// non-constant, so a broken precondition in a static_assert fails to compile.
+[[noreturn]] inline void assertion_failed(const char* file, int line, const char* message) noexcept {
+    std::fprintf(stderr, "%s:%d: twofactor assertion failed: %s\n", file, line, message);
+    std::abort();
+}
+}  // namespace twofactor::inline v1::detail
+
+#define TWOFACTOR_ASSERT(condition, message) \
+    ((condition) ? static_cast<void>(0)      \
+                 : ::twofactor::detail::assertion_failed(__FILE__, __LINE__, (message)))
+#endif
+// ---- end twofactor/config.hpp ----
+
+// ---- begin twofactor/error.hpp ----
+// twofactor: error codes (`errc`), their std::error_category, and `result<T, E>`.
+//
+// Nothing in twofactor throws. Every fallible operation returns a `result` holding either
+// its value or a precise error; the names of `result`'s members follow std::expected
+// (C++23), which GCC 12 and Clang 14 do not ship in C++20 mode.
+
+#include <concepts>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <type_traits>
+#include <utility>
+
+
+namespace twofactor::inline v1 {
+
+/**
+ * One enumerator per distinct failure. Zero is reserved for success, as std::error_code
+ * expects. The numeric values are stable (they may be stored or logged): new enumerators are
+ * only ever appended.
+ */
+enum class errc : int {
+    // Base32 (RFC 4648 §6) and other text decoding.
+    invalid_base32_character = 1,  ///< a character outside the base32 alphabet
+    invalid_base32_length,         ///< a length no base32 encoding can have
+    invalid_base32_padding,        ///< '=' misplaced, or the wrong amount of it
+    non_canonical_base32,          ///< unused trailing bits are not zero
+    empty_secret,                  ///< a secret with no bytes
+    secret_too_long,               ///< a secret longer than the supported maximum
+    output_too_small,              ///< the caller's buffer cannot hold the output
+
+    // One-time codes.
+    malformed_code,     ///< not exactly the expected number of ASCII digits
+    wrong_code,         ///< a well-formed code that matches no counter or time step in the window
+    replayed_code,      ///< the code matches a step or counter already accepted (RFC 6238 §5.2)
+    time_before_epoch,  ///< a time before T0, where no time step exists
+    counter_overflow,   ///< a counter or time step that does not fit in 64 bits
+
+    // Parameters given at run time (CLI options, otpauth URIs, stored records).
+    unsupported_algorithm,  ///< not SHA1, SHA256 or SHA512
+    invalid_digits,         ///< a digit count outside 6..9
+    invalid_period,         ///< a time step that is not a positive number of seconds
+    invalid_window,         ///< a verification window too large to be safe
+    invalid_number,         ///< text that is not a number in the allowed range
+
+    // QR codes (ISO/IEC 18004).
+    qr_data_too_long,    ///< the data does not fit in a QR code of the allowed versions and level
+    invalid_qr_options,  ///< QR code encoding or rendering options out of range
+};
+
+namespace detail {
+inline constexpr errc last_errc = errc::invalid_qr_options;
+}
+
+/// A short, fixed English description of `code`, without allocating.
+[[nodiscard]] constexpr std::string_view describe(errc code) noexcept {
+    switch (code) {
+        case errc::invalid_base32_character: return "invalid base32 character";
+        case errc::invalid_base32_length: return "invalid base32 length";
+        case errc::invalid_base32_padding: return "invalid base32 padding";
+        case errc::non_canonical_base32: return "non-canonical base32 (unused bits not zero)";
+        case errc::empty_secret: return "empty secret";
+        case errc::secret_too_long: return "secret too long";
+        case errc::output_too_small: return "output buffer too small";
+        case errc::malformed_code: return "malformed code";
+        case errc::wrong_code: return "wrong code";
+        case errc::replayed_code: return "code already used";
+        case errc::time_before_epoch: return "time before T0";
+        case errc::counter_overflow: return "counter overflow";
+        case errc::unsupported_algorithm: return "unsupported algorithm";
+        case errc::invalid_digits: return "invalid number of digits";
+        case errc::invalid_period: return "invalid period";
+        case errc::invalid_window: return "invalid verification window";
+        case errc::invalid_number: return "invalid number";
+        case errc::qr_data_too_long: return "data too long for a QR code";
+        case errc::invalid_qr_options: return "invalid QR code options";
+    }
+    return "unknown twofactor error";
+}
+
+namespace detail {
+class error_category_impl final : public std::error_category {
+public:
+    const char* name() const noexcept override { return "twofactor"; }
+    std::string message(int value) const override { return std::string(describe(static_cast<errc>(value))); }
+};
+}  // namespace detail
+
+/// The std::error_category of `errc`; one object per program (an inline function's static).
+[[nodiscard]] inline const std::error_category& error_category() noexcept {
+    static const detail::error_category_impl category;
+    return category;
+}
+
+/// Enables `std::error_code ec = twofactor::errc::wrong_code;` (found by ADL).
+[[nodiscard]] inline std::error_code make_error_code(errc code) noexcept {
+    return {static_cast<int>(code), error_category()};
+}
+
+/// The error half of a `result`, spelled like std::unexpected.
+template <class E>
+class unexpected {
+public:
+    constexpr explicit unexpected(E error) noexcept(std::is_nothrow_move_constructible_v<E>)
+        : error_(std::move(error)) {}
+    [[nodiscard]] constexpr const E& error() const& noexcept { return error_; }
+    [[nodiscard]] constexpr E&& error() && noexcept { return std::move(error_); }
+    friend constexpr bool operator==(const unexpected&, const unexpected&) = default;
+
+private:
+    E error_;
+};
+template <class E>
+unexpected(E) -> unexpected<E>;
+
+template <class T, class E = errc>
+class result;
+
+namespace detail {
+template <class T>
+inline constexpr bool is_result = false;
+template <class T, class E>
+inline constexpr bool is_result<result<T, E>> = true;
+template <class T>
+inline constexpr bool is_unexpected = false;
+template <class E>
+inline constexpr bool is_unexpected<unexpected<E>> = true;
+
+// The union storage of `result`: trivially copyable and destructible when both alternatives
+// are, so that a result of such types stays trivial; otherwise it manages the active member.
+template <class T, class E,
+          bool Trivial = std::is_trivially_copyable_v<T>&& std::is_trivially_copyable_v<E>&&
+              std::is_trivially_destructible_v<T>&& std::is_trivially_destructible_v<E>>
+struct result_storage {
+    union {
+        T value_;
+        E error_;
+    };
+    bool has_value_;
+
+    template <class... Args>
+    constexpr explicit result_storage(std::in_place_t, Args&&... args)
+        : value_(std::forward<Args>(args)...), has_value_(true) {}
+    template <class G>
+    constexpr explicit result_storage(std::in_place_type_t<E>, G&& error)
+        : error_(std::forward<G>(error)), has_value_(false) {}
+    constexpr result_storage(const result_storage&) = default;
+    constexpr result_storage(result_storage&&) = default;
+    constexpr result_storage& operator=(const result_storage&) = default;
+    constexpr result_storage& operator=(result_storage&&) = default;
+    constexpr ~result_storage() = default;
+};
+
+template <class T, class E>
+struct result_storage<T, E, false> {
+    union {
+        T value_;
+        E error_;
+    };
+    bool has_value_;
+
+    template <class... Args>
+    constexpr explicit result_storage(std::in_place_t, Args&&... args)
+        : value_(std::forward<Args>(args)...), has_value_(true) {}
+    template <class G>
+    constexpr explicit result_storage(std::in_place_type_t<E>, G&& error)
+        : error_(std::forward<G>(error)), has_value_(false) {}
+    constexpr result_storage(const result_storage& other) : has_value_(other.has_value_) {
+        if (has_value_)
+            std::construct_at(std::addressof(value_), other.value_);
+        else
+            std::construct_at(std::addressof(error_), other.error_);
+    }
+    constexpr result_storage(result_storage&& other) noexcept(
+        std::is_nothrow_move_constructible_v<T>&& std::is_nothrow_move_constructible_v<E>)
+        : has_value_(other.has_value_) {
+        if (has_value_)
+            std::construct_at(std::addressof(value_), std::move(other.value_));
+        else
+            std::construct_at(std::addressof(error_), std::move(other.error_));
+    }
+    constexpr result_storage& operator=(const result_storage& other) {
+        if (this != &other) {
+            destroy();
+            has_value_ = other.has_value_;
+            if (has_value_)
+                std::construct_at(std::addressof(value_), other.value_);
+            else
+                std::construct_at(std::addressof(error_), other.error_);
+        }
+        return *this;
+    }
+    constexpr result_storage& operator=(result_storage&& other) noexcept(
+        std::is_nothrow_move_constructible_v<T>&& std::is_nothrow_move_constructible_v<E>) {
+        if (this != &other) {
+            destroy();
+            has_value_ = other.has_value_;
+            if (has_value_)
+                std::construct_at(std::addressof(value_), std::move(other.value_));
+            else
+                std::construct_at(std::addressof(error_), std::move(other.error_));
+        }
+        return *this;
+    }
+    constexpr ~result_storage() { destroy(); }
+
+private:
+    constexpr void destroy() noexcept {
+        if (has_value_)
+            std::destroy_at(std::addressof(value_));
+        else
+            std::destroy_at(std::addressof(error_));
+    }
+};
+}  // namespace detail
+
+/**
+ * Either a value of type T or an error of type E (by default `twofactor::errc`).
+ *
+ * Construct the value implicitly (`return code;`) and the error through `unexpected`
+ * (`return unexpected(errc::wrong_code);`). Member names follow std::expected: `has_value`,
+ * `value`, `error`, `value_or`, `and_then`, `transform`, `or_else`, `transform_error`.
+ * Calling `value()` on an error, or `error()` on a value, is a broken precondition
+ * (TWOFACTOR_ASSERT), never an exception.
+ *
+ *     twofactor::result<std::uint64_t> step = twofactor::time_step_index(now, 30s, 0);
+ *     if (!step) std::puts(twofactor::describe(step.error()).data());
+ */
+template <class T, class E>
+class [[nodiscard]] result {
+    static_assert(!std::is_reference_v<T> && !std::is_void_v<T>, "use result<void, E>");
+    static_assert(!detail::is_unexpected<std::remove_cv_t<T>>, "T cannot be unexpected<...>");
+
+public:
+    using value_type = T;
+    using error_type = E;
+    template <class U>
+    using rebind = result<U, E>;
+
+    constexpr result() noexcept(
+        std::is_nothrow_default_constructible_v<T>) requires std::default_initializable<T>
+        : storage_(std::in_place) {}
+
+    template <class U = T>
+    requires(!std::same_as<std::remove_cvref_t<U>, result> &&
+             !std::same_as<std::remove_cvref_t<U>, std::in_place_t> &&
+             !detail::is_unexpected<std::remove_cvref_t<U>> &&
+             std::constructible_from<T, U>) constexpr explicit(!std::convertible_to<U, T>)
+        result(U&& value) noexcept(std::is_nothrow_constructible_v<T, U>)
+        : storage_(std::in_place, std::forward<U>(value)) {}
+
+    template <class... Args>
+    requires std::constructible_from<T, Args...>
+    constexpr explicit result(std::in_place_t, Args&&... args)
+        : storage_(std::in_place, std::forward<Args>(args)...) {}
+
+    template <class G>
+    requires std::constructible_from<E, const G&>
+    constexpr result(const unexpected<G>& error)  // NOLINT: implicit like std::expected
+        : storage_(std::in_place_type<E>, error.error()) {}
+
+    [[nodiscard]] constexpr bool has_value() const noexcept { return storage_.has_value_; }
+    constexpr explicit operator bool() const noexcept { return storage_.has_value_; }
+
+    [[nodiscard]] constexpr T& value() & noexcept { return checked_value(), storage_.value_; }
+    [[nodiscard]] constexpr const T& value() const& noexcept { return checked_value(), storage_.value_; }
+    [[nodiscard]] constexpr T&& value() && noexcept { return checked_value(), std::move(storage_.value_); }
+    [[nodiscard]] constexpr T& operator*() & noexcept { return value(); }
+    [[nodiscard]] constexpr const T& operator*() const& noexcept { return value(); }
+    [[nodiscard]] constexpr T&& operator*() && noexcept { return std::move(*this).value(); }
+    [[nodiscard]] constexpr T* operator->() noexcept { return std::addressof(value()); }
+    [[nodiscard]] constexpr const T* operator->() const noexcept { return std::addressof(value()); }
+
+    [[nodiscard]] constexpr const E& error() const noexcept {
+        TWOFACTOR_ASSERT(!has_value(), "result::error() called on a value");
+        return storage_.error_;
+    }
+
+    template <class U>
+    [[nodiscard]] constexpr T value_or(U&& fallback) const& {
+        return has_value() ? storage_.value_ : static_cast<T>(std::forward<U>(fallback));
+    }
+    template <class U>
+    [[nodiscard]] constexpr T value_or(U&& fallback) && {
+        return has_value() ? std::move(storage_.value_) : static_cast<T>(std::forward<U>(fallback));
+    }
+
+    /// f(value) -> result<U, E>; an error passes through unchanged.
+    template <class F>
+    constexpr auto and_then(F&& f) const& {
+        using next = std::remove_cvref_t<std::invoke_result_t<F, const T&>>;
+        static_assert(detail::is_result<next>, "and_then's function must return a result");
+        if (has_value()) return std::invoke(std::forward<F>(f), storage_.value_);
+        return next(unexpected<E>(storage_.error_));
+    }
+    /// f(value) -> U; gives result<U, E>.
+    template <class F>
+    constexpr auto transform(F&& f) const& {
+        using next_value = std::remove_cv_t<std::invoke_result_t<F, const T&>>;
+        using next = result<next_value, E>;
+        if (!has_value()) return next(unexpected<E>(storage_.error_));
+        if constexpr (std::is_void_v<next_value>) {
+            std::invoke(std::forward<F>(f), storage_.value_);
+            return next();
+        } else {
+            return next(std::invoke(std::forward<F>(f), storage_.value_));
+        }
+    }
+    /// f(error) -> result<T, G>; a value passes through unchanged.
+    template <class F>
+    constexpr auto or_else(F&& f) const& {
+        using next = std::remove_cvref_t<std::invoke_result_t<F, const E&>>;
+        static_assert(detail::is_result<next>, "or_else's function must return a result");
+        if (has_value()) return next(storage_.value_);
+        return std::invoke(std::forward<F>(f), storage_.error_);
+    }
+    /// f(error) -> G; gives result<T, G>.
+    template <class F>
+    constexpr auto transform_error(F&& f) const& {
+        using next_error = std::remove_cv_t<std::invoke_result_t<F, const E&>>;
+        using next = result<T, next_error>;
+        if (has_value()) return next(storage_.value_);
+        return next(unexpected<next_error>(std::invoke(std::forward<F>(f), storage_.error_)));
+    }
+
+    friend constexpr bool operator==(const result& a, const result& b) {
+        if (a.has_value() != b.has_value()) return false;
+        return a.has_value() ? a.storage_.value_ == b.storage_.value_
+                             : a.storage_.error_ == b.storage_.error_;
+    }
+    template <class G>
+    friend constexpr bool operator==(const result& a, const unexpected<G>& b) {
+        return !a.has_value() && a.storage_.error_ == b.error();
+    }
+
+private:
+    constexpr int checked_value() const noexcept {
+        TWOFACTOR_ASSERT(has_value(), "result::value() called on an error");
+        return 0;
+    }
+
+    detail::result_storage<T, E> storage_;
+};
+
+/// A result with no value: success, or an error.
+template <class E>
+class [[nodiscard]] result<void, E> {
+public:
+    using value_type = void;
+    using error_type = E;
+
+    constexpr result() noexcept = default;
+    template <class G>
+    requires std::constructible_from<E, const G&>
+    constexpr result(const unexpected<G>& error)  // NOLINT: implicit like std::expected
+        : error_(error.error()), has_value_(false) {}
+
+    [[nodiscard]] constexpr bool has_value() const noexcept { return has_value_; }
+    constexpr explicit operator bool() const noexcept { return has_value_; }
+    constexpr void value() const noexcept {
+        TWOFACTOR_ASSERT(has_value(), "result::value() called on an error");
+    }
+    [[nodiscard]] constexpr const E& error() const noexcept {
+        TWOFACTOR_ASSERT(!has_value(), "result::error() called on a value");
+        return error_;
+    }
+
+    template <class F>
+    constexpr auto and_then(F&& f) const {
+        using next = std::remove_cvref_t<std::invoke_result_t<F>>;
+        static_assert(detail::is_result<next>, "and_then's function must return a result");
+        if (has_value()) return std::invoke(std::forward<F>(f));
+        return next(unexpected<E>(error_));
+    }
+    template <class F>
+    constexpr auto transform(F&& f) const {
+        using next_value = std::remove_cv_t<std::invoke_result_t<F>>;
+        using next = result<next_value, E>;
+        if (!has_value()) return next(unexpected<E>(error_));
+        if constexpr (std::is_void_v<next_value>) {
+            std::invoke(std::forward<F>(f));
+            return next();
+        } else {
+            return next(std::invoke(std::forward<F>(f)));
+        }
+    }
+    template <class F>
+    constexpr auto or_else(F&& f) const {
+        using next = std::remove_cvref_t<std::invoke_result_t<F, const E&>>;
+        static_assert(detail::is_result<next>, "or_else's function must return a result");
+        if (has_value()) return next();
+        return std::invoke(std::forward<F>(f), error_);
+    }
+
+    friend constexpr bool operator==(const result& a, const result& b) {
+        if (a.has_value_ != b.has_value_) return false;
+        return a.has_value_ || a.error_ == b.error_;
+    }
+    template <class G>
+    friend constexpr bool operator==(const result& a, const unexpected<G>& b) {
+        return !a.has_value_ && a.error_ == b.error();
+    }
+
+private:
+    E error_{};
+    bool has_value_ = true;
+};
+
+}  // namespace twofactor::inline v1
+
+template <>
+struct std::is_error_code_enum<twofactor::errc> : std::true_type {};
+// ---- end twofactor/error.hpp ----
+
+// ---- begin twofactor/hash.hpp ----
+// Hash functions: the digest<N> value type, the hash_function and block_hash_function concepts, and
+// the built-in models sha1, sha256 and sha512. Spec: FIPS 180-4 (Secure Hash Standard), §5.1 padding.
+
+#include <array>
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string_view>
+#include <type_traits>
+
+
+// ---- begin twofactor/detail/bytes.hpp ----
+// Byte-order helpers and secure wiping shared by every layer.
+// Big-endian word encoding as used by FIPS 180-4 §3.1 (SHA-1, SHA-2) and RFC 4226 §5.3.
+
+#include <array>
+#include <bit>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <span>
+#include <type_traits>
+
+// Forces inlining of the small round helpers so that the working variables of the hash
+// functions stay in registers (not a configuration macro; internal to the library).
+#if !defined(TWOFACTOR_DETAIL_ALWAYS_INLINE)
+#if defined(__GNUC__) || defined(__clang__)
+#define TWOFACTOR_DETAIL_ALWAYS_INLINE [[gnu::always_inline]] inline
+#elif defined(_MSC_VER)
+#define TWOFACTOR_DETAIL_ALWAYS_INLINE __forceinline
+#else
+#define TWOFACTOR_DETAIL_ALWAYS_INLINE inline
+#endif
+#endif
+
+namespace twofactor::inline v1::detail {
+
+/// Loads a big-endian 32-bit word from `p[0..4)`. Precondition: 4 readable bytes at `p`.
+constexpr std::uint32_t load_be32(const std::byte* p) noexcept {
+#if defined(__GNUC__) || defined(__clang__)
+    if (!std::is_constant_evaluated()) {
+        std::uint32_t value;
+        std::memcpy(&value, p, sizeof value);
+        if constexpr (std::endian::native == std::endian::little) {
+            value = __builtin_bswap32(value);
+        }
+        return value;
+    }
+#endif
+    return (std::to_integer<std::uint32_t>(p[0]) << 24) | (std::to_integer<std::uint32_t>(p[1]) << 16) |
+           (std::to_integer<std::uint32_t>(p[2]) << 8) | std::to_integer<std::uint32_t>(p[3]);
+}
+
+/// Loads a big-endian 64-bit word from `p[0..8)`. Precondition: 8 readable bytes at `p`.
+constexpr std::uint64_t load_be64(const std::byte* p) noexcept {
+#if defined(__GNUC__) || defined(__clang__)
+    if (!std::is_constant_evaluated()) {
+        std::uint64_t value;
+        std::memcpy(&value, p, sizeof value);
+        if constexpr (std::endian::native == std::endian::little) {
+            value = __builtin_bswap64(value);
+        }
+        return value;
+    }
+#endif
+    return (std::uint64_t{load_be32(p)} << 32) | load_be32(p + 4);
+}
+
+/// Stores `value` big-endian into `p[0..4)`. Precondition: 4 writable bytes at `p`.
+constexpr void store_be32(std::byte* p, std::uint32_t value) noexcept {
+#if defined(__GNUC__) || defined(__clang__)
+    if (!std::is_constant_evaluated()) {
+        if constexpr (std::endian::native == std::endian::little) {
+            value = __builtin_bswap32(value);
+        }
+        std::memcpy(p, &value, sizeof value);
+        return;
+    }
+#endif
+    p[0] = static_cast<std::byte>(value >> 24);
+    p[1] = static_cast<std::byte>(value >> 16);
+    p[2] = static_cast<std::byte>(value >> 8);
+    p[3] = static_cast<std::byte>(value);
+}
+
+/// Stores `value` big-endian into `p[0..8)`. Precondition: 8 writable bytes at `p`.
+constexpr void store_be64(std::byte* p, std::uint64_t value) noexcept {
+#if defined(__GNUC__) || defined(__clang__)
+    if (!std::is_constant_evaluated()) {
+        if constexpr (std::endian::native == std::endian::little) {
+            value = __builtin_bswap64(value);
+        }
+        std::memcpy(p, &value, sizeof value);
+        return;
+    }
+#endif
+    store_be32(p, static_cast<std::uint32_t>(value >> 32));
+    store_be32(p + 4, static_cast<std::uint32_t>(value));
+}
+
+// Fixed-extent span overloads: the size is checked by the type system.
+
+/// Loads a big-endian 32-bit word from exactly four bytes.
+constexpr std::uint32_t load_be32(std::span<const std::byte, 4> bytes) noexcept {
+    return load_be32(bytes.data());
+}
+/// Loads a big-endian 64-bit word from exactly eight bytes.
+constexpr std::uint64_t load_be64(std::span<const std::byte, 8> bytes) noexcept {
+    return load_be64(bytes.data());
+}
+/// Stores a big-endian 32-bit word into exactly four bytes.
+constexpr void store_be32(std::span<std::byte, 4> bytes, std::uint32_t value) noexcept {
+    store_be32(bytes.data(), value);
+}
+/// Stores a big-endian 64-bit word into exactly eight bytes.
+constexpr void store_be64(std::span<std::byte, 8> bytes, std::uint64_t value) noexcept {
+    store_be64(bytes.data(), value);
+}
+
+/// Copies `count` bytes; constexpr-friendly memcpy (the ranges must not overlap).
+constexpr void copy_bytes(std::byte* destination, const std::byte* source, std::size_t count) noexcept {
+    if (std::is_constant_evaluated()) {
+        for (std::size_t i = 0; i < count; ++i) {
+            destination[i] = source[i];
+        }
+    } else if (count != 0) {
+        std::memcpy(destination, source, count);
+    }
+}
+
+/// Zeroes the bytes of `storage` at run time in a way the optimiser may not elide
+/// (a memset followed by a compiler barrier that claims to read the memory, or volatile
+/// writes where no such barrier exists). In constant evaluation it simply zeroes.
+inline void secure_wipe_bytes(void* storage, std::size_t size) noexcept {
+    if (size == 0) {
+        return;
+    }
+#if defined(__GNUC__) || defined(__clang__)
+    std::memset(storage, 0, size);
+    asm volatile("" : : "r"(storage) : "memory");
+#else
+    auto* p = static_cast<volatile unsigned char*>(storage);
+    for (std::size_t i = 0; i < size; ++i) {
+        p[i] = 0;
+    }
+#endif
+}
+
+/// Zeroes `bytes`; never removed by the optimiser (see secure_wipe_bytes). Usable in constant evaluation.
+constexpr void secure_wipe(std::span<std::byte> bytes) noexcept {
+    if (std::is_constant_evaluated()) {
+        for (auto& b : bytes) {
+            b = std::byte{0};
+        }
+    } else {
+        secure_wipe_bytes(bytes.data(), bytes.size());
+    }
+}
+
+template <class T>
+inline constexpr bool is_span_v = false;
+template <class T, std::size_t Extent>
+inline constexpr bool is_span_v<std::span<T, Extent>> = true;
+
+/// Zeroes every byte of a trivially copyable object (a key array, a hash state, a struct of those);
+/// never removed by the optimiser. Usable in constant evaluation (there it value-initialises).
+/// Spans are excluded on purpose: to wipe what a span refers to, call secure_wipe(std::span<std::byte>).
+template <class T>
+requires(std::is_trivially_copyable_v<T> &&
+         (std::is_default_constructible_v<T> || std::is_array_v<T>)&&!std::is_const_v<T> &&
+         !std::is_pointer_v<T> && !is_span_v<T>) constexpr void secure_wipe(T& object) noexcept {
+    if (std::is_constant_evaluated()) {
+        if constexpr (std::is_array_v<T>) {
+            for (auto& element : object) {
+                secure_wipe(element);
+            }
+        } else {
+            object = T{};
+        }
+    } else {
+        secure_wipe_bytes(&object, sizeof(T));
+    }
+}
+
+}  // namespace twofactor::inline v1::detail
+// ---- end twofactor/detail/bytes.hpp ----
+
+// ---- begin twofactor/detail/cpu_features.hpp ----
+// Run-time CPU feature detection for the hardware hash paths.
+// x86: Intel SDM Vol. 2A, CPUID leaf 1 (ECX bit 9 SSSE3, bit 19 SSE4.1) and leaf 7 sub-leaf 0 (EBX bit 29
+// SHA).
+
+#if defined(__x86_64__) || defined(_M_X64)
+#if defined(_MSC_VER) && !defined(__clang__)
+#include <intrin.h>
+#else
+#include <cpuid.h>
+#endif
+#endif
+
+namespace twofactor::inline v1::detail {
+
+#if defined(__x86_64__) || defined(_M_X64)
+
+/// Queries CPUID: true when the SHA extensions and the SSE levels our SHA-NI code needs are present.
+/// Costs a few hundred cycles (more under a hypervisor); call cpu_has_sha_ni() instead.
+inline bool detect_sha_ni() noexcept {
+#if defined(__SHA__) && defined(__SSE4_1__) && defined(__SSSE3__)
+    return true;  // the whole program is compiled for a CPU with SHA-NI
+#elif defined(_MSC_VER) && !defined(__clang__)
+    int regs[4] = {};
+    __cpuid(regs, 0);
+    if (regs[0] < 7) {
+        return false;
+    }
+    __cpuid(regs, 1);
+    const bool ssse3 = (regs[2] & (1 << 9)) != 0;
+    const bool sse41 = (regs[2] & (1 << 19)) != 0;
+    __cpuidex(regs, 7, 0);
+    const bool sha = (regs[1] & (1 << 29)) != 0;
+    return ssse3 && sse41 && sha;
+#else
+    unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
+    if (__get_cpuid_max(0, nullptr) < 7) {
+        return false;
+    }
+    __cpuid(1, eax, ebx, ecx, edx);
+    const bool ssse3 = (ecx & (1u << 9)) != 0;
+    const bool sse41 = (ecx & (1u << 19)) != 0;
+    __cpuid_count(7, 0, eax, ebx, ecx, edx);
+    const bool sha = (ebx & (1u << 29)) != 0;
+    return ssse3 && sse41 && sha;
+#endif
+}
+
+/// The detection result, computed once during dynamic initialisation of the program.
+/// Should a static initialiser of another translation unit hash something before this variable is
+/// initialised, it reads the zero-initialised value `false` and takes the portable path, which yields
+/// identical results; so the order of initialisation never matters for correctness.
+inline const bool cpu_sha_ni_detected = detect_sha_ni();
+
+/// True when the x86 SHA extensions (SHA-NI) may be used: one load of a cached bool.
+inline bool cpu_has_sha_ni() noexcept { return cpu_sha_ni_detected; }
+
+#else
+
+/// No SHA-NI outside x86-64.
+constexpr bool cpu_has_sha_ni() noexcept { return false; }
+
+#endif
+
+}  // namespace twofactor::inline v1::detail
+// ---- end twofactor/detail/cpu_features.hpp ----
+
+// ---- begin twofactor/detail/sha1.hpp ----
+// SHA-1 compression function, portable and constexpr. Spec: FIPS 180-4 §6.1 (also RFC 3174).
+
+#include <array>
+#include <bit>
+#include <cstddef>
+#include <cstdint>
+#include <utility>
+
+
+namespace twofactor::inline v1::detail {
+
+/// SHA-1 chaining value H0..H4 (FIPS 180-4 §6.1.1).
+using sha1_state = std::array<std::uint32_t, 5>;
+
+/// Initial hash value (FIPS 180-4 §5.3.1).
+inline constexpr sha1_state sha1_initial_state{0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476, 0xc3d2e1f0};
+
+// One round t of FIPS 180-4 §6.1.2 step 3. The working variables a..e are not moved between
+// rounds: round t uses v[(role - t) mod 5] for role a=0..e=4, so after inlining every index is a
+// constant and the variables live in registers. The schedule W is kept in a 16-word ring.
+template <std::size_t T>
+TWOFACTOR_DETAIL_ALWAYS_INLINE constexpr void sha1_round(std::uint32_t (&v)[5],
+                                                         std::uint32_t (&w)[16]) noexcept {
+    constexpr std::size_t a = (80 + 0 - T) % 5, b = (80 + 1 - T) % 5, c = (80 + 2 - T) % 5,
+                          d = (80 + 3 - T) % 5, e = (80 + 4 - T) % 5;
+    if constexpr (T >= 16) {
+        w[T % 16] = std::rotl(w[(T - 3) % 16] ^ w[(T - 8) % 16] ^ w[(T - 14) % 16] ^ w[T % 16], 1);
+    }
+    std::uint32_t f = 0, k = 0;
+    if constexpr (T < 20) {
+        f = v[d] ^ (v[b] & (v[c] ^ v[d]));  // Ch
+        k = 0x5a827999;
+    } else if constexpr (T < 40) {
+        f = v[b] ^ v[c] ^ v[d];  // Parity
+        k = 0x6ed9eba1;
+    } else if constexpr (T < 60) {
+        f = (v[b] & v[c]) | (v[d] & (v[b] | v[c]));  // Maj
+        k = 0x8f1bbcdc;
+    } else {
+        f = v[b] ^ v[c] ^ v[d];  // Parity
+        k = 0xca62c1d6;
+    }
+    v[e] += std::rotl(v[a], 5) + f + k + w[T % 16];
+    v[b] = std::rotl(v[b], 30);
+}
+
+template <std::size_t... T>
+TWOFACTOR_DETAIL_ALWAYS_INLINE constexpr void sha1_rounds(std::uint32_t (&v)[5], std::uint32_t (&w)[16],
+                                                          std::index_sequence<T...>) noexcept {
+    (sha1_round<T>(v, w), ...);
+}
+
+/// Portable SHA-1 compression of `block_count` consecutive 64-byte blocks starting at `blocks` into `state`.
+/// Usable in constant evaluation; the run-time dispatch to SHA-NI lives in twofactor::sha1.
+constexpr void sha1_compress_portable(sha1_state& state, const std::byte* blocks,
+                                      std::size_t block_count) noexcept {
+    for (; block_count != 0; --block_count, blocks += 64) {
+        std::uint32_t w[16] = {};
+        for (std::size_t i = 0; i < 16; ++i) {
+            w[i] = load_be32(blocks + 4 * i);
+        }
+        std::uint32_t v[5] = {state[0], state[1], state[2], state[3], state[4]};
+        sha1_rounds(v, w, std::make_index_sequence<80>{});
+        for (std::size_t i = 0; i < 5; ++i) {
+            state[i] += v[i];  // after 80 rounds (a multiple of 5) the roles are back in place
+        }
+    }
+}
+
+}  // namespace twofactor::inline v1::detail
+// ---- end twofactor/detail/sha1.hpp ----
+
+// ---- begin twofactor/detail/sha2.hpp ----
+// SHA-256 and SHA-512 compression functions, portable and constexpr. Spec: FIPS 180-4 §6.2 and §6.4.
+
+#include <array>
+#include <bit>
+#include <cstddef>
+#include <cstdint>
+#include <utility>
+
+
+namespace twofactor::inline v1::detail {
+
+/// SHA-256 chaining value H0..H7 (FIPS 180-4 §6.2).
+using sha256_state = std::array<std::uint32_t, 8>;
+/// SHA-512 chaining value H0..H7 (FIPS 180-4 §6.4).
+using sha512_state = std::array<std::uint64_t, 8>;
+
+/// SHA-256 initial hash value (FIPS 180-4 §5.3.3).
+inline constexpr sha256_state sha256_initial_state{0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+                                                   0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+
+/// SHA-512 initial hash value (FIPS 180-4 §5.3.5).
+inline constexpr sha512_state sha512_initial_state{0x6a09e667f3bcc908, 0xbb67ae8584caa73b, 0x3c6ef372fe94f82b,
+                                                   0xa54ff53a5f1d36f1, 0x510e527fade682d1, 0x9b05688c2b3e6c1f,
+                                                   0x1f83d9abfb41bd6b, 0x5be0cd19137e2179};
+
+/// SHA-256 round constants K0..K63 (FIPS 180-4 §4.2.2).
+inline constexpr std::array<std::uint32_t, 64> sha256_round_constants{
+    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+    0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+    0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+    0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+    0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+};
+
+/// SHA-512 round constants K0..K79 (FIPS 180-4 §4.2.3).
+inline constexpr std::array<std::uint64_t, 80> sha512_round_constants{
+    0x428a2f98d728ae22, 0x7137449123ef65cd, 0xb5c0fbcfec4d3b2f, 0xe9b5dba58189dbbc, 0x3956c25bf348b538,
+    0x59f111f1b605d019, 0x923f82a4af194f9b, 0xab1c5ed5da6d8118, 0xd807aa98a3030242, 0x12835b0145706fbe,
+    0x243185be4ee4b28c, 0x550c7dc3d5ffb4e2, 0x72be5d74f27b896f, 0x80deb1fe3b1696b1, 0x9bdc06a725c71235,
+    0xc19bf174cf692694, 0xe49b69c19ef14ad2, 0xefbe4786384f25e3, 0x0fc19dc68b8cd5b5, 0x240ca1cc77ac9c65,
+    0x2de92c6f592b0275, 0x4a7484aa6ea6e483, 0x5cb0a9dcbd41fbd4, 0x76f988da831153b5, 0x983e5152ee66dfab,
+    0xa831c66d2db43210, 0xb00327c898fb213f, 0xbf597fc7beef0ee4, 0xc6e00bf33da88fc2, 0xd5a79147930aa725,
+    0x06ca6351e003826f, 0x142929670a0e6e70, 0x27b70a8546d22ffc, 0x2e1b21385c26c926, 0x4d2c6dfc5ac42aed,
+    0x53380d139d95b3df, 0x650a73548baf63de, 0x766a0abb3c77b2a8, 0x81c2c92e47edaee6, 0x92722c851482353b,
+    0xa2bfe8a14cf10364, 0xa81a664bbc423001, 0xc24b8b70d0f89791, 0xc76c51a30654be30, 0xd192e819d6ef5218,
+    0xd69906245565a910, 0xf40e35855771202a, 0x106aa07032bbd1b8, 0x19a4c116b8d2d0c8, 0x1e376c085141ab53,
+    0x2748774cdf8eeb99, 0x34b0bcb5e19b48a8, 0x391c0cb3c5c95a63, 0x4ed8aa4ae3418acb, 0x5b9cca4f7763e373,
+    0x682e6ff3d6b2b8a3, 0x748f82ee5defb2fc, 0x78a5636f43172f60, 0x84c87814a1f0ab72, 0x8cc702081a6439ec,
+    0x90befffa23631e28, 0xa4506cebde82bde9, 0xbef9a3f7b2c67915, 0xc67178f2e372532b, 0xca273eceea26619c,
+    0xd186b8c721c0c207, 0xeada7dd6cde0eb1e, 0xf57d4f7fee6ed178, 0x06f067aa72176fba, 0x0a637dc5a2c898a6,
+    0x113f9804bef90dae, 0x1b710b35131c471b, 0x28db77f523047d84, 0x32caab7b40c72493, 0x3c9ebe0a15c9bebc,
+    0x431d67c49c100d4c, 0x4cc5d4becb3e42b6, 0x597f299cfc657e2a, 0x5fcb6fab3ad6faec, 0x6c44198c4a475817,
+};
+
+// The four SHA-2 functions (FIPS 180-4 §4.1.2 and §4.1.3), written in the nested form
+// rotr(rotr(x, m) ^ x, n) = rotr(x, m + n) ^ rotr(x, n): fewer copies and temporaries than three
+// independent rotations, which keeps the round function within the general-purpose registers.
+template <class Word>
+struct sha2_functions;
+
+template <>
+struct sha2_functions<std::uint32_t> {
+    TWOFACTOR_DETAIL_ALWAYS_INLINE static constexpr std::uint32_t big_sigma0(std::uint32_t x) noexcept {
+        return std::rotr(std::rotr(std::rotr(x, 9) ^ x, 11) ^ x, 2);  // ROTR 2 ^ ROTR 13 ^ ROTR 22
+    }
+    TWOFACTOR_DETAIL_ALWAYS_INLINE static constexpr std::uint32_t big_sigma1(std::uint32_t x) noexcept {
+        return std::rotr(std::rotr(std::rotr(x, 14) ^ x, 5) ^ x, 6);  // ROTR 6 ^ ROTR 11 ^ ROTR 25
+    }
+    TWOFACTOR_DETAIL_ALWAYS_INLINE static constexpr std::uint32_t small_sigma0(std::uint32_t x) noexcept {
+        return std::rotr(std::rotr(x, 11) ^ x, 7) ^ (x >> 3);  // ROTR 7 ^ ROTR 18 ^ SHR 3
+    }
+    TWOFACTOR_DETAIL_ALWAYS_INLINE static constexpr std::uint32_t small_sigma1(std::uint32_t x) noexcept {
+        return std::rotr(std::rotr(x, 2) ^ x, 17) ^ (x >> 10);  // ROTR 17 ^ ROTR 19 ^ SHR 10
+    }
+};
+
+template <>
+struct sha2_functions<std::uint64_t> {
+    TWOFACTOR_DETAIL_ALWAYS_INLINE static constexpr std::uint64_t big_sigma0(std::uint64_t x) noexcept {
+        return std::rotr(std::rotr(std::rotr(x, 5) ^ x, 6) ^ x, 28);  // ROTR 28 ^ ROTR 34 ^ ROTR 39
+    }
+    TWOFACTOR_DETAIL_ALWAYS_INLINE static constexpr std::uint64_t big_sigma1(std::uint64_t x) noexcept {
+        return std::rotr(std::rotr(std::rotr(x, 23) ^ x, 4) ^ x, 14);  // ROTR 14 ^ ROTR 18 ^ ROTR 41
+    }
+    TWOFACTOR_DETAIL_ALWAYS_INLINE static constexpr std::uint64_t small_sigma0(std::uint64_t x) noexcept {
+        return std::rotr(std::rotr(x, 7) ^ x, 1) ^ (x >> 7);  // ROTR 1 ^ ROTR 8 ^ SHR 7
+    }
+    TWOFACTOR_DETAIL_ALWAYS_INLINE static constexpr std::uint64_t small_sigma1(std::uint64_t x) noexcept {
+        return std::rotr(std::rotr(x, 42) ^ x, 19) ^ (x >> 6);  // ROTR 19 ^ ROTR 61 ^ SHR 6
+    }
+};
+
+// One round t of FIPS 180-4 §6.2.2 / §6.4.2 step 3, with the message schedule (step 1) computed
+// just in time in a 16-word ring. Working variables are not moved: round t uses v[(role - t) mod 8]
+// (role a=0..h=7), so after inlining all indices are constants and everything stays in registers.
+template <std::size_t T, class Word, std::size_t Rounds>
+TWOFACTOR_DETAIL_ALWAYS_INLINE constexpr void sha2_round(Word (&v)[8], Word (&w)[16],
+                                                         const std::array<Word, Rounds>& k) noexcept {
+    using f = sha2_functions<Word>;
+    constexpr std::size_t a = (Rounds - T) % 8, b = (Rounds + 1 - T) % 8, c = (Rounds + 2 - T) % 8,
+                          d = (Rounds + 3 - T) % 8, e = (Rounds + 4 - T) % 8, ff = (Rounds + 5 - T) % 8,
+                          g = (Rounds + 6 - T) % 8, h = (Rounds + 7 - T) % 8;
+    if constexpr (T >= 16) {
+        w[T % 16] += f::small_sigma1(w[(T - 2) % 16]) + w[(T - 7) % 16] + f::small_sigma0(w[(T - 15) % 16]);
+    }
+    const Word hkw = v[h] + (k[T] + w[T % 16]);
+    const Word ch = v[g] ^ (v[e] & (v[ff] ^ v[g]));
+    const Word t1 = (hkw + ch) + f::big_sigma1(v[e]);
+    const Word maj = (v[a] & (v[b] ^ v[c])) ^ (v[b] & v[c]);
+    v[d] += t1;
+    v[h] = (t1 + maj) + f::big_sigma0(v[a]);
+}
+
+template <class Word, std::size_t Rounds, std::size_t... T>
+TWOFACTOR_DETAIL_ALWAYS_INLINE constexpr void sha2_rounds(Word (&v)[8], Word (&w)[16],
+                                                          const std::array<Word, Rounds>& k,
+                                                          std::index_sequence<T...>) noexcept {
+    (sha2_round<T>(v, w, k), ...);
+}
+
+template <class Word, std::size_t Rounds>
+constexpr void sha2_compress_portable(std::array<Word, 8>& state, const std::byte* blocks,
+                                      std::size_t block_count, const std::array<Word, Rounds>& k) noexcept {
+    constexpr std::size_t block_size = 16 * sizeof(Word);
+    for (; block_count != 0; --block_count, blocks += block_size) {
+        Word w[16] = {};
+        for (std::size_t i = 0; i < 16; ++i) {
+            if constexpr (sizeof(Word) == 4) {
+                w[i] = load_be32(blocks + 4 * i);
+            } else {
+                w[i] = load_be64(blocks + 8 * i);
+            }
+        }
+        Word v[8] = {state[0], state[1], state[2], state[3], state[4], state[5], state[6], state[7]};
+        sha2_rounds(v, w, k, std::make_index_sequence<Rounds>{});
+        for (std::size_t i = 0; i < 8; ++i) {
+            state[i] += v[i];  // the round count is a multiple of 8: roles are back in place
+        }
+    }
+}
+
+/// Portable SHA-256 compression of `block_count` consecutive 64-byte blocks into `state`. constexpr.
+constexpr void sha256_compress_portable(sha256_state& state, const std::byte* blocks,
+                                        std::size_t block_count) noexcept {
+    sha2_compress_portable(state, blocks, block_count, sha256_round_constants);
+}
+
+/// Portable SHA-512 compression of `block_count` consecutive 128-byte blocks into `state`. constexpr.
+/// (No x86 CPU we target has SHA512 instructions, so this is also the run-time path.)
+constexpr void sha512_compress_portable(sha512_state& state, const std::byte* blocks,
+                                        std::size_t block_count) noexcept {
+    sha2_compress_portable(state, blocks, block_count, sha512_round_constants);
+}
+
+}  // namespace twofactor::inline v1::detail
+// ---- end twofactor/detail/sha2.hpp ----
+
+// ---- begin twofactor/detail/sha_ni.hpp ----
+// SHA-1 and SHA-256 compression with the x86 SHA extensions (SHA-NI).
+// Specs: FIPS 180-4 §6.1.2 and §6.2.2; instruction semantics: Intel SDM Vol. 2 (SHA1RNDS4, SHA1NEXTE,
+// SHA1MSG1/2, SHA256RNDS2, SHA256MSG1/2). Results are bit-identical to detail/sha1.hpp and detail/sha2.hpp.
+//
+// Only compiled for x86-64. Every function carries a target attribute, so no global -msha is needed;
+// callers must check cpu_has_sha_ni() (detail/cpu_features.hpp) before calling.
+//
+// The lane kernels compress one block for each of `Lanes` independent states with the instructions
+// of all lanes interleaved group by group, so that the latency of one lane's SHA1RNDS4/SHA256RNDS2
+// chain is hidden behind the others' (instruction-level parallelism).
+
+#if defined(__x86_64__) || defined(_M_X64)
+
+#include <immintrin.h>
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <utility>
+
+
+#if defined(__GNUC__) || defined(__clang__)
+#define TWOFACTOR_DETAIL_SHA_NI_TARGET __attribute__((target("sha,sse4.1,ssse3")))
+#define TWOFACTOR_DETAIL_SHA_NI_INLINE __attribute__((target("sha,sse4.1,ssse3"), always_inline)) inline
+#define TWOFACTOR_DETAIL_UNROLL_LANES _Pragma("GCC unroll 16")
+#else
+#define TWOFACTOR_DETAIL_SHA_NI_TARGET
+#define TWOFACTOR_DETAIL_SHA_NI_INLINE __forceinline
+#define TWOFACTOR_DETAIL_UNROLL_LANES
+#endif
+
+namespace twofactor::inline v1::detail {
+
+// ---------------------------------------------------------------------------------------------
+// SHA-1. The state is kept as ABCD (A in the most significant lane) plus E in the top lane of a
+// second register; each group g of four rounds consumes W[4g..4g+3] from a ring of four registers.
+
+TWOFACTOR_DETAIL_SHA_NI_INLINE __m128i sha1_ni_load_message(const std::byte* p) noexcept {
+    // Reverses all 16 bytes: big-endian words, and W[t] ends up in the most significant lane.
+    const __m128i mask = _mm_set_epi64x(0x0001020304050607LL, 0x08090a0b0c0d0e0fLL);
+    return _mm_shuffle_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)), mask);
+}
+
+template <std::size_t Lanes>
+struct sha1_ni_lanes_state {
+    __m128i abcd[Lanes];
+    __m128i e[Lanes];
+};
+
+template <std::size_t G, std::size_t Lanes>
+TWOFACTOR_DETAIL_SHA_NI_INLINE void sha1_ni_group(sha1_ni_lanes_state<Lanes>& s, __m128i (&prev)[Lanes],
+                                                  __m128i (&w)[Lanes][4]) noexcept {
+    TWOFACTOR_DETAIL_UNROLL_LANES
+    for (std::size_t l = 0; l < Lanes; ++l) {
+        if constexpr (G >= 4) {
+            // W[4g..4g+3] from W[4g-16..4g-1]; the ring slot g%4 still holds W[4g-16..4g-13].
+            w[l][G % 4] = _mm_sha1msg2_epu32(
+                _mm_xor_si128(_mm_sha1msg1_epu32(w[l][G % 4], w[l][(G + 1) % 4]), w[l][(G + 2) % 4]),
+                w[l][(G + 3) % 4]);
+        }
+        __m128i e_plus_w;
+        if constexpr (G == 0) {
+            e_plus_w = _mm_add_epi32(s.e[l], w[l][0]);
+        } else {
+            e_plus_w = _mm_sha1nexte_epu32(prev[l], w[l][G % 4]);
+        }
+        prev[l] = s.abcd[l];
+        s.abcd[l] = _mm_sha1rnds4_epu32(s.abcd[l], e_plus_w, static_cast<int>(G / 5));
+    }
+}
+
+template <std::size_t Lanes, std::size_t... G>
+TWOFACTOR_DETAIL_SHA_NI_INLINE void sha1_ni_groups(sha1_ni_lanes_state<Lanes>& s, __m128i (&prev)[Lanes],
+                                                   __m128i (&w)[Lanes][4],
+                                                   std::index_sequence<G...>) noexcept {
+    (sha1_ni_group<G>(s, prev, w), ...);
+}
+
+// One block per lane: blocks[l] is compressed into lane l.
+template <std::size_t Lanes>
+TWOFACTOR_DETAIL_SHA_NI_INLINE void sha1_ni_compress_block(sha1_ni_lanes_state<Lanes>& s,
+                                                           const std::byte* const (&blocks)[Lanes]) noexcept {
+    __m128i w[Lanes][4];
+    __m128i prev[Lanes];
+    const sha1_ni_lanes_state<Lanes> saved = s;
+    TWOFACTOR_DETAIL_UNROLL_LANES
+    for (std::size_t l = 0; l < Lanes; ++l) {
+        for (std::size_t i = 0; i < 4; ++i) {
+            w[l][i] = sha1_ni_load_message(blocks[l] + 16 * i);
+        }
+    }
+    sha1_ni_groups(s, prev, w, std::make_index_sequence<20>{});
+    TWOFACTOR_DETAIL_UNROLL_LANES
+    for (std::size_t l = 0; l < Lanes; ++l) {
+        s.e[l] = _mm_sha1nexte_epu32(prev[l], saved.e[l]);  // rol(A of round 76, 30) + E_saved
+        s.abcd[l] = _mm_add_epi32(s.abcd[l], saved.abcd[l]);
+    }
+}
+
+TWOFACTOR_DETAIL_SHA_NI_INLINE void sha1_ni_load_state(const sha1_state& state, __m128i& abcd,
+                                                       __m128i& e) noexcept {
+    abcd = _mm_shuffle_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(state.data())), 0x1b);
+    e = _mm_set_epi32(static_cast<int>(state[4]), 0, 0, 0);
+}
+
+TWOFACTOR_DETAIL_SHA_NI_INLINE void sha1_ni_store_state(sha1_state& state, __m128i abcd, __m128i e) noexcept {
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(state.data()), _mm_shuffle_epi32(abcd, 0x1b));
+    state[4] = static_cast<std::uint32_t>(_mm_extract_epi32(e, 3));
+}
+
+/// SHA-1 compression of `block_count` consecutive 64-byte blocks with SHA-NI. Precondition: cpu_has_sha_ni().
+TWOFACTOR_DETAIL_SHA_NI_TARGET inline void sha1_compress_sha_ni(sha1_state& state, const std::byte* blocks,
+                                                                std::size_t block_count) noexcept {
+    sha1_ni_lanes_state<1> s;
+    sha1_ni_load_state(state, s.abcd[0], s.e[0]);
+    for (; block_count != 0; --block_count, blocks += 64) {
+        const std::byte* const block[1] = {blocks};
+        sha1_ni_compress_block(s, block);
+    }
+    sha1_ni_store_state(state, s.abcd[0], s.e[0]);
+}
+
+/// Compresses blocks[l] into states[l] for every lane, interleaved. Precondition: cpu_has_sha_ni().
+template <std::size_t Lanes>
+TWOFACTOR_DETAIL_SHA_NI_TARGET void sha1_compress_lanes_sha_ni(
+    std::array<sha1_state, Lanes>& states,
+    const std::array<std::array<std::byte, 64>, Lanes>& blocks) noexcept {
+    sha1_ni_lanes_state<Lanes> s;
+    const std::byte* block_pointers[Lanes];
+    TWOFACTOR_DETAIL_UNROLL_LANES
+    for (std::size_t l = 0; l < Lanes; ++l) {
+        sha1_ni_load_state(states[l], s.abcd[l], s.e[l]);
+        block_pointers[l] = blocks[l].data();
+    }
+    sha1_ni_compress_block(s, block_pointers);
+    TWOFACTOR_DETAIL_UNROLL_LANES
+    for (std::size_t l = 0; l < Lanes; ++l) {
+        sha1_ni_store_state(states[l], s.abcd[l], s.e[l]);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// SHA-256. SHA256RNDS2 works on the state split as ABEF and CDGH (A in the most significant lane);
+// each group g of four rounds consumes W[4g..4g+3] + K[4g..4g+3] in two double rounds.
+
+TWOFACTOR_DETAIL_SHA_NI_INLINE __m128i sha256_ni_load_message(const std::byte* p) noexcept {
+    // Byte-swaps each 32-bit word; W[t] stays in lane t % 4.
+    const __m128i mask = _mm_set_epi64x(0x0c0d0e0f08090a0bLL, 0x0405060700010203LL);
+    return _mm_shuffle_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)), mask);
+}
+
+template <std::size_t Lanes>
+struct sha256_ni_lanes_state {
+    __m128i abef[Lanes];
+    __m128i cdgh[Lanes];
+};
+
+template <std::size_t G, std::size_t Lanes>
+TWOFACTOR_DETAIL_SHA_NI_INLINE void sha256_ni_group(sha256_ni_lanes_state<Lanes>& s,
+                                                    __m128i (&w)[Lanes][4]) noexcept {
+    constexpr auto& k = sha256_round_constants;
+    const __m128i round_constants =
+        _mm_set_epi32(static_cast<int>(k[4 * G + 3]), static_cast<int>(k[4 * G + 2]),
+                      static_cast<int>(k[4 * G + 1]), static_cast<int>(k[4 * G]));
+    TWOFACTOR_DETAIL_UNROLL_LANES
+    for (std::size_t l = 0; l < Lanes; ++l) {
+        if constexpr (G >= 4) {
+            // W[t] = s1(W[t-2]) + W[t-7] + s0(W[t-15]) + W[t-16]; the ring slot g%4 holds W[4g-16..4g-13].
+            const __m128i w_minus_7 = _mm_alignr_epi8(w[l][(G + 3) % 4], w[l][(G + 2) % 4], 4);
+            w[l][G % 4] = _mm_sha256msg2_epu32(
+                _mm_add_epi32(_mm_sha256msg1_epu32(w[l][G % 4], w[l][(G + 1) % 4]), w_minus_7),
+                w[l][(G + 3) % 4]);
+        }
+        const __m128i wk = _mm_add_epi32(w[l][G % 4], round_constants);
+        s.cdgh[l] = _mm_sha256rnds2_epu32(s.cdgh[l], s.abef[l], wk);  // now holds the new ABEF
+        // The old ABEF is the CDGH of two rounds later; the result is the ABEF of four rounds later,
+        // and the intermediate ABEF (in cdgh) is their CDGH: the roles are back in place.
+        s.abef[l] = _mm_sha256rnds2_epu32(s.abef[l], s.cdgh[l], _mm_shuffle_epi32(wk, 0x0e));
+    }
+}
+
+template <std::size_t Lanes, std::size_t... G>
+TWOFACTOR_DETAIL_SHA_NI_INLINE void sha256_ni_groups(sha256_ni_lanes_state<Lanes>& s, __m128i (&w)[Lanes][4],
+                                                     std::index_sequence<G...>) noexcept {
+    (sha256_ni_group<G>(s, w), ...);
+}
+
+template <std::size_t Lanes>
+TWOFACTOR_DETAIL_SHA_NI_INLINE void sha256_ni_compress_block(
+    sha256_ni_lanes_state<Lanes>& s, const std::byte* const (&blocks)[Lanes]) noexcept {
+    __m128i w[Lanes][4];
+    const sha256_ni_lanes_state<Lanes> saved = s;
+    TWOFACTOR_DETAIL_UNROLL_LANES
+    for (std::size_t l = 0; l < Lanes; ++l) {
+        for (std::size_t i = 0; i < 4; ++i) {
+            w[l][i] = sha256_ni_load_message(blocks[l] + 16 * i);
+        }
+    }
+    sha256_ni_groups(s, w, std::make_index_sequence<16>{});
+    TWOFACTOR_DETAIL_UNROLL_LANES
+    for (std::size_t l = 0; l < Lanes; ++l) {
+        s.abef[l] = _mm_add_epi32(s.abef[l], saved.abef[l]);
+        s.cdgh[l] = _mm_add_epi32(s.cdgh[l], saved.cdgh[l]);
+    }
+}
+
+TWOFACTOR_DETAIL_SHA_NI_INLINE void sha256_ni_load_state(const sha256_state& state, __m128i& abef,
+                                                         __m128i& cdgh) noexcept {
+    const __m128i abcd = _mm_loadu_si128(reinterpret_cast<const __m128i*>(state.data()));      // D C B A
+    const __m128i efgh = _mm_loadu_si128(reinterpret_cast<const __m128i*>(state.data() + 4));  // H G F E
+    const __m128i badc = _mm_shuffle_epi32(abcd, 0xb1);                                        // C D A B
+    const __m128i hgfe = _mm_shuffle_epi32(efgh, 0x1b);                                        // E F G H
+    abef = _mm_alignr_epi8(badc, hgfe, 8);                                                     // A B E F
+    cdgh = _mm_blend_epi16(hgfe, badc, 0xf0);                                                  // C D G H
+}
+
+TWOFACTOR_DETAIL_SHA_NI_INLINE void sha256_ni_store_state(sha256_state& state, __m128i abef,
+                                                          __m128i cdgh) noexcept {
+    const __m128i feba = _mm_shuffle_epi32(abef, 0x1b);  // F E B A
+    const __m128i dchg = _mm_shuffle_epi32(cdgh, 0xb1);  // D C H G
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(state.data()), _mm_blend_epi16(feba, dchg, 0xf0));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(state.data() + 4), _mm_alignr_epi8(dchg, feba, 8));
+}
+
+/// SHA-256 compression of `block_count` consecutive 64-byte blocks with SHA-NI. Precondition:
+/// cpu_has_sha_ni().
+TWOFACTOR_DETAIL_SHA_NI_TARGET inline void sha256_compress_sha_ni(sha256_state& state,
+                                                                  const std::byte* blocks,
+                                                                  std::size_t block_count) noexcept {
+    sha256_ni_lanes_state<1> s;
+    sha256_ni_load_state(state, s.abef[0], s.cdgh[0]);
+    for (; block_count != 0; --block_count, blocks += 64) {
+        const std::byte* const block[1] = {blocks};
+        sha256_ni_compress_block(s, block);
+    }
+    sha256_ni_store_state(state, s.abef[0], s.cdgh[0]);
+}
+
+/// Compresses blocks[l] into states[l] for every lane, interleaved. Precondition: cpu_has_sha_ni().
+template <std::size_t Lanes>
+TWOFACTOR_DETAIL_SHA_NI_TARGET void sha256_compress_lanes_sha_ni(
+    std::array<sha256_state, Lanes>& states,
+    const std::array<std::array<std::byte, 64>, Lanes>& blocks) noexcept {
+    sha256_ni_lanes_state<Lanes> s;
+    const std::byte* block_pointers[Lanes];
+    TWOFACTOR_DETAIL_UNROLL_LANES
+    for (std::size_t l = 0; l < Lanes; ++l) {
+        sha256_ni_load_state(states[l], s.abef[l], s.cdgh[l]);
+        block_pointers[l] = blocks[l].data();
+    }
+    sha256_ni_compress_block(s, block_pointers);
+    TWOFACTOR_DETAIL_UNROLL_LANES
+    for (std::size_t l = 0; l < Lanes; ++l) {
+        sha256_ni_store_state(states[l], s.abef[l], s.cdgh[l]);
+    }
+}
+
+}  // namespace twofactor::inline v1::detail
+
+#undef TWOFACTOR_DETAIL_SHA_NI_TARGET
+#undef TWOFACTOR_DETAIL_SHA_NI_INLINE
+#undef TWOFACTOR_DETAIL_UNROLL_LANES
+
+#endif  // x86-64
+// ---- end twofactor/detail/sha_ni.hpp ----
+
+namespace twofactor::inline v1 {
+
+/**
+ * A fixed-size message digest of `N` bytes: a regular, constexpr value type.
+ *
+ * Equality (`==`) compares all bytes but is NOT constant-time: digests are not secrets by themselves.
+ * Where a digest is compared with an attacker-supplied value (an OTP code, a MAC tag), use the
+ * library's constant-time comparison instead.
+ *
+ *     constexpr twofactor::digest<20> d = twofactor::hash<twofactor::sha1>(bytes);
+ *     std::span<const std::byte, 20> view = d;
+ */
+template <std::size_t N>
+struct digest {
+    /// The digest bytes, in the order the algorithm outputs them.
+    std::array<std::byte, N> bytes{};
+
+    /// Number of bytes, `N`.
+    static constexpr std::size_t size() noexcept { return N; }
+
+    /// Pointer to the first byte.
+    constexpr std::byte* data() noexcept { return bytes.data(); }
+    /// Pointer to the first byte.
+    constexpr const std::byte* data() const noexcept { return bytes.data(); }
+
+    /// Byte `i`. Precondition: `i < N`.
+    constexpr std::byte& operator[](std::size_t i) noexcept { return bytes[i]; }
+    /// Byte `i`. Precondition: `i < N`.
+    constexpr const std::byte& operator[](std::size_t i) const noexcept { return bytes[i]; }
+
+    /// Iterators over the bytes.
+    constexpr auto begin() noexcept { return bytes.begin(); }
+    constexpr auto begin() const noexcept { return bytes.begin(); }
+    constexpr auto end() noexcept { return bytes.end(); }
+    constexpr auto end() const noexcept { return bytes.end(); }
+
+    /// Read-only view of the bytes.
+    constexpr operator std::span<const std::byte, N>() const noexcept {
+        return std::span<const std::byte, N>(bytes);
+    }
+
+    /// Byte-wise equality. Not constant-time (see the class documentation).
+    friend constexpr bool operator==(const digest&, const digest&) = default;
+};
+
+/**
+ * hash_function: a cryptographic hash algorithm `H` usable as the `Hash` policy of hmac, hotp and totp.
+ * Modelled on the "Hash Algorithm Requirements" of Boost.Hash2.
+ *
+ * Minimal complete definition
+ *   - `H::block_size`: std::size_t constant, bytes per compression block (64 for SHA-1/SHA-256, 128 for
+ * SHA-512).
+ *   - `H::digest_size`: std::size_t constant, bytes of output (20, 32, 64).
+ *   - `H::name`: std::string_view constant, the algorithm name exactly as written in the `algorithm=`
+ *     parameter of an otpauth:// URI: "SHA1", "SHA256", "SHA512".
+ *   - `H::digest_type`: exactly `digest<H::digest_size>`.
+ *   - `H()`: a hash of the empty message (std::semiregular: default-constructible and copyable).
+ *   - `h.update(std::span<const std::byte>)`, noexcept: absorbs bytes; may be called any number of times.
+ *   - `h.finalize()`, noexcept: pads, and returns the digest of everything absorbed.
+ *
+ * Laws
+ *   - Streaming: `update(a); update(b)` has the same effect as `update(a ++ b)` for every split.
+ *   - `H h; h.update(m); h.finalize()` is the algorithm's digest of `m`.
+ *   - A copy continues independently from the point where it was made.
+ *   - After `finalize()` the object is in a valid but unspecified state: assign a fresh object
+ *     (`h = H{}`) before using it again. Destroying or assigning it is always fine.
+ *   - `update` and `finalize` do not throw.
+ *
+ * Concrete models
+ *   - twofactor::sha1, twofactor::sha256, twofactor::sha512: constexpr, allocation-free, and they
+ *     also model block_hash_function.
+ *   - twofactor::openssl::sha1, sha256, sha512 (opt-in header twofactor/openssl.hpp).
+ */
+// (clang-format 14 splits `} noexcept ->` of compound requirements over two lines.)
+// clang-format off
+template <class H>
+concept hash_function = std::semiregular<H> && requires(H h, std::span<const std::byte> bytes) {
+    { H::block_size } -> std::convertible_to<std::size_t>;
+    { H::digest_size } -> std::convertible_to<std::size_t>;
+    { H::name } -> std::convertible_to<std::string_view>;
+    typename H::digest_type;
+    requires std::same_as<typename H::digest_type, digest<H::digest_size>>;
+    { h.update(bytes) } noexcept;
+    { h.finalize() } noexcept -> std::same_as<typename H::digest_type>;
+};
+// clang-format on
+
+/**
+ * block_hash_function: a hash_function of the Merkle–Damgård kind (FIPS 180-4) that also exposes its
+ * compression function. hmac uses it to precompute the keyed states once and to hash short messages
+ * in exactly one compression per block, several messages interleaved (compute_lanes). Optional:
+ * hmac falls back to update/finalize for models without it.
+ *
+ * Minimal complete definition (in addition to hash_function)
+ *   - `H::state_type`: trivially copyable chaining value (e.g. std::array<std::uint32_t, 5>).
+ *   - `H::block_type`: exactly `std::array<std::byte, H::block_size>`.
+ *   - `H::initial_state`: the state before any block (FIPS 180-4 §5.3).
+ *   - `H::length_size`: bytes of the big-endian bit-length field that ends the padding: 8 or 16.
+ *   - `H::compress(state, const std::byte* block)`, noexcept: absorbs one block.
+ *   - `H::compress_blocks(state, const std::byte* blocks, std::size_t count)`, noexcept: absorbs
+ *     `count` consecutive blocks.
+ *   - `H::compress_lanes(std::array<state_type, L>& states, const std::array<block_type, L>& blocks)`,
+ *     noexcept, a template over `L >= 1`: absorbs `blocks[i]` into `states[i]` for every lane,
+ *     equivalent to `L` calls of `compress` but free to interleave them.
+ *   - `H::state_to_digest(state)`, noexcept: the digest for a state (big-endian encoding of the words).
+ *   - `H::resume(state, std::uint64_t block_count)`, noexcept: a streaming `H` that continues from
+ *     `state` after `block_count` whole blocks have been absorbed.
+ *
+ * Laws
+ *   - Padding is FIPS 180-4 §5.1: message, 0x80, zeros, then the message length in bits in the last
+ *     `length_size` bytes of the last block; `H::digest_size + 1 + H::length_size <= H::block_size`.
+ *   - `H h = H::resume(s, n); h.update(m); h.finalize()` equals compressing, from `s`, the padded
+ *     encoding of `m` as if `n * block_size` bytes had preceded it.
+ *   - `compress_lanes` gives exactly the results of `compress` on each lane.
+ *
+ * Concrete models
+ *   - twofactor::sha1, twofactor::sha256 (SHA-NI at run time when available), twofactor::sha512.
+ */
+// clang-format off
+template <class H>
+concept block_hash_function = hash_function<H> &&
+    requires(typename H::state_type& state, const typename H::state_type& const_state, const std::byte* block,
+             std::size_t count, std::array<typename H::state_type, 1>& states,
+             const std::array<typename H::block_type, 1>& lane_blocks) {
+        typename H::state_type;
+        typename H::block_type;
+        requires std::is_trivially_copyable_v<typename H::state_type>;
+        requires std::same_as<typename H::block_type, std::array<std::byte, H::block_size>>;
+        { H::initial_state } -> std::convertible_to<typename H::state_type>;
+        { H::length_size } -> std::convertible_to<std::size_t>;
+        requires H::length_size == 8 || H::length_size == 16;
+        requires H::digest_size + 1 + H::length_size <= H::block_size;
+        { H::compress(state, block) } noexcept;
+        { H::compress_blocks(state, block, count) } noexcept;
+        { H::compress_lanes(states, lane_blocks) } noexcept;
+        { H::state_to_digest(const_state) } noexcept -> std::same_as<typename H::digest_type>;
+        { H::resume(const_state, std::uint64_t{}) } noexcept -> std::same_as<H>;
+    };
+// clang-format on
+
+namespace detail {
+
+/// Which compression code a built-in model uses. `automatic` is what the public models use:
+/// SHA-NI at run time when the CPU has it, portable otherwise and always in constant evaluation.
+/// `portable` and `sha_ni` force one path at run time (tests, benchmarks); `sha_ni` requires
+/// cpu_has_sha_ni(). Results are identical on every path.
+enum class sha_path { automatic, portable, sha_ni };
+
+template <sha_path Path>
+constexpr bool use_sha_ni() noexcept {
+#if defined(__x86_64__) || defined(_M_X64)
+    if (std::is_constant_evaluated()) {
+        return false;
+    }
+    if constexpr (Path == sha_path::automatic) {
+        return cpu_has_sha_ni();
+    } else {
+        return Path == sha_path::sha_ni;
+    }
+#else
+    return false;
+#endif
+}
+
+template <sha_path Path = sha_path::automatic>
+struct sha1_traits {
+    using state_type = sha1_state;
+    static constexpr std::size_t block_size = 64;
+    static constexpr std::size_t digest_size = 20;
+    static constexpr std::size_t length_size = 8;
+    static constexpr std::string_view name = "SHA1";
+    static constexpr state_type initial_state = sha1_initial_state;
+
+    static constexpr void compress_blocks(state_type& state, const std::byte* blocks,
+                                          std::size_t count) noexcept {
+#if defined(__x86_64__) || defined(_M_X64)
+        if (use_sha_ni<Path>()) {
+            sha1_compress_sha_ni(state, blocks, count);
+            return;
+        }
+#endif
+        sha1_compress_portable(state, blocks, count);
+    }
+
+    template <std::size_t Lanes>
+    static constexpr void compress_lanes(
+        std::array<state_type, Lanes>& states,
+        const std::array<std::array<std::byte, block_size>, Lanes>& blocks) noexcept {
+#if defined(__x86_64__) || defined(_M_X64)
+        if (use_sha_ni<Path>()) {
+            sha1_compress_lanes_sha_ni(states, blocks);
+            return;
+        }
+#endif
+        for (std::size_t l = 0; l < Lanes; ++l) {
+            sha1_compress_portable(states[l], blocks[l].data(), 1);
+        }
+    }
+};
+
+template <sha_path Path = sha_path::automatic>
+struct sha256_traits {
+    using state_type = sha256_state;
+    static constexpr std::size_t block_size = 64;
+    static constexpr std::size_t digest_size = 32;
+    static constexpr std::size_t length_size = 8;
+    static constexpr std::string_view name = "SHA256";
+    static constexpr state_type initial_state = sha256_initial_state;
+
+    static constexpr void compress_blocks(state_type& state, const std::byte* blocks,
+                                          std::size_t count) noexcept {
+#if defined(__x86_64__) || defined(_M_X64)
+        if (use_sha_ni<Path>()) {
+            sha256_compress_sha_ni(state, blocks, count);
+            return;
+        }
+#endif
+        sha256_compress_portable(state, blocks, count);
+    }
+
+    template <std::size_t Lanes>
+    static constexpr void compress_lanes(
+        std::array<state_type, Lanes>& states,
+        const std::array<std::array<std::byte, block_size>, Lanes>& blocks) noexcept {
+#if defined(__x86_64__) || defined(_M_X64)
+        if (use_sha_ni<Path>()) {
+            sha256_compress_lanes_sha_ni(states, blocks);
+            return;
+        }
+#endif
+        for (std::size_t l = 0; l < Lanes; ++l) {
+            sha256_compress_portable(states[l], blocks[l].data(), 1);
+        }
+    }
+};
+
+struct sha512_traits {
+    using state_type = sha512_state;
+    static constexpr std::size_t block_size = 128;
+    static constexpr std::size_t digest_size = 64;
+    static constexpr std::size_t length_size = 16;
+    static constexpr std::string_view name = "SHA512";
+    static constexpr state_type initial_state = sha512_initial_state;
+
+    static constexpr void compress_blocks(state_type& state, const std::byte* blocks,
+                                          std::size_t count) noexcept {
+        sha512_compress_portable(state, blocks, count);
+    }
+
+    template <std::size_t Lanes>
+    static constexpr void compress_lanes(
+        std::array<state_type, Lanes>& states,
+        const std::array<std::array<std::byte, block_size>, Lanes>& blocks) noexcept {
+        for (std::size_t l = 0; l < Lanes; ++l) {
+            sha512_compress_portable(states[l], blocks[l].data(), 1);
+        }
+    }
+};
+
+/// The streaming Merkle–Damgård construction (FIPS 180-4 §5.1 padding, §6 processing) shared by the
+/// built-in models; `Derived` is the model itself (CRTP, so that resume() returns it).
+/// Traits supply the state type, sizes, name, initial state, compress_blocks and compress_lanes.
+template <class Derived, class Traits>
+class block_hash_base {
+public:
+    /// Bytes per compression block.
+    static constexpr std::size_t block_size = Traits::block_size;
+    /// Bytes of the digest.
+    static constexpr std::size_t digest_size = Traits::digest_size;
+    /// Algorithm name as used in otpauth:// URIs.
+    static constexpr std::string_view name = Traits::name;
+    /// The digest type, digest<digest_size>.
+    using digest_type = digest<digest_size>;
+
+    /// Block interface (see block_hash_function): the chaining value.
+    using state_type = typename Traits::state_type;
+    /// Block interface: one compression block.
+    using block_type = std::array<std::byte, block_size>;
+    /// Block interface: bytes of the bit-length field at the end of the padding.
+    static constexpr std::size_t length_size = Traits::length_size;
+    /// Block interface: the initial hash value.
+    static constexpr state_type initial_state = Traits::initial_state;
+
+    /// Absorbs `bytes`. Never fails.
+    constexpr void update(std::span<const std::byte> bytes) noexcept {
+        const std::byte* p = bytes.data();
+        std::size_t n = bytes.size();
+        std::size_t used = static_cast<std::size_t>(length_ % block_size);
+        length_ += n;
+        if (used != 0) {
+            const std::size_t take = n < block_size - used ? n : block_size - used;
+            detail::copy_bytes(buffer_.data() + used, p, take);
+            p += take;
+            n -= take;
+            if (used + take < block_size) {
+                return;
+            }
+            Traits::compress_blocks(state_, buffer_.data(), 1);
+        }
+        if (const std::size_t blocks = n / block_size; blocks != 0) {
+            Traits::compress_blocks(state_, p, blocks);
+            p += blocks * block_size;
+            n -= blocks * block_size;
+        }
+        detail::copy_bytes(buffer_.data(), p, n);
+    }
+
+    /// Pads (FIPS 180-4 §5.1) and returns the digest. Wipes the internal buffer. Afterwards the object
+    /// must be re-assigned (`h = sha1{}`) before it is used again.
+    constexpr digest_type finalize() noexcept {
+        std::size_t used = static_cast<std::size_t>(length_ % block_size);
+        buffer_[used++] = std::byte{0x80};
+        if (used > block_size - length_size) {
+            fill_zero(used, block_size);
+            Traits::compress_blocks(state_, buffer_.data(), 1);
+            used = 0;
+        }
+        fill_zero(used, block_size - 8);
+        if constexpr (length_size == 16) {
+            detail::store_be64(buffer_.data() + block_size - 16,
+                               length_ >> 61);  // high bits of the 128-bit length
+        }
+        detail::store_be64(buffer_.data() + block_size - 8, length_ << 3);
+        Traits::compress_blocks(state_, buffer_.data(), 1);
+        detail::secure_wipe(buffer_);
+        return state_to_digest(state_);
+    }
+
+    /// Block interface: a streaming object continuing from `state` after `block_count` whole blocks.
+    static constexpr Derived resume(const state_type& state, std::uint64_t block_count) noexcept {
+        Derived result{};
+        result.state_ = state;
+        result.length_ = block_count * block_size;
+        return result;
+    }
+
+    /// Block interface: absorbs the `block_size` bytes at `block` into `state`.
+    static constexpr void compress(state_type& state, const std::byte* block) noexcept {
+        Traits::compress_blocks(state, block, 1);
+    }
+
+    /// Block interface: absorbs `count` consecutive blocks starting at `blocks` into `state`.
+    static constexpr void compress_blocks(state_type& state, const std::byte* blocks,
+                                          std::size_t count) noexcept {
+        Traits::compress_blocks(state, blocks, count);
+    }
+
+    /// Block interface: absorbs `blocks[i]` into `states[i]` for each lane, interleaving the lanes'
+    /// instructions where the hardware path allows it. Same results as `Lanes` calls of compress().
+    template <std::size_t Lanes>
+    requires(Lanes >=
+             1) static constexpr void compress_lanes(std::array<state_type, Lanes>& states,
+                                                     const std::array<block_type, Lanes>& blocks) noexcept {
+        Traits::compress_lanes(states, blocks);
+    }
+
+    /// Block interface: the digest of a final state (each word big-endian).
+    static constexpr digest_type state_to_digest(const state_type& state) noexcept {
+        digest_type result;
+        using word = typename state_type::value_type;
+        for (std::size_t i = 0; i < digest_size / sizeof(word); ++i) {
+            if constexpr (sizeof(word) == 4) {
+                detail::store_be32(result.data() + 4 * i, state[i]);
+            } else {
+                detail::store_be64(result.data() + 8 * i, state[i]);
+            }
+        }
+        return result;
+    }
+
+private:
+    constexpr void fill_zero(std::size_t from, std::size_t to) noexcept {
+        for (std::size_t i = from; i < to; ++i) {
+            buffer_[i] = std::byte{0};
+        }
+    }
+
+    state_type state_ = Traits::initial_state;
+    block_type buffer_{};
+    std::uint64_t length_ = 0;  // bytes absorbed so far
+};
+
+}  // namespace detail
+
+/**
+ * SHA-1 (FIPS 180-4 §6.1): 64-byte blocks, 20-byte digest, name "SHA1".
+ * constexpr; at run time it uses SHA-NI when the CPU has it (identical results).
+ * Models hash_function and block_hash_function. SHA-1 is still the default of RFC 6238 authenticator
+ * apps; its collision weakness does not affect HMAC-SHA-1.
+ *
+ *     constexpr std::array abc{std::byte{'a'}, std::byte{'b'}, std::byte{'c'}};
+ *     static_assert(twofactor::hash<twofactor::sha1>(abc)[0] == std::byte{0xa9});
+ */
+struct sha1 : detail::block_hash_base<sha1, detail::sha1_traits<>> {};
+static_assert(hash_function<sha1>);
+static_assert(block_hash_function<sha1>);
+
+/**
+ * SHA-256 (FIPS 180-4 §6.2): 64-byte blocks, 32-byte digest, name "SHA256".
+ * constexpr; at run time it uses SHA-NI when the CPU has it (identical results).
+ * Models hash_function and block_hash_function.
+ */
+struct sha256 : detail::block_hash_base<sha256, detail::sha256_traits<>> {};
+static_assert(hash_function<sha256>);
+static_assert(block_hash_function<sha256>);
+
+/**
+ * SHA-512 (FIPS 180-4 §6.4): 128-byte blocks, 64-byte digest, name "SHA512".
+ * constexpr; portable fully unrolled code at run time (x86 has no SHA-512 instructions we target).
+ * Models hash_function and block_hash_function.
+ */
+struct sha512 : detail::block_hash_base<sha512, detail::sha512_traits> {};
+static_assert(hash_function<sha512>);
+static_assert(block_hash_function<sha512>);
+
+/**
+ * One-shot hash of `message` with any hash_function.
+ *
+ *     std::string_view text = "abc";
+ *     auto d = twofactor::hash<twofactor::sha256>(std::as_bytes(std::span(text)));
+ */
+template <hash_function H>
+constexpr typename H::digest_type hash(std::span<const std::byte> message) noexcept {
+    H h;
+    h.update(message);
+    return h.finalize();
+}
+
+}  // namespace twofactor::inline v1
+// ---- end twofactor/hash.hpp ----
+
+// ---- begin twofactor/hmac.hpp ----
+// HMAC over any hash_function. Spec: RFC 2104 (HMAC: Keyed-Hashing for Message Authentication),
+// also FIPS 198-1; test vectors in RFC 2202 (SHA-1) and RFC 4231 (SHA-2).
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <type_traits>
+
+
+namespace twofactor::inline v1 {
+
+namespace detail {
+
+// What hmac keeps per pad: the bare chaining value for block hashes, a whole hash object otherwise.
+template <class Hash>
+struct hmac_keyed_state {
+    using type = Hash;
+};
+template <block_hash_function Hash>
+struct hmac_keyed_state<Hash> {
+    using type = typename Hash::state_type;
+};
+
+// Bytes of the length field closing the padding: exact for block hashes; for other models the
+// Merkle-Damgard convention of the SHA family (16 bytes for 128-byte blocks, else 8). Only used to
+// constrain compute_lanes.
+template <class Hash>
+inline constexpr std::size_t hmac_length_field_size = Hash::block_size >= 128 ? 16 : 8;
+template <block_hash_function Hash>
+inline constexpr std::size_t hmac_length_field_size<Hash> = Hash::length_size;
+
+// Ends a final block with the big-endian bit length of a `byte_count`-byte message.
+template <block_hash_function Hash>
+constexpr void hmac_store_bit_length(typename Hash::block_type& block, std::uint64_t byte_count) noexcept {
+    static_assert(Hash::length_size == 8 || Hash::length_size == 16);
+    if constexpr (Hash::length_size == 16) {
+        store_be64(block.data() + Hash::block_size - 16, byte_count >> 61);
+    }
+    store_be64(block.data() + Hash::block_size - 8, byte_count << 3);
+}
+
+}  // namespace detail
+
+/**
+ * HMAC (RFC 2104) keyed with a key of any length, over any hash_function `Hash`.
+ *
+ * The key is processed once, in the constructor: a key longer than `Hash::block_size` is hashed
+ * first (RFC 2104 §2), then the hash states after absorbing key^ipad and key^opad are stored.
+ * compute() then costs the message's blocks plus one outer compression; for a message of at most
+ * `block_size - 1 - length_size` bytes (55 for SHA-1/SHA-256, 111 for SHA-512; e.g. the 8-byte HOTP
+ * counter) that is exactly two compression calls, with the padded block built directly on the stack.
+ * For models of block_hash_function the stored states are bare chaining values; other models
+ * (e.g. twofactor::openssl::sha256) are driven through update()/finalize() on copies.
+ *
+ * The object holds no copy of the key. The keyed states and the streaming state are wiped in the
+ * destructor (detail::secure_wipe) for block hashes; other models must clean up themselves (the
+ * OpenSSL ones do, in EVP_MD_CTX_free). Copyable; copies are independent. Never throws, never allocates
+ * (except inside non-built-in hash models).
+ *
+ *     twofactor::hmac_sha1 mac(secret);                      // keyed once
+ *     twofactor::digest<20> tag = mac.compute(counter_bytes); // reusable, const
+ */
+template <hash_function Hash>
+class hmac {
+public:
+    /// The hash policy.
+    using hash_type = Hash;
+    /// The MAC value type, `digest<Hash::digest_size>` (truncate it yourself where a protocol says so).
+    using digest_type = typename Hash::digest_type;
+
+    /// Keyed with the empty key (RFC 2104 allows keys of any length, including zero).
+    constexpr hmac() noexcept : hmac(std::span<const std::byte>{}) {}
+
+    /// Keyed with `key`, of any length. Keys longer than `Hash::block_size` are hashed first;
+    /// RFC 2104 §3 recommends at least `Hash::digest_size` bytes of random key.
+    constexpr explicit hmac(std::span<const std::byte> key) noexcept {
+        pad_block key_block{};
+        if (key.size() > Hash::block_size) {
+            digest_type hashed_key = hash<Hash>(key);
+            detail::copy_bytes(key_block.data(), hashed_key.data(), hashed_key.size());
+            detail::secure_wipe(hashed_key.bytes);
+        } else {
+            detail::copy_bytes(key_block.data(), key.data(), key.size());
+        }
+        pad_block pad{};
+        for (std::size_t i = 0; i < Hash::block_size; ++i) {
+            pad[i] = key_block[i] ^ std::byte{0x36};  // ipad
+        }
+        absorb_pad(inner_, pad);
+        for (std::size_t i = 0; i < Hash::block_size; ++i) {
+            pad[i] = key_block[i] ^ std::byte{0x5c};  // opad
+        }
+        absorb_pad(outer_, pad);
+        detail::secure_wipe(key_block);
+        detail::secure_wipe(pad);
+        reset_stream();
+    }
+
+    /// Copies the keyed states (and the streaming state).
+    hmac(const hmac&) = default;
+    /// Copies the keyed states (and the streaming state).
+    hmac& operator=(const hmac&) = default;
+
+    /// Wipes the keyed states and the streaming state.
+    constexpr ~hmac() {
+        if constexpr (is_block_hash) {
+            detail::secure_wipe(inner_);
+            detail::secure_wipe(outer_);
+        }
+        if constexpr (std::is_trivially_copyable_v<Hash> && std::is_default_constructible_v<Hash>) {
+            detail::secure_wipe(stream_);
+        }
+    }
+
+    /// HMAC of `message`. Leaves the object unchanged, so it may be called any number of times.
+    constexpr digest_type compute(std::span<const std::byte> message) const noexcept {
+        if constexpr (is_block_hash) {
+            state_type state = inner_;
+            const std::byte* p = message.data();
+            std::size_t n = message.size();
+            if (const std::size_t blocks = n / Hash::block_size; blocks != 0) {
+                Hash::compress_blocks(state, p, blocks);
+                p += blocks * Hash::block_size;
+                n -= blocks * Hash::block_size;
+            }
+            // Tail + padding, built in place: one block, or two if the length field does not fit.
+            block_type block{};
+            detail::copy_bytes(block.data(), p, n);
+            block[n] = std::byte{0x80};
+            if (n + 1 + Hash::length_size > Hash::block_size) {
+                Hash::compress(state, block.data());
+                block = block_type{};
+            }
+            detail::hmac_store_bit_length<Hash>(block, std::uint64_t{Hash::block_size} + message.size());
+            Hash::compress(state, block.data());
+            return outer_hash(Hash::state_to_digest(state));
+        } else {
+            Hash inner = inner_;
+            inner.update(message);
+            const digest_type inner_digest = inner.finalize();
+            Hash outer = outer_;
+            outer.update(inner_digest.bytes);
+            return outer.finalize();
+        }
+    }
+
+    /**
+     * HMACs of `Lanes` independent short messages, computed together: for block hashes the
+     * compressions of all lanes run interleaved (Hash::compress_lanes), which on SHA-NI costs clearly
+     * less than `Lanes` sequential compute() calls. Result `i` equals `compute(messages[i])`.
+     * Each message must fit in one block with its padding (checked at compile time):
+     * `MessageSize + 1 + length field <= Hash::block_size`, i.e. at most 55 bytes for SHA-1/SHA-256
+     * and 111 for SHA-512. Any `Lanes >= 1` works; 1 to 4 is the intended range.
+     *
+     *     std::array<std::array<std::byte, 8>, 3> counters = ...;  // HOTP window c-1, c, c+1
+     *     auto tags = mac.compute_lanes(counters);
+     */
+    template <std::size_t Lanes, std::size_t MessageSize>
+    requires(Lanes >= 1 &&
+             MessageSize + 1 + detail::hmac_length_field_size<Hash> <= Hash::block_size) constexpr std::
+        array<digest_type, Lanes> compute_lanes(
+            const std::array<std::array<std::byte, MessageSize>, Lanes>& messages) const noexcept {
+        std::array<digest_type, Lanes> result{};
+        if constexpr (is_block_hash) {
+            std::array<state_type, Lanes> states{};
+            std::array<block_type, Lanes> blocks{};
+            for (std::size_t l = 0; l < Lanes; ++l) {
+                states[l] = inner_;
+                detail::copy_bytes(blocks[l].data(), messages[l].data(), MessageSize);
+                blocks[l][MessageSize] = std::byte{0x80};
+                detail::hmac_store_bit_length<Hash>(blocks[l], Hash::block_size + MessageSize);
+            }
+            Hash::compress_lanes(states, blocks);
+            constexpr std::size_t digest_size = Hash::digest_size;
+            for (std::size_t l = 0; l < Lanes; ++l) {
+                const digest_type inner_digest = Hash::state_to_digest(states[l]);
+                detail::copy_bytes(blocks[l].data(), inner_digest.data(), digest_size);
+                blocks[l][digest_size] = std::byte{0x80};
+                for (std::size_t i = digest_size + 1; i < MessageSize + 1; ++i) {
+                    blocks[l][i] = std::byte{0};  // remains of a message longer than the digest
+                }
+                detail::hmac_store_bit_length<Hash>(blocks[l], Hash::block_size + digest_size);
+                states[l] = outer_;
+            }
+            Hash::compress_lanes(states, blocks);
+            for (std::size_t l = 0; l < Lanes; ++l) {
+                result[l] = Hash::state_to_digest(states[l]);
+            }
+        } else {
+            for (std::size_t l = 0; l < Lanes; ++l) {
+                result[l] = compute(messages[l]);
+            }
+        }
+        return result;
+    }
+
+    /// Streaming: absorbs part of the message. Independent of compute(), which it does not affect.
+    constexpr void update(std::span<const std::byte> message_part) noexcept { stream_.update(message_part); }
+
+    /// Streaming: the HMAC of everything passed to update() since construction or the last finalize().
+    /// Resets the streaming state, so the object is immediately ready for the next message.
+    constexpr digest_type finalize() noexcept {
+        const digest_type inner_digest = stream_.finalize();
+        reset_stream();
+        if constexpr (is_block_hash) {
+            return outer_hash(inner_digest);
+        } else {
+            Hash outer = outer_;
+            outer.update(inner_digest.bytes);
+            return outer.finalize();
+        }
+    }
+
+private:
+    static constexpr bool is_block_hash = block_hash_function<Hash>;
+    using keyed_state = typename detail::hmac_keyed_state<Hash>::type;
+    using pad_block = std::array<std::byte, Hash::block_size>;
+
+    // For block hashes only (never instantiated otherwise).
+    using state_type = keyed_state;
+    using block_type = pad_block;
+
+    static constexpr void absorb_pad(keyed_state& state, const pad_block& pad) noexcept {
+        if constexpr (is_block_hash) {
+            state = Hash::initial_state;
+            Hash::compress(state, pad.data());
+        } else {
+            state = Hash{};
+            state.update(pad);
+        }
+    }
+
+    constexpr void reset_stream() noexcept {
+        if constexpr (is_block_hash) {
+            stream_ = Hash::resume(inner_, 1);
+        } else {
+            stream_ = inner_;
+        }
+    }
+
+    // Outer hash H(K^opad || inner_digest): always a single block (block_hash_function guarantees it).
+    constexpr digest_type outer_hash(const digest_type& inner_digest) const noexcept requires is_block_hash {
+        state_type state = outer_;
+        block_type block{};
+        detail::copy_bytes(block.data(), inner_digest.data(), Hash::digest_size);
+        block[Hash::digest_size] = std::byte{0x80};
+        detail::hmac_store_bit_length<Hash>(block, Hash::block_size + Hash::digest_size);
+        Hash::compress(state, block.data());
+        return Hash::state_to_digest(state);
+    }
+
+    keyed_state inner_{};  // after K ^ ipad
+    keyed_state outer_{};  // after K ^ opad
+    Hash stream_{};        // streaming inner hash for update()/finalize()
+};
+
+/// One-shot HMAC (RFC 2104) of `message` under `key`. For many messages under one key, keep an hmac object.
+template <hash_function Hash>
+constexpr typename Hash::digest_type hmac_compute(std::span<const std::byte> key,
+                                                  std::span<const std::byte> message) noexcept {
+    return hmac<Hash>(key).compute(message);
+}
+
+/// HMAC-SHA-1 (RFC 2104 with FIPS 180-4 SHA-1), the default of RFC 4226/6238 authenticators.
+using hmac_sha1 = hmac<sha1>;
+/// HMAC-SHA-256 (RFC 4231).
+using hmac_sha256 = hmac<sha256>;
+/// HMAC-SHA-512 (RFC 4231).
+using hmac_sha512 = hmac<sha512>;
+
+}  // namespace twofactor::inline v1
+// ---- end twofactor/hmac.hpp ----
+
+// ---- begin twofactor/pbkdf2.hpp ----
+// twofactor: PBKDF2 (RFC 8018 §5.2) over the library's own HMAC, for slow salted hashes of
+// backup codes. Test vectors: RFC 6070 (HMAC-SHA-1), RFC 7914 §11 (HMAC-SHA-256).
+
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+
+namespace twofactor::inline v1 {
+
+/**
+ * Fills `derived_key` with PBKDF2-HMAC-Hash(password, salt, iterations).
+ *
+ * The password keys one hmac object, whose pad states are computed once, so each iteration
+ * costs two hash compressions. Intermediate blocks are wiped before returning.
+ *
+ *     std::array<std::byte, 32> key;
+ *     twofactor::pbkdf2<twofactor::sha256>(password, salt, 100'000, key);
+ *
+ * Preconditions (TWOFACTOR_ASSERT): iterations >= 1 and derived_key.size() <=
+ * (2^32 - 1) * Hash::digest_size. Callers validate untrusted iteration counts first.
+ */
+template <hash_function Hash>
+constexpr void pbkdf2(std::span<const std::byte> password, std::span<const std::byte> salt,
+                      std::uint32_t iterations, std::span<std::byte> derived_key) noexcept {
+    constexpr std::size_t block_size = Hash::digest_size;
+    TWOFACTOR_ASSERT(iterations >= 1, "pbkdf2: at least one iteration");
+    TWOFACTOR_ASSERT(derived_key.size() / block_size < 0xffffffffU, "pbkdf2: derived key too long");
+
+    const hmac<Hash> prf{password};
+    std::array<std::byte, 4> block_index{};
+    std::uint32_t index = 1;
+    for (std::size_t done = 0; done < derived_key.size(); done += block_size, ++index) {
+        // U1 = PRF(P, S || INT(i)); Uj = PRF(P, Uj-1); T = U1 ^ ... ^ Uc.
+        detail::store_be32(block_index, index);
+        hmac<Hash> first = prf;
+        first.update(salt);
+        first.update(block_index);
+        auto u = first.finalize();
+        auto t = u;
+        for (std::uint32_t j = 1; j < iterations; ++j) {
+            u = prf.compute(u.bytes);
+            for (std::size_t k = 0; k < block_size; ++k) t[k] ^= u[k];
+        }
+        const std::size_t take = std::min(block_size, derived_key.size() - done);
+        for (std::size_t k = 0; k < take; ++k) derived_key[done + k] = t[k];
+        detail::secure_wipe(u.bytes);
+        detail::secure_wipe(t.bytes);
+    }
+}
+
+}  // namespace twofactor::inline v1
+// ---- end twofactor/pbkdf2.hpp ----
+
+// ---- begin twofactor/otp_code.hpp ----
+// twofactor: otp_code<Digits>, a one-time code as a fixed-width string of decimal digits.
+//
+// A code is text, not a number: "012345" and "12345" are different codes, and leading zeros
+// are never lost (PITFALLS 11). RFC 4226 erratum 5792: the truncated value has 31 bits
+// (at most 2147483647), so a tenth digit could only ever be 0, 1 or 2; Digits is 6..9.
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+
+
+// ---- begin twofactor/detail/constant_time.hpp ----
+// twofactor: branch-free helpers for comparing and selecting secret-dependent values.
+//
+// Timing must not depend on secret data (codes, digests, backup codes): no early exit, no
+// secret-dependent branch or table index. The value barrier stops the optimiser from proving
+// that a mask is 0 or all-ones and turning the selection back into a branch.
+
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <type_traits>
+
+namespace twofactor::inline v1::detail {
+
+/// Returns `value` unchanged, opaque to the optimiser at run time.
+template <std::unsigned_integral T>
+[[nodiscard]] constexpr T value_barrier(T value) noexcept {
+#if defined(__GNUC__) || defined(__clang__)
+    if (!std::is_constant_evaluated()) __asm__("" : "+r"(value));
+#endif
+    return value;
+}
+
+/// All ones when `value` is zero, else zero; no branch.
+template <std::unsigned_integral T>
+[[nodiscard]] constexpr T mask_if_zero(T value) noexcept {
+    // (v | -v) has its top bit set exactly when v != 0.
+    const T nonzero = static_cast<T>((value | static_cast<T>(T{0} - value)) >> (sizeof(T) * 8 - 1));
+    return static_cast<T>(value_barrier(nonzero) - T{1});
+}
+
+/// All ones when `a == b`, else zero; no branch.
+template <std::unsigned_integral T>
+[[nodiscard]] constexpr T mask_if_equal(T a, T b) noexcept {
+    return mask_if_zero(static_cast<T>(a ^ b));
+}
+
+/// `mask ? a : b` for a mask that is all ones or zero; no branch.
+template <std::unsigned_integral T>
+[[nodiscard]] constexpr T select(T mask, T a, T b) noexcept {
+    return static_cast<T>((a & mask) | (b & static_cast<T>(~mask)));
+}
+
+/// True when the two equally long ranges hold the same elements. The time taken depends only
+/// on the length, which is public (a code's digit count, a digest size).
+template <class Byte>
+requires(sizeof(Byte) == 1 && std::is_trivially_copyable_v<Byte>)
+    [[nodiscard]] constexpr bool equal(std::span<const Byte> a, std::span<const Byte> b) noexcept {
+    if (a.size() != b.size()) return false;
+    std::uint32_t difference = 0;
+    for (std::size_t i = 0; i < a.size(); ++i)
+        difference |=
+            static_cast<std::uint8_t>(static_cast<std::uint8_t>(a[i]) ^ static_cast<std::uint8_t>(b[i]));
+    return value_barrier(difference) == 0;
+}
+
+}  // namespace twofactor::inline v1::detail
+// ---- end twofactor/detail/constant_time.hpp ----
+
+namespace twofactor::inline v1 {
+
+/// Digit counts a one-time code may have: 6..9 (RFC 4226 §5.3 and erratum 5792).
+template <unsigned Digits>
+concept otp_digit_count = Digits >= 6 && Digits <= 9;
+
+namespace detail {
+/// 10^Digits, the modulus of RFC 4226 §5.3's final step.
+template <unsigned Digits>
+inline constexpr std::uint32_t decimal_modulus = [] {
+    std::uint32_t modulus = 1;
+    for (unsigned i = 0; i < Digits; ++i) modulus *= 10;
+    return modulus;
+}();
+
+/// Calls f(std::integral_constant<std::size_t, I>{}) for I = 0 .. Count - 1, unrolled.
+template <std::size_t Count, class F>
+constexpr void for_each_index(F&& f) {
+    [&]<std::size_t... I>(std::index_sequence<I...>) { (f(std::integral_constant<std::size_t, I>{}), ...); }
+    (std::make_index_sequence<Count>{});
+}
+}  // namespace detail
+
+/**
+ * A one-time code of exactly `Digits` ASCII decimal digits.
+ *
+ * Equality is constant time: comparing a typed code with an expected one reveals nothing
+ * about how many leading digits were right.
+ *
+ *     auto typed = twofactor::otp_code<6>::parse("012345");   // result<otp_code<6>>
+ *     if (typed && *typed == expected) ...
+ */
+template <unsigned Digits>
+requires otp_digit_count<Digits>
+class otp_code {
+public:
+    static constexpr unsigned digits = Digits;
+
+    /// The code "000...0".
+    constexpr otp_code() noexcept { digits_.fill('0'); }
+
+    /// The code for a truncated HOTP value: `value mod 10^Digits`, zero-padded on the left.
+    [[nodiscard]] static constexpr otp_code from_value(std::uint32_t value) noexcept {
+        otp_code code;
+        const std::uint32_t reduced = value % detail::decimal_modulus<Digits>;
+        // Each digit straight from the value (division by constants: multiplications, no
+        // table indexed by the secret), so the digits are computed in parallel.
+        detail::for_each_index<Digits>([&](auto position) {
+            constexpr std::uint32_t place = detail::decimal_modulus<Digits - 1 - decltype(position)::value>;
+            code.digits_[position] = static_cast<char>('0' + reduced / place % 10);
+        });
+        return code;
+    }
+
+    /**
+     * Parses a code typed by a user: exactly `Digits` characters '0'..'9', nothing else (no
+     * sign, space or separator; trimming and grouping are the caller's choice).
+     * Error: errc::malformed_code.
+     */
+    [[nodiscard]] static constexpr result<otp_code> parse(std::string_view text) noexcept {
+        if (text.size() != Digits) return unexpected(errc::malformed_code);
+        otp_code code;
+        for (std::size_t i = 0; i < Digits; ++i) {
+            if (text[i] < '0' || text[i] > '9') return unexpected(errc::malformed_code);
+            code.digits_[i] = text[i];
+        }
+        return code;
+    }
+
+    /// The digits as text (exactly `Digits` characters; not NUL-terminated).
+    [[nodiscard]] constexpr std::string_view view() const noexcept {
+        return {digits_.data(), digits_.size()};
+    }
+    [[nodiscard]] constexpr const std::array<char, Digits>& chars() const noexcept { return digits_; }
+
+    /// Constant-time equality.
+    [[nodiscard]] friend constexpr bool operator==(const otp_code& a, const otp_code& b) noexcept {
+        return detail::equal(std::span<const char>(a.digits_), std::span<const char>(b.digits_));
+    }
+
+private:
+    std::array<char, Digits> digits_;
+};
+
+}  // namespace twofactor::inline v1
+// ---- end twofactor/otp_code.hpp ----
+
+// ---- begin twofactor/otp_parameters.hpp ----
+// twofactor: OTP parameters chosen at run time (hash algorithm, number of digits), their text
+// forms, and the dispatch from those run-time values to the compile-time policy types that
+// hotp<Hash, Digits> and totp<Hash, Digits, ...> take.
+//
+// The text forms are those of the Key URI Format (`algorithm=SHA1|SHA256|SHA512`,
+// `digits=6`), RFC 6238 §1.2 / Appendix A (the three HMAC hashes) and RFC 4226 §5.3
+// (6 or more digits; at most 9 by erratum 5792).
+
+#include <cstddef>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+
+
+namespace twofactor::inline v1 {
+
+/// The HMAC hash functions TOTP and HOTP use (RFC 6238 §1.2).
+enum class algorithm {
+    sha1,    ///< HMAC-SHA-1, the default and the only one many authenticator apps honour
+    sha256,  ///< HMAC-SHA-256
+    sha512,  ///< HMAC-SHA-512
+};
+
+/// The canonical name of an algorithm as the Key URI Format writes it:
+/// "SHA1", "SHA256" or "SHA512" (an empty view for a value outside the enumeration).
+[[nodiscard]] constexpr std::string_view to_string(algorithm a) noexcept {
+    switch (a) {
+        case algorithm::sha1: return "SHA1";
+        case algorithm::sha256: return "SHA256";
+        case algorithm::sha512: return "SHA512";
+    }
+    return {};
+}
+
+namespace detail {
+[[nodiscard]] constexpr bool equals_ignoring_ascii_case(std::string_view a, std::string_view b) noexcept {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        const auto lower = [](char c) {
+            return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+        };
+        if (lower(a[i]) != lower(b[i])) return false;
+    }
+    return true;
+}
+}  // namespace detail
+
+/**
+ * Parses an algorithm name: exactly "SHA1", "SHA256" or "SHA512", ignoring ASCII case
+ * ("sha256" and "Sha256" are accepted).
+ *
+ * Deliberately not accepted: the hyphenated forms "SHA-1", "SHA-256", "SHA-512" (no
+ * otpauth:// URI or authenticator app writes them, and one spelling per algorithm keeps
+ * stored records round-tripping byte for byte), surrounding spaces, and every other hash.
+ *
+ * Error: errc::unsupported_algorithm ("MD5", "", "SHA1 ", "SHA-1", "SHA384").
+ */
+[[nodiscard]] constexpr result<algorithm> parse_algorithm(std::string_view text) noexcept {
+    for (const algorithm a : {algorithm::sha1, algorithm::sha256, algorithm::sha512}) {
+        if (detail::equals_ignoring_ascii_case(text, to_string(a))) return a;
+    }
+    return unexpected(errc::unsupported_algorithm);
+}
+
+/**
+ * Parses a digit count: exactly one character '6', '7', '8' or '9' (RFC 4226 §5.3 asks for
+ * at least 6; RFC 4226 erratum 5792: a 31-bit value has no meaningful tenth digit).
+ *
+ * Error: errc::invalid_digits for everything else: "3", "10", "", "+6", " 6", "6 ", and also
+ * "06" (one spelling per value, as in stored records).
+ */
+[[nodiscard]] constexpr result<unsigned> parse_digits(std::string_view text) noexcept {
+    if (text.size() != 1 || text[0] < '6' || text[0] > '9') {
+        return unexpected(errc::invalid_digits);
+    }
+    return static_cast<unsigned>(text[0] - '0');
+}
+
+namespace detail {
+
+/// A list of types, indexed by an enumeration's underlying value.
+template <class... Ts>
+struct type_list {
+    static constexpr std::size_t size = sizeof...(Ts);
+};
+
+/// The policy types of `algorithm`, in the order of its enumerators.
+using algorithm_types = type_list<sha1, sha256, sha512>;
+
+template <std::size_t I, class List>
+struct type_at;
+template <class T, class... Ts>
+struct type_at<0, type_list<T, Ts...>> {
+    using type = T;
+};
+template <std::size_t I, class T, class... Ts>
+struct type_at<I, type_list<T, Ts...>> : type_at<I - 1, type_list<Ts...>> {};
+
+/// Calls f(std::integral_constant<std::size_t, I>{}) for the I == index among 0..N-1, by a
+/// chain of comparisons the optimiser turns into a jump table (cf. mp11's mp_with_index).
+/// An index of N or more reaches the last alternative; callers assert the range first.
+template <std::size_t N, std::size_t I = 0, class F>
+constexpr decltype(auto) with_index(std::size_t index, F&& f) {
+    if constexpr (I + 1 >= N) {
+        return std::forward<F>(f)(std::integral_constant<std::size_t, I>{});
+    } else {
+        if (index == I) return std::forward<F>(f)(std::integral_constant<std::size_t, I>{});
+        return with_index<N, I + 1>(index, std::forward<F>(f));
+    }
+}
+
+template <class F, class List>
+struct same_result_for_all;
+template <class F, class T, class... Ts>
+struct same_result_for_all<F, type_list<T, Ts...>>
+    : std::bool_constant<(std::is_same_v<std::invoke_result_t<F, std::type_identity<T>>,
+                                         std::invoke_result_t<F, std::type_identity<Ts>>> &&
+                          ...)> {};
+
+inline constexpr unsigned min_digits = 6;
+inline constexpr unsigned max_digits = 9;
+
+}  // namespace detail
+
+/**
+ * Calls `f(std::type_identity<H>{})` where H is the hash policy type of `a`
+ * (`twofactor::sha1`, `sha256` or `sha512`) and returns what f returns. Every alternative
+ * must return the same type. This is how a run-time choice (an otpauth:// URI's
+ * `algorithm=`, a stored record, a command-line option) selects a template instance.
+ *
+ *     auto code = twofactor::visit_algorithm(alg, [&](auto hash) {
+ *         using Hash = typename decltype(hash)::type;
+ *         return twofactor::hotp<Hash, 6>{key}.generate(counter);
+ *     });
+ *
+ * Precondition (TWOFACTOR_ASSERT): `a` is one of the enumerators (values from
+ * `parse_algorithm` always are); if the assertion is disabled, an invalid value selects sha512.
+ */
+template <class F>
+constexpr decltype(auto) visit_algorithm(algorithm a, F&& f) {
+    static_assert(detail::same_result_for_all<F&, detail::algorithm_types>::value,
+                  "visit_algorithm: f must return the same type for every hash");
+    const auto index = static_cast<std::size_t>(a);
+    TWOFACTOR_ASSERT(index < detail::algorithm_types::size, "visit_algorithm: invalid algorithm");
+    return detail::with_index<detail::algorithm_types::size>(index, [&](auto i) -> decltype(auto) {
+        using hash = typename detail::type_at<decltype(i)::value, detail::algorithm_types>::type;
+        return std::forward<F>(f)(std::type_identity<hash>{});
+    });
+}
+
+/**
+ * Calls `f(std::integral_constant<unsigned, D>{})` with D == `digits` and returns what f
+ * returns; every alternative (D = 6, 7, 8, 9) must return the same type.
+ *
+ *     auto text_size = twofactor::visit_digits(digits, [](auto d) {
+ *         return twofactor::otp_code<decltype(d)::value>{}.view().size();
+ *     });
+ *
+ * Precondition (TWOFACTOR_ASSERT): 6 <= digits <= 9 (values from `parse_digits` always
+ * are); if the assertion is disabled, a smaller value selects 6 and a larger one 9.
+ */
+template <class F>
+constexpr decltype(auto) visit_digits(unsigned digits, F&& f) {
+    constexpr std::size_t count = detail::max_digits - detail::min_digits + 1;
+    using six = std::invoke_result_t<F&, std::integral_constant<unsigned, 6>>;
+    static_assert(std::is_same_v<six, std::invoke_result_t<F&, std::integral_constant<unsigned, 7>>> &&
+                      std::is_same_v<six, std::invoke_result_t<F&, std::integral_constant<unsigned, 8>>> &&
+                      std::is_same_v<six, std::invoke_result_t<F&, std::integral_constant<unsigned, 9>>>,
+                  "visit_digits: f must return the same type for every digit count");
+    TWOFACTOR_ASSERT(digits >= detail::min_digits && digits <= detail::max_digits,
+                     "visit_digits: digits must be 6..9");
+    const std::size_t index = digits < detail::min_digits ? 0 : digits - detail::min_digits;
+    return detail::with_index<count>(index, [&](auto i) -> decltype(auto) {
+        return std::forward<F>(f)(
+            std::integral_constant<unsigned, detail::min_digits + static_cast<unsigned>(i.value)>{});
+    });
+}
+
+}  // namespace twofactor::inline v1
+// ---- end twofactor/otp_parameters.hpp ----
+
+// ---- begin twofactor/hotp.hpp ----
+// twofactor: hotp<Hash, Digits>, counter-based one-time codes (RFC 4226).
+
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <span>
+#include <string_view>
+
+
+namespace twofactor::inline v1 {
+
+/// The most candidates one verification may compare (look-ahead + 1, or past + 1 + future).
+/// Each accepted candidate multiplies an attacker's chance per guess (RFC 4226 §7.3), and the
+/// cap keeps a caller's mistaken window from turning into an unbounded loop.
+inline constexpr std::uint64_t max_verify_candidates = 1001;
+
+namespace detail {
+
+/// RFC 4226 §5.3 dynamic truncation: the 31-bit big-endian value at the offset given by the
+/// low four bits of the digest's last byte. The offset depends on the secret, so the four
+/// bytes are not read through it as an index: the two 64-bit words that can hold them are
+/// selected with a mask and shifted (shift timing does not depend on the count).
+template <std::size_t N>
+requires(N >= 20) [[nodiscard]] constexpr std::uint32_t dynamic_truncate(const digest<N>& mac) noexcept {
+    const auto offset = static_cast<unsigned>(mac[N - 1]) & 0x0fU;  // 0..15
+    // Bytes 0..23 as three big-endian words, zero beyond N (a SHA-1 digest has 20 bytes).
+    const std::array<std::uint64_t, 3> words{
+        load_be64(mac.data()), load_be64(mac.data() + 8),
+        N >= 24 ? load_be64(mac.data() + 16) : std::uint64_t{load_be32(mac.data() + 16)} << 32};
+    const std::uint64_t in_second_word = mask_if_equal<std::uint64_t>(offset >> 3, 1);
+    const std::uint64_t high = select(in_second_word, words[1], words[0]);
+    const std::uint64_t low = select(in_second_word, words[2], words[1]);
+    const unsigned shift = (offset & 7U) * 8U;  // 0..56
+    // (low >> 1) >> (63 - shift) is low >> (64 - shift) without the undefined shift by 64.
+    const std::uint64_t window = (high << shift) | ((low >> 1) >> (63 - shift));
+    return static_cast<std::uint32_t>(window >> 32) & 0x7fffffffU;
+}
+
+/// The 8-byte big-endian counter that is HOTP's HMAC message (RFC 4226 §5.2).
+[[nodiscard]] constexpr std::array<std::byte, 8> counter_message(std::uint64_t counter) noexcept {
+    std::array<std::byte, 8> message{};
+    store_be64(message, counter);
+    return message;
+}
+
+}  // namespace detail
+
+/// Where a windowed search found the typed code.
+struct window_search_outcome {
+    bool accepted = false;      ///< matched a counter at or after the replay floor
+    bool replayed = false;      ///< matched only counters before the replay floor
+    std::uint64_t counter = 0;  ///< the earliest accepted counter (valid when `accepted`)
+};
+
+/**
+ * HOTP (RFC 4226): the code for a counter is the decimal truncation of HMAC-Hash(key,
+ * counter). The keyed HMAC state is computed once in the constructor, so each code costs two
+ * hash compressions; the key material is wiped when the object is destroyed.
+ *
+ *     const twofactor::hotp<twofactor::sha1, 6> generator{key};
+ *     auto code = generator.generate(0);                     // "755224" for the RFC key
+ *     auto matched = generator.verify("287082", 0, 10);      // result<std::uint64_t>: 1
+ *
+ * Hash: any twofactor::hash_function (built-in or openssl::). Digits: 6..9.
+ */
+template <hash_function Hash, unsigned Digits>
+requires otp_digit_count<Digits>
+class hotp {
+public:
+    using hash_type = Hash;
+    using code_type = otp_code<Digits>;
+    static constexpr unsigned digits = Digits;
+
+    /// Keys the generator. RFC 4226 §4 asks for at least 128 bits; shorter keys work (real
+    /// services hand out 80-bit ones) and policies about them belong to provisioning.
+    constexpr explicit hotp(std::span<const std::byte> key) noexcept : mac_(key) {}
+
+    /// The code for `counter`.
+    [[nodiscard]] constexpr code_type generate(std::uint64_t counter) const noexcept {
+        return code_type::from_value(
+            detail::dynamic_truncate(mac_.compute(detail::counter_message(counter))));
+    }
+
+    /**
+     * Verifies a typed code against counters `counter` .. `counter + look_ahead` (stopping at
+     * 2^64 - 1), comparing every candidate in constant time. Returns the matched counter; the
+     * caller's next counter is that plus one, so a code is never accepted twice.
+     * Errors: malformed_code (not `Digits` digits), wrong_code, invalid_window (look_ahead of
+     * max_verify_candidates or more).
+     */
+    [[nodiscard]] constexpr result<std::uint64_t> verify(std::string_view code, std::uint64_t counter,
+                                                         std::uint64_t look_ahead = 0) const noexcept {
+        const auto typed = code_type::parse(code);
+        if (!typed) return unexpected(typed.error());
+        if (look_ahead >= max_verify_candidates) return unexpected(errc::invalid_window);
+        const std::uint64_t count =
+            std::min(look_ahead, std::numeric_limits<std::uint64_t>::max() - counter) + 1;
+        const window_search_outcome found = search(*typed, counter, count, counter);
+        if (!found.accepted) return unexpected(errc::wrong_code);
+        return found.counter;
+    }
+
+    /**
+     * Resynchronisation (RFC 4226 §7.4): finds two consecutive counters c, c + 1 in
+     * `counter` .. `counter + look_ahead + 1` whose codes are `first_code` and `second_code`,
+     * and returns c + 1, the counter of the second code (the caller continues at c + 2).
+     * Errors: malformed_code, wrong_code (no such pair), invalid_window.
+     */
+    [[nodiscard]] constexpr result<std::uint64_t> resynchronize(std::string_view first_code,
+                                                                std::string_view second_code,
+                                                                std::uint64_t counter,
+                                                                std::uint64_t look_ahead) const noexcept {
+        const auto first = code_type::parse(first_code);
+        const auto second = code_type::parse(second_code);
+        if (!first) return unexpected(first.error());
+        if (!second) return unexpected(second.error());
+        if (look_ahead >= max_verify_candidates) return unexpected(errc::invalid_window);
+        constexpr std::uint64_t max_counter = std::numeric_limits<std::uint64_t>::max();
+        if (counter == max_counter) return unexpected(errc::wrong_code);
+        const std::uint64_t pairs = std::min(look_ahead, max_counter - 1 - counter) + 1;
+
+        // Every pair is compared; the earliest match wins, selected without a branch.
+        std::uint64_t found_mask = 0;
+        std::uint64_t found_counter = 0;
+        bool previous_matches_first = generate(counter) == *first;
+        for (std::uint64_t i = 1; i <= pairs; ++i) {
+            const std::uint64_t candidate = counter + i;
+            const code_type code = generate(candidate);
+            const std::uint64_t pair_mask =
+                std::uint64_t{0} - std::uint64_t{previous_matches_first && (code == *second)};
+            const std::uint64_t take = pair_mask & ~found_mask;
+            found_counter = detail::select(take, candidate, found_counter);
+            found_mask |= pair_mask;
+            previous_matches_first = code == *first;
+        }
+        if (detail::value_barrier(found_mask) == 0) return unexpected(errc::wrong_code);
+        return found_counter;
+    }
+
+    /**
+     * The building block of windowed verification (TOTP uses it with time steps): compares
+     * `typed` with the codes of the `count` counters starting at `first` (which must not run
+     * past 2^64 - 1), all of them, in constant time. Counters before `replay_floor` only
+     * count as `replayed`. Candidates are computed several at a time so that their hash
+     * compressions overlap.
+     */
+    [[nodiscard]] constexpr window_search_outcome search(const code_type& typed, std::uint64_t first,
+                                                         std::uint64_t count,
+                                                         std::uint64_t replay_floor) const noexcept {
+        TWOFACTOR_ASSERT(count == 0 || count - 1 <= std::numeric_limits<std::uint64_t>::max() - first,
+                         "hotp::search: counter range overflows");
+        std::uint64_t accepted_mask = 0;
+        std::uint64_t replayed_mask = 0;
+        std::uint64_t accepted_counter = 0;
+        const auto consider = [&](std::uint64_t candidate, const code_type& code) {
+            const std::uint64_t match = std::uint64_t{0} - std::uint64_t{code == typed};
+            if (candidate >= replay_floor) {  // counters are public; only `match` is secret
+                accepted_counter = detail::select(match & ~accepted_mask, candidate, accepted_counter);
+                accepted_mask |= match;
+            } else {
+                replayed_mask |= match;
+            }
+        };
+        std::uint64_t done = 0;
+        for (; count - done >= lanes; done += lanes) {
+            const auto codes = generate_consecutive<lanes>(first + done);
+            for (std::size_t lane = 0; lane < lanes; ++lane) consider(first + done + lane, codes[lane]);
+        }
+        for (; done < count; ++done) consider(first + done, generate(first + done));
+
+        window_search_outcome outcome;
+        outcome.accepted = detail::value_barrier(accepted_mask) != 0;
+        outcome.replayed = !outcome.accepted && detail::value_barrier(replayed_mask) != 0;
+        outcome.counter = outcome.accepted ? accepted_counter : 0;
+        return outcome;
+    }
+
+private:
+    // Three lanes: a ±1 TOTP window is exactly one batch.
+    static constexpr std::size_t lanes = 3;
+
+    template <std::size_t Lanes>
+    [[nodiscard]] constexpr std::array<code_type, Lanes> generate_consecutive(
+        std::uint64_t first) const noexcept {
+        std::array<std::array<std::byte, 8>, Lanes> messages{};
+        for (std::size_t lane = 0; lane < Lanes; ++lane)
+            messages[lane] = detail::counter_message(first + lane);
+        const auto macs = mac_.compute_lanes(messages);
+        std::array<code_type, Lanes> codes{};
+        for (std::size_t lane = 0; lane < Lanes; ++lane)
+            codes[lane] = code_type::from_value(detail::dynamic_truncate(macs[lane]));
+        return codes;
+    }
+
+    hmac<Hash> mac_;
+};
+
+}  // namespace twofactor::inline v1
+// ---- end twofactor/hotp.hpp ----
+
+// ---- begin twofactor/totp.hpp ----
+// twofactor: totp<Hash, Digits, Step, Clock, T0>, time-based one-time codes (RFC 6238), and
+// dynamic_totp, its sibling whose time step and T0 are run-time values.
+
+#include <algorithm>
+#include <chrono>
+#include <concepts>
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <span>
+#include <string_view>
+#include <utility>
+
+
+namespace twofactor::inline v1 {
+
+/**
+ * The length of a TOTP time step (RFC 6238's X), a structural type so that it can be a
+ * template argument: `totp<sha1, 6, 30s>` converts `30s` here. A duration that is not a
+ * positive whole number of seconds (0s, -30s, 1500ms) gives a step that is not `valid()`,
+ * which `totp` rejects at compile time and `dynamic_totp` as a precondition.
+ */
+struct time_step {
+    std::int64_t seconds = 0;
+
+    constexpr time_step() noexcept = default;
+    template <class Rep, class Period>
+    requires std::integral<Rep>
+    constexpr time_step(std::chrono::duration<Rep, Period> length) noexcept  // NOLINT: implicit by design
+        : seconds(whole_seconds(length)) {}
+
+    [[nodiscard]] constexpr bool valid() const noexcept { return seconds > 0; }
+    friend constexpr bool operator==(time_step, time_step) = default;
+
+private:
+    template <class Rep, class Period>
+    static constexpr std::int64_t whole_seconds(std::chrono::duration<Rep, Period> length) noexcept {
+        // Computed in the duration's own units, so no conversion can overflow.
+        constexpr auto max_seconds = std::numeric_limits<std::int64_t>::max();
+        if (length.count() <= 0) return 0;
+        if constexpr (Period::den == 1) {
+            constexpr auto unit = static_cast<std::uint64_t>(Period::num);
+            const auto count = static_cast<std::uint64_t>(length.count());
+            if (count > static_cast<std::uint64_t>(max_seconds) / unit) return 0;
+            return static_cast<std::int64_t>(count * unit);
+        } else if constexpr (Period::num == 1) {
+            constexpr auto per_second = static_cast<std::uint64_t>(Period::den);
+            const auto count = static_cast<std::uint64_t>(length.count());
+            if (count % per_second != 0) return 0;
+            return static_cast<std::int64_t>(count / per_second);
+        } else {
+            static_assert(Period::num == 1 || Period::den == 1,
+                          "time_step: use a duration in whole seconds or a unit of them");
+            return 0;
+        }
+    }
+};
+
+/// How many time steps before and after the current one a verification accepts (RFC 6238
+/// §5.2 recommends at most one step back for network delay). Steps, never seconds.
+struct verify_window {
+    std::uint32_t past = 1;
+    std::uint32_t future = 1;
+    friend constexpr bool operator==(verify_window, verify_window) = default;
+};
+
+/// What a successful TOTP verification matched.
+struct totp_match {
+    std::uint64_t step = 0;   ///< the accepted time step; store it to block replays
+    std::int64_t offset = 0;  ///< step minus the step of the verification time (-past..future)
+    friend constexpr bool operator==(totp_match, totp_match) = default;
+};
+
+/// A clock whose `now()` counts time since the Unix epoch (std::chrono::system_clock, or a
+/// firmware's RTC wrapper with the standard clock members).
+template <class Clock>
+concept otp_clock = std::chrono::is_clock_v<Clock>;
+
+/**
+ * The time step index T = floor((unix_seconds - t0) / step) of RFC 6238 §4.2, without
+ * overflow for any input. Errors: invalid_period (step not positive), time_before_epoch
+ * (unix_seconds < t0).
+ */
+[[nodiscard]] constexpr result<std::uint64_t> time_step_index(std::int64_t unix_seconds, time_step step,
+                                                              std::int64_t t0 = 0) noexcept {
+    if (!step.valid()) return unexpected(errc::invalid_period);
+    if (unix_seconds < t0) return unexpected(errc::time_before_epoch);
+    // Exact in unsigned arithmetic: 0 <= unix_seconds - t0 < 2^64.
+    const std::uint64_t elapsed = static_cast<std::uint64_t>(unix_seconds) - static_cast<std::uint64_t>(t0);
+    return elapsed / static_cast<std::uint64_t>(step.seconds);
+}
+
+namespace detail {
+
+/// Whole seconds since the clock's epoch, rounded down, or counter_overflow when the time
+/// point does not fit in 64-bit seconds.
+template <class Rep, class Period>
+requires std::integral<Rep>
+[[nodiscard]] constexpr result<std::int64_t> floor_seconds(
+    std::chrono::duration<Rep, Period> since_epoch) noexcept {
+    static_assert(Period::num == 1 || Period::den == 1,
+                  "clock durations must be seconds, multiples or fractions of them");
+    if (!std::in_range<std::int64_t>(since_epoch.count())) return unexpected(errc::counter_overflow);
+    const auto count = static_cast<std::int64_t>(since_epoch.count());
+    if constexpr (Period::den == 1) {
+        constexpr std::int64_t unit = Period::num;
+        if (count > std::numeric_limits<std::int64_t>::max() / unit ||
+            count < std::numeric_limits<std::int64_t>::min() / unit)
+            return unexpected(errc::counter_overflow);
+        return count * unit;
+    } else {
+        constexpr std::int64_t per_second = Period::den;
+        std::int64_t seconds = count / per_second;
+        if (count % per_second != 0 && count < 0) --seconds;  // floor, not truncation
+        return seconds;
+    }
+}
+
+/// The implementation shared by totp (compile-time step and T0) and dynamic_totp (run-time).
+/// `Timing` provides step() and t0().
+template <hash_function Hash, unsigned Digits, otp_clock Clock, class Timing>
+class basic_totp : private Timing {
+public:
+    using hash_type = Hash;
+    using clock_type = Clock;
+    using code_type = otp_code<Digits>;
+    static constexpr unsigned digits = Digits;
+
+    template <class... TimingArgs>
+    constexpr explicit basic_totp(std::span<const std::byte> key, TimingArgs... timing) noexcept
+        : Timing(timing...), generator_(key) {}
+
+    [[nodiscard]] constexpr time_step step() const noexcept { return Timing::step(); }
+    [[nodiscard]] constexpr std::int64_t t0() const noexcept { return Timing::t0(); }
+
+    /// The time step index of a time point. Errors: time_before_epoch, counter_overflow.
+    template <class Duration>
+    [[nodiscard]] constexpr result<std::uint64_t> step_at(
+        std::chrono::time_point<Clock, Duration> time) const noexcept {
+        return floor_seconds(time.time_since_epoch()).and_then([this](std::int64_t seconds) {
+            return time_step_index(seconds, step(), t0());
+        });
+    }
+
+    /// The code for a time step index.
+    [[nodiscard]] constexpr code_type code_for_step(std::uint64_t step_index) const noexcept {
+        return generator_.generate(step_index);
+    }
+
+    /// The code valid at `time`. Errors: time_before_epoch, counter_overflow.
+    template <class Duration>
+    [[nodiscard]] constexpr result<code_type> code_at(
+        std::chrono::time_point<Clock, Duration> time) const noexcept {
+        return step_at(time).transform([this](std::uint64_t index) { return code_for_step(index); });
+    }
+
+    /// The code valid now, by Clock::now().
+    [[nodiscard]] result<code_type> code_now() const noexcept { return code_at(Clock::now()); }
+
+    /**
+     * Verifies a typed code at `time`, accepting the steps from `window.past` before to
+     * `window.future` after the current one. Every candidate is compared, in constant time.
+     * With `last_accepted_step` (the step a previous verification returned), a code for that
+     * step or any earlier one is refused as replayed (RFC 6238 §5.2).
+     * Errors: malformed_code, wrong_code, replayed_code, invalid_window (more than
+     * max_verify_candidates steps), time_before_epoch, counter_overflow.
+     */
+    template <class Duration>
+    [[nodiscard]] constexpr result<totp_match> verify(
+        std::string_view code, std::chrono::time_point<Clock, Duration> time, verify_window window = {},
+        std::optional<std::uint64_t> last_accepted_step = std::nullopt) const noexcept {
+        const auto typed = code_type::parse(code);
+        if (!typed) return unexpected(typed.error());
+        if (std::uint64_t{window.past} + window.future >= max_verify_candidates)
+            return unexpected(errc::invalid_window);
+        const auto current = step_at(time);
+        if (!current) return unexpected(current.error());
+
+        const std::uint64_t first = *current - std::min<std::uint64_t>(*current, window.past);
+        // With a negative T0 the step index reaches 2^64 - 1: the window stops there.
+        const std::uint64_t last =
+            *current +
+            std::min<std::uint64_t>(window.future, std::numeric_limits<std::uint64_t>::max() - *current);
+        std::uint64_t replay_floor = 0;
+        if (last_accepted_step) {
+            if (*last_accepted_step == std::numeric_limits<std::uint64_t>::max())
+                replay_floor = std::numeric_limits<std::uint64_t>::max();  // nothing is newer
+            else
+                replay_floor = *last_accepted_step + 1;
+        }
+        const window_search_outcome found = generator_.search(*typed, first, last - first + 1, replay_floor);
+        if (found.accepted && !(last_accepted_step && found.counter <= *last_accepted_step))
+            return totp_match{found.counter, static_cast<std::int64_t>(found.counter - *current)};
+        // A floor of 2^64 - 1 (nothing is newer than that step) still reports a match there as replayed.
+        if (found.accepted || found.replayed) return unexpected(errc::replayed_code);
+        return unexpected(errc::wrong_code);
+    }
+
+    /// verify() at Clock::now().
+    [[nodiscard]] result<totp_match> verify_now(
+        std::string_view code, verify_window window = {},
+        std::optional<std::uint64_t> last_accepted_step = std::nullopt) const noexcept {
+        return verify(code, Clock::now(), window, last_accepted_step);
+    }
+
+private:
+    hotp<Hash, Digits> generator_;
+};
+
+template <time_step Step, std::int64_t T0>
+struct fixed_timing {
+    static constexpr time_step step() noexcept { return Step; }
+    static constexpr std::int64_t t0() noexcept { return T0; }
+};
+
+class runtime_timing {
+public:
+    constexpr runtime_timing(time_step step, std::int64_t t0) noexcept : step_(step), t0_(t0) {
+        TWOFACTOR_ASSERT(step.valid(), "dynamic_totp: the time step must be a positive number of seconds");
+    }
+    constexpr time_step step() const noexcept { return step_; }
+    constexpr std::int64_t t0() const noexcept { return t0_; }
+
+private:
+    time_step step_;
+    std::int64_t t0_;
+};
+
+}  // namespace detail
+
+/**
+ * TOTP (RFC 6238) with every parameter fixed at compile time.
+ *
+ *     using namespace std::chrono_literals;
+ *     using app_totp = twofactor::totp<twofactor::sha1, 6, 30s>;
+ *     const app_totp generator{key};
+ *     auto code = generator.code_now();                          // result<otp_code<6>>
+ *     auto match = generator.verify(typed, std::chrono::system_clock::now(), {1, 1}, last_step);
+ *
+ * Hash: a twofactor::hash_function. Digits: 6..9. Step: a positive whole number of seconds.
+ * Clock: counts from the Unix epoch (system_clock, or a firmware clock). T0: the Unix time
+ * at which step 0 starts (RFC 6238's T0), in seconds.
+ */
+template <hash_function Hash, unsigned Digits, time_step Step, otp_clock Clock = std::chrono::system_clock,
+          std::int64_t T0 = 0>
+requires otp_digit_count<Digits> &&(Step.valid()) class totp
+    : public detail::basic_totp<Hash, Digits, Clock, detail::fixed_timing<Step, T0>> {
+    using base = detail::basic_totp<Hash, Digits, Clock, detail::fixed_timing<Step, T0>>;
+
+public:
+    static constexpr time_step period = Step;
+    static constexpr std::int64_t epoch = T0;
+
+    /// Keys the generator; the keyed HMAC state is computed once and wiped on destruction.
+    constexpr explicit totp(std::span<const std::byte> key) noexcept : base(key) {}
+};
+
+/**
+ * TOTP whose time step and T0 are chosen at run time (a stored account record, an otpauth://
+ * URI, a command-line option); otherwise the same as totp.
+ *
+ *     twofactor::dynamic_totp<twofactor::sha256, 8> generator{key, std::chrono::seconds{period}};
+ *
+ * Precondition (TWOFACTOR_ASSERT): step.valid(); validate untrusted periods first.
+ */
+template <hash_function Hash, unsigned Digits, otp_clock Clock = std::chrono::system_clock>
+requires otp_digit_count<Digits>
+class dynamic_totp : public detail::basic_totp<Hash, Digits, Clock, detail::runtime_timing> {
+    using base = detail::basic_totp<Hash, Digits, Clock, detail::runtime_timing>;
+
+public:
+    constexpr dynamic_totp(std::span<const std::byte> key, time_step step, std::int64_t t0 = 0) noexcept
+        : base(key, step, t0) {}
+};
+
+}  // namespace twofactor::inline v1
+// ---- end twofactor/totp.hpp ----
+
+// ---- begin twofactor/base32.hpp ----
+// twofactor: base32 encoding and decoding, RFC 4648 §6 ("Base 32 Encoding"), into caller
+// buffers, without heap allocation, usable in constant expressions.
+//
+// The alphabet is A-Z followed by 2-7; each group of 5 bytes becomes 8 characters; a final
+// partial group is completed with '=' (RFC 4648 §6). OTP secrets (the `secret=` of an
+// otpauth:// URI, the setup code an authenticator app asks for) are written this way, often
+// without the padding and, when typed by a human, in lowercase and with spaces.
+
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <span>
+#include <string_view>
+
+
+namespace twofactor::inline v1 {
+
+/**
+ * Why base32 text was rejected, and where.
+ *
+ * `position` is an index into the text that was given to `base32_decode`, counting every
+ * character (including the spaces, tabs and hyphens that lenient mode skips). It names the
+ * offending character; it equals the length of the text when the problem is that something is
+ * missing at the end (too little padding). For `errc::output_too_small` it is 0.
+ *
+ *     "MZXW6YTB0I"  -> {errc::invalid_base32_character, 8}   ('0' is not in the alphabet)
+ */
+struct base32_error {
+    errc code;             ///< what is wrong (one of the base32 errc values, or output_too_small)
+    std::size_t position;  ///< index into the input text of the problem, see above
+    friend constexpr bool operator==(const base32_error&, const base32_error&) = default;
+};
+
+/// Whether `base32_encode` completes the last group with '=' (RFC 4648 §6) or leaves it out
+/// (as otpauth:// URIs do, RFC 4648 §3.2 allows it when the length is known otherwise).
+enum class base32_padding : bool {
+    omit,     ///< no '=' characters
+    include,  ///< pad the output to a multiple of 8 characters
+};
+
+/**
+ * How strictly `base32_decode` reads its input.
+ *
+ * Both modes reject, with the position of the culprit:
+ * - a character outside the alphabet (`errc::invalid_base32_character`): '0', '1', '8', '9',
+ *   punctuation, control characters including NUL (the text is a string_view with a length,
+ *   never a C string), and every byte >= 0x80;
+ * - a number of data characters that no byte string encodes to: length % 8 of 1, 3 or 6
+ *   (`errc::invalid_base32_length`, at the last data character, the one left dangling);
+ * - too much '=', '=' where none belongs, or data after the padding
+ *   (`errc::invalid_base32_padding`);
+ * - a last character whose unused low bits are not zero (`errc::non_canonical_base32`):
+ *   such text is not what any encoder produces, and when a human mistyped the last character
+ *   of a setup code, accepting it would silently yield a different secret.
+ */
+enum class base32_mode {
+    /**
+     * Canonical RFC 4648 §6 text: uppercase A-Z and 2-7 only; either no padding at all or
+     * exactly the padding RFC 4648 prescribes for the length (total length a multiple of 8).
+     * Use it for machine-written text: stored records, otpauth:// URIs.
+     */
+    strict,
+    /**
+     * For setup codes typed or pasted by a human: letters in either case; spaces, tabs and
+     * hyphens skipped anywhere (so "mzxw 6ytb-oi" is accepted); padding optional and may be
+     * partial ("MY", "MY==" and "MY======" all decode to "f"), but never more than the
+     * length calls for, and nothing but skipped characters after it.
+     */
+    lenient,
+};
+
+/**
+ * The number of characters `base32_encode` writes for `byte_count` bytes:
+ * 8 per 5 bytes, the last group padded to 8 with `base32_padding::include`, otherwise
+ * 2, 4, 5 or 7 characters for 1, 2, 3 or 4 remaining bytes. Saturates at SIZE_MAX for
+ * counts no buffer can hold.
+ */
+[[nodiscard]] constexpr std::size_t base32_encoded_size(
+    std::size_t byte_count, base32_padding padding = base32_padding::include) noexcept {
+    constexpr std::size_t tail_chars[5] = {0, 2, 4, 5, 7};
+    const std::size_t groups = byte_count / 5;
+    const std::size_t tail = byte_count % 5;
+    if (groups > (std::numeric_limits<std::size_t>::max() - 8) / 8) {
+        return std::numeric_limits<std::size_t>::max();
+    }
+    if (tail == 0) return groups * 8;
+    return groups * 8 + (padding == base32_padding::include ? 8 : tail_chars[tail]);
+}
+
+/**
+ * An upper bound of the bytes `base32_decode` writes for a text of `char_count` characters,
+ * in either mode: floor(char_count * 5 / 8). Exact for unpadded strict text.
+ */
+[[nodiscard]] constexpr std::size_t base32_decoded_max_size(std::size_t char_count) noexcept {
+    return char_count / 8 * 5 + char_count % 8 * 5 / 8;
+}
+
+namespace detail {
+
+inline constexpr std::string_view base32_alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+inline constexpr std::uint8_t base32_invalid = 0xFF;
+
+// The value 0..31 of a base32 character, or base32_invalid. Lowercase only when asked.
+[[nodiscard]] constexpr std::uint8_t base32_value(char c, bool accept_lowercase) noexcept {
+    const auto u = static_cast<unsigned char>(c);
+    if (u >= 'A' && u <= 'Z') return static_cast<std::uint8_t>(u - 'A');
+    if (u >= '2' && u <= '7') return static_cast<std::uint8_t>(u - '2' + 26);
+    if (accept_lowercase && u >= 'a' && u <= 'z') return static_cast<std::uint8_t>(u - 'a');
+    return base32_invalid;
+}
+
+[[nodiscard]] constexpr bool base32_is_separator(char c) noexcept {
+    return c == ' ' || c == '\t' || c == '-';
+}
+
+// Indexed by (data characters % 8): the '=' a complete padding has, or -1 where the length is
+// invalid; and how many low bits of the last character carry no data.
+inline constexpr int base32_padding_for_residue[8] = {0, -1, 6, -1, 4, 3, -1, 1};
+inline constexpr unsigned base32_unused_bits_for_residue[8] = {0, 0, 2, 0, 4, 1, 0, 3};
+
+// What validation found: the number of data characters (everything except separators and
+// padding), which fixes the number of decoded bytes.
+struct base32_scan {
+    std::size_t data_chars;
+};
+
+// Checks the whole text without writing anything. Reports the leftmost character that is
+// not allowed, then (once the text is read) length, padding and canonical-bits problems.
+[[nodiscard]] constexpr result<base32_scan, base32_error> base32_validate(std::string_view text,
+                                                                          base32_mode mode) noexcept {
+    const bool lenient = mode == base32_mode::lenient;
+    std::size_t data_chars = 0;
+    std::size_t last_data_position = 0;
+    std::uint8_t last_data_value = 0;
+    std::size_t padding_chars = 0;
+    std::size_t first_padding_position = text.size();
+    std::size_t excess_padding_position = text.size();  // valid once the residue is known
+
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (lenient && base32_is_separator(c)) continue;
+        if (c == '=') {
+            if (padding_chars == 0) first_padding_position = i;
+            ++padding_chars;
+            const int expected = base32_padding_for_residue[data_chars % 8];
+            if (expected >= 0 && padding_chars == static_cast<std::size_t>(expected) + 1) {
+                excess_padding_position = i;
+            }
+            continue;
+        }
+        const std::uint8_t value = base32_value(c, lenient);
+        if (value == base32_invalid) {
+            return unexpected(base32_error{errc::invalid_base32_character, i});
+        }
+        if (padding_chars != 0) {
+            // An alphabet character after '=': the padding ended the data too early.
+            return unexpected(base32_error{errc::invalid_base32_padding, i});
+        }
+        ++data_chars;
+        last_data_position = i;
+        last_data_value = value;
+    }
+
+    const std::size_t residue = data_chars % 8;
+    const int expected_padding = base32_padding_for_residue[residue];
+    if (expected_padding < 0) {
+        return unexpected(base32_error{errc::invalid_base32_length, last_data_position});
+    }
+    const auto expected = static_cast<std::size_t>(expected_padding);
+    if (padding_chars > expected) {
+        // With residue 0 any '=' is excess: the first one is the culprit.
+        const std::size_t where = expected == 0 ? first_padding_position : excess_padding_position;
+        return unexpected(base32_error{errc::invalid_base32_padding, where});
+    }
+    if (!lenient && padding_chars != 0 && padding_chars < expected) {
+        return unexpected(base32_error{errc::invalid_base32_padding, text.size()});
+    }
+    const unsigned unused_bits = base32_unused_bits_for_residue[residue];
+    if ((last_data_value & ((1u << unused_bits) - 1u)) != 0) {
+        return unexpected(base32_error{errc::non_canonical_base32, last_data_position});
+    }
+    return base32_scan{data_chars};
+}
+
+}  // namespace detail
+
+/**
+ * Encodes `bytes` as base32 (RFC 4648 §6) into `out` and returns the number of characters
+ * written, `base32_encoded_size(bytes.size(), padding)`. No terminating NUL is written.
+ *
+ * Errors: `{errc::output_too_small, 0}` when `out` is shorter than that; nothing is written.
+ *
+ *     std::array<char, 16> text{};
+ *     auto n = twofactor::base32_encode(secret, text, twofactor::base32_padding::omit);
+ *     if (n) use(std::string_view(text.data(), *n));
+ */
+[[nodiscard]] constexpr result<std::size_t, base32_error> base32_encode(
+    std::span<const std::byte> bytes, std::span<char> out,
+    base32_padding padding = base32_padding::include) noexcept {
+    const std::size_t size = base32_encoded_size(bytes.size(), padding);
+    if (out.size() < size) return unexpected(base32_error{errc::output_too_small, 0});
+
+    std::size_t written = 0;
+    std::uint32_t buffer = 0;  // holds at most 4 pending bits plus one new byte
+    unsigned bits = 0;
+    for (const std::byte b : bytes) {
+        buffer = (buffer << 8) | std::to_integer<std::uint32_t>(b);
+        bits += 8;
+        while (bits >= 5) {
+            bits -= 5;
+            out[written++] = detail::base32_alphabet[(buffer >> bits) & 0x1Fu];
+        }
+        buffer &= (1u << bits) - 1u;
+    }
+    if (bits > 0) out[written++] = detail::base32_alphabet[(buffer << (5 - bits)) & 0x1Fu];
+    while (written < size) out[written++] = '=';
+    return written;
+}
+
+/**
+ * Decodes base32 `text` (RFC 4648 §6) into `out` and returns the number of bytes written:
+ * 5 per 8 data characters, and 1, 2, 3 or 4 for 2, 4, 5 or 7 remaining ones. `mode` says
+ * which text is accepted (see `base32_mode`). An empty text (or, in lenient mode, one made
+ * only of separators) decodes to 0 bytes: rejecting an empty secret is the caller's job.
+ *
+ * The whole text is validated before anything is written: on any error `out` is untouched.
+ *
+ * Errors (`base32_error`, with the position of the problem in `text`):
+ * `errc::invalid_base32_character`, `errc::invalid_base32_length`,
+ * `errc::invalid_base32_padding`, `errc::non_canonical_base32` as described at `base32_mode`;
+ * `{errc::output_too_small, 0}` when valid text does not fit in `out`
+ * (`base32_decoded_max_size(text.size())` bytes always suffice).
+ *
+ *     std::array<std::byte, 64> secret{};
+ *     auto n = twofactor::base32_decode("jbsw y3dp ehpk 3pxp", secret,
+ *                                       twofactor::base32_mode::lenient);   // *n == 10
+ */
+[[nodiscard]] constexpr result<std::size_t, base32_error> base32_decode(
+    std::string_view text, std::span<std::byte> out, base32_mode mode = base32_mode::strict) noexcept {
+    const auto scan = detail::base32_validate(text, mode);
+    if (!scan) return unexpected(scan.error());
+    const std::size_t size = scan->data_chars * 5 / 8;
+    if (out.size() < size) return unexpected(base32_error{errc::output_too_small, 0});
+
+    const bool lenient = mode == base32_mode::lenient;
+    std::size_t written = 0;
+    std::uint32_t buffer = 0;  // holds at most 7 pending bits plus one new character
+    unsigned bits = 0;
+    for (const char c : text) {
+        if (c == '=') break;  // validated: only padding (and separators) follow
+        const std::uint8_t value = detail::base32_value(c, lenient);
+        if (value == detail::base32_invalid) continue;  // a separator in lenient mode
+        buffer = (buffer << 5) | value;
+        bits += 5;
+        if (bits >= 8) {
+            bits -= 8;
+            out[written++] = static_cast<std::byte>((buffer >> bits) & 0xFFu);
+            buffer &= (1u << bits) - 1u;
+        }
+    }
+    return written;
+}
+
+}  // namespace twofactor::inline v1
+// ---- end twofactor/base32.hpp ----
+// clang-format on
+// ---- end twofactor/twofactor.hpp ----
