@@ -173,7 +173,8 @@ public:
         : error_(std::move(error)) {}
     [[nodiscard]] constexpr const E& error() const& noexcept { return error_; }
     [[nodiscard]] constexpr E&& error() && noexcept { return std::move(error_); }
-    friend constexpr bool operator==(const unexpected&, const unexpected&) = default;
+    // Implicitly constexpr where E's == is (std::error_code's is not).
+    friend bool operator==(const unexpected&, const unexpected&) = default;
 
 private:
     E error_;
