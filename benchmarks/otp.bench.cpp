@@ -15,6 +15,8 @@
 #include <string>
 #include <vector>
 
+#include "ratio_reporter.hpp"
+
 #ifdef TWOFACTOR_BENCH_HAVE_OPENSSL
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
@@ -191,52 +193,6 @@ void liboath_totp_verify_window_1(benchmark::State& state) {
 }
 #endif
 
-// Collects each benchmark's CPU time per iteration, then prints the ratios.
-class ratio_reporter : public benchmark::ConsoleReporter {
-public:
-    void ReportRuns(const std::vector<Run>& runs) override {
-        ConsoleReporter::ReportRuns(runs);
-        for (const Run& run : runs)
-            if (run.run_type == Run::RT_Iteration && !run.error_occurred)
-                nanoseconds_[run.benchmark_name()] =
-                    run.GetAdjustedCPUTime() * benchmark::GetTimeUnitMultiplier(benchmark::kNanosecond) /
-                    benchmark::GetTimeUnitMultiplier(run.time_unit);
-    }
-    void Finalize() override {
-        ConsoleReporter::Finalize();
-        std::printf("\nRatios (CPU time, same process; < 1 means twofactor is faster):\n");
-        ratio("HOTP-SHA1 code", "twofactor_hotp_sha1", "sha_ni_2_compressions", "two SHA-NI compressions",
-              "<= 1.3");
-        ratio("HOTP-SHA1 code", "twofactor_hotp_sha1", "openssl_hmac_one_shot_sha1",
-              "OpenSSL HMAC() one-shot", "<= 1/15");
-        ratio("HOTP-SHA1 code", "twofactor_hotp_sha1", "openssl_mac_reused_sha1", "OpenSSL EVP_MAC reused",
-              "");
-        ratio("HOTP-SHA1 code", "twofactor_hotp_sha1", "liboath_hotp_sha1", "liboath", "<= 1/5");
-        ratio("TOTP verify ±1", "twofactor_totp_verify_window_1", "sha_ni_6_compressions",
-              "six SHA-NI compressions", "<= 1.0");
-        ratio("TOTP verify ±1", "twofactor_totp_verify_window_1", "openssl_totp_verify_window_1",
-              "OpenSSL HMAC() one-shot", "");
-        ratio("TOTP verify ±1", "twofactor_totp_verify_window_1", "liboath_totp_verify_window_1", "liboath",
-              "");
-        ratio("HOTP-SHA256 code", "twofactor_hotp_sha256", "openssl_mac_reused_sha256",
-              "OpenSSL EVP_MAC reused", "<= 1.0");
-        ratio("HOTP-SHA512 code", "twofactor_hotp_sha512", "openssl_mac_reused_sha512",
-              "OpenSSL EVP_MAC reused", "<= 1.2");
-    }
-
-private:
-    void ratio(const char* what, const std::string& ours, const std::string& baseline,
-               const char* baseline_name, const char* target) const {
-        const auto a = nanoseconds_.find(ours);
-        const auto b = nanoseconds_.find(baseline);
-        if (a == nanoseconds_.end() || b == nanoseconds_.end()) return;
-        std::printf("  %-17s %7.1f ns vs %-26s %7.1f ns: ratio %5.2f  (1/%5.1f)%s%s\n", what, a->second,
-                    baseline_name, b->second, a->second / b->second, b->second / a->second,
-                    *target ? "  target " : "", target);
-    }
-    std::map<std::string, double> nanoseconds_;
-};
-
 }  // namespace
 
 BENCHMARK(twofactor_hotp_sha1);
@@ -263,7 +219,23 @@ int main(int argc, char** argv) {
 #endif
     std::printf("SHA-NI in use: %s\n", twofactor::detail::cpu_has_sha_ni() ? "yes" : "no");
     benchmark::Initialize(&argc, argv);
-    ratio_reporter reporter;
+    twofactor_bench::ratio_reporter reporter({
+        {"HOTP-SHA1 code", "twofactor_hotp_sha1", "sha_ni_2_compressions", "two SHA-NI compressions",
+         "<= 1.3"},
+        {"HOTP-SHA1 code", "twofactor_hotp_sha1", "openssl_hmac_one_shot_sha1", "OpenSSL HMAC() one-shot",
+         "<= 1/15"},
+        {"HOTP-SHA1 code", "twofactor_hotp_sha1", "openssl_mac_reused_sha1", "OpenSSL EVP_MAC reused"},
+        {"HOTP-SHA1 code", "twofactor_hotp_sha1", "liboath_hotp_sha1", "liboath", "<= 1/5"},
+        {"TOTP verify ±1", "twofactor_totp_verify_window_1", "sha_ni_6_compressions",
+         "six SHA-NI compressions", "<= 1.0"},
+        {"TOTP verify ±1", "twofactor_totp_verify_window_1", "openssl_totp_verify_window_1",
+         "OpenSSL HMAC() one-shot"},
+        {"TOTP verify ±1", "twofactor_totp_verify_window_1", "liboath_totp_verify_window_1", "liboath"},
+        {"HOTP-SHA256 code", "twofactor_hotp_sha256", "openssl_mac_reused_sha256", "OpenSSL EVP_MAC reused",
+         "<= 1.0"},
+        {"HOTP-SHA512 code", "twofactor_hotp_sha512", "openssl_mac_reused_sha512", "OpenSSL EVP_MAC reused",
+         "<= 1.2"},
+    });
     benchmark::RunSpecifiedBenchmarks(&reporter);
     benchmark::Shutdown();
 #ifdef TWOFACTOR_BENCH_HAVE_LIBOATH

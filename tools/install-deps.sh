@@ -7,6 +7,7 @@ packages=(
     cmake ninja-build g++ clang libclang-rt-14-dev python3
     libboost-test-dev libssl-dev libfmt-dev libbenchmark-dev
     oathtool python3-pyotp liboath-dev
+    zbar-tools libqrencode-dev
 )
 
 missing=()

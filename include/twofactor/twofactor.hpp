@@ -15,4 +15,6 @@
 #include "hotp.hpp"
 #include "totp.hpp"
 #include "base32.hpp"
+#include "qr.hpp"
+#include "qr_render.hpp"
 // clang-format on
