@@ -3094,5 +3094,2055 @@ struct base32_scan {
 
 }  // namespace twofactor::inline v1
 // ---- end twofactor/base32.hpp ----
+
+// ---- begin twofactor/qr.hpp ----
+// twofactor: QR code (Model 2) encoder, ISO/IEC 18004:2015.
+//
+// Text or bytes in, an immutable matrix of modules out: versions 1–40, error correction levels
+// L, M, Q and H, numeric, alphanumeric and byte segments chosen for the shortest bit stream,
+// automatic minimum version, all eight masks scored with the four penalty rules of §7.8.3.
+// No heap, no exceptions, usable in constant expressions. Drawing the matrix (SVG, terminal,
+// PNG, PBM) lives in twofactor/qr_render.hpp.
+//
+// Not implemented: Kanji mode, ECI designators (byte mode carries the bytes as they are; QR
+// readers, zbar included, recognise UTF-8), structured append, Micro QR.
+
+#include <array>
+#include <bit>
+#include <cstddef>
+#include <cstdint>
+#include <initializer_list>
+#include <span>
+#include <string_view>
+#include <utility>
+
+
+// ---- begin twofactor/detail/qr_tables.hpp ----
+// twofactor: the tables of ISO/IEC 18004:2015 that a QR code (Model 2) encoder needs:
+// symbol sizes and codeword counts (§6.1, Table 1), error correction blocks (§7.5.1, Table 9),
+// character count indicator lengths (§7.4.1, Table 3), alignment pattern positions
+// (Annex E, Table E.1), and the BCH codes of format information (§7.9.1, Annex C) and version
+// information (§7.10, Annex D).
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+
+namespace twofactor::inline v1::detail {
+
+inline constexpr int qr_min_version = 1;
+inline constexpr int qr_max_version = 40;
+
+/// The number of modules per side of a symbol of `version` (1..40): 21 to 177 (§6.1).
+[[nodiscard]] constexpr int qr_size_of(int version) noexcept { return 4 * version + 17; }
+
+/// Alignment pattern centre coordinates per version, used along both axes (Table E.1);
+/// zero-terminated. Version 1 has none.
+inline constexpr std::array<std::array<std::uint8_t, 8>, 41> qr_alignment_positions{{
+    {},
+    {},
+    {6, 18},
+    {6, 22},
+    {6, 26},
+    {6, 30},
+    {6, 34},
+    {6, 22, 38},
+    {6, 24, 42},
+    {6, 26, 46},
+    {6, 28, 50},
+    {6, 30, 54},
+    {6, 32, 58},
+    {6, 34, 62},
+    {6, 26, 46, 66},
+    {6, 26, 48, 70},
+    {6, 26, 50, 74},
+    {6, 30, 54, 78},
+    {6, 30, 56, 82},
+    {6, 30, 58, 86},
+    {6, 34, 62, 90},
+    {6, 28, 50, 72, 94},
+    {6, 26, 50, 74, 98},
+    {6, 30, 54, 78, 102},
+    {6, 28, 54, 80, 106},
+    {6, 32, 58, 84, 110},
+    {6, 30, 58, 86, 114},
+    {6, 34, 62, 90, 118},
+    {6, 26, 50, 74, 98, 122},
+    {6, 30, 54, 78, 102, 126},
+    {6, 26, 52, 78, 104, 130},
+    {6, 30, 56, 82, 108, 134},
+    {6, 34, 60, 86, 112, 138},
+    {6, 30, 58, 86, 114, 142},
+    {6, 34, 62, 90, 118, 146},
+    {6, 30, 54, 78, 102, 126, 150},
+    {6, 24, 50, 76, 102, 128, 154},
+    {6, 28, 54, 80, 106, 132, 158},
+    {6, 32, 58, 84, 110, 136, 162},
+    {6, 26, 54, 82, 110, 138, 166},
+    {6, 30, 58, 86, 114, 142, 170},
+}};
+
+/// How many alignment pattern coordinates `version` has along one axis (0, or 2..7).
+[[nodiscard]] constexpr int qr_alignment_count(int version) noexcept {
+    return version == 1 ? 0 : version / 7 + 2;
+}
+
+/**
+ * The number of modules available for codewords (data and error correction, plus the
+ * remainder bits) in a symbol of `version`: all modules minus the function patterns.
+ * - finder patterns with their separators: 3 · 8 · 8; format information and the dark
+ *   module: 2 · 15 + 1;
+ * - timing patterns: 2 · (size - 16) (the part between the separators);
+ * - alignment patterns: 25 each, k² - 3 of them (k coordinates per axis, minus the three
+ *   that would overlap finder patterns); the 2 · (k - 2) on row or column 6 share 5 modules
+ *   with a timing pattern;
+ * - version information (versions 7 and up): 2 · 18.
+ */
+[[nodiscard]] constexpr int qr_codeword_modules(int version) noexcept {
+    const int size = qr_size_of(version);
+    int modules = size * size - 3 * 64 - 31 - 2 * (size - 16);
+    const int k = qr_alignment_count(version);
+    if (k > 0) modules -= 25 * (k * k - 3) - 5 * 2 * (k - 2);
+    if (version >= 7) modules -= 36;
+    return modules;
+}
+
+/// The number of codewords (data plus error correction) of `version` (Table 1): 26 to 3706.
+[[nodiscard]] constexpr int qr_total_codewords(int version) noexcept {
+    return qr_codeword_modules(version) / 8;
+}
+
+/// The number of remainder bits after the last codeword (Table 1): 0, 3, 4 or 7.
+[[nodiscard]] constexpr int qr_remainder_bits(int version) noexcept {
+    return qr_codeword_modules(version) % 8;
+}
+
+// Table 9, indexed [ecc level L=0, M=1, Q=2, H=3][version]: error correction codewords per
+// block, and the number of blocks. Where a version has two block sizes, the longer blocks
+// have one data codeword more and come last (§7.5.2).
+inline constexpr std::array<std::array<std::uint8_t, 41>, 4> qr_ecc_codewords_per_block{{
+    {0,  7,  10, 15, 20, 26, 18, 20, 24, 30, 18, 20, 24, 26, 30, 22, 24, 28, 30, 28, 28,
+     28, 28, 30, 30, 26, 28, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30},
+    {0,  10, 16, 26, 18, 24, 16, 18, 22, 22, 26, 30, 22, 22, 24, 24, 28, 28, 26, 26, 26,
+     26, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28},
+    {0,  13, 22, 18, 26, 18, 24, 18, 22, 20, 24, 28, 26, 24, 20, 30, 24, 28, 28, 26, 30,
+     28, 30, 30, 30, 30, 28, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30},
+    {0,  17, 28, 22, 16, 22, 28, 26, 26, 24, 28, 24, 28, 22, 24, 24, 30, 28, 28, 26, 28,
+     30, 24, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30},
+}};
+
+inline constexpr std::array<std::array<std::uint8_t, 41>, 4> qr_ecc_block_count{{
+    {0, 1, 1, 1,  1,  1,  2,  2,  2,  2,  4,  4,  4,  4,  4,  6,  6,  6,  6,  7, 8,
+     8, 9, 9, 10, 12, 12, 12, 13, 14, 15, 16, 17, 18, 19, 19, 20, 21, 22, 24, 25},
+    {0,  1,  1,  1,  2,  2,  4,  4,  4,  5,  5,  5,  8,  9,  9,  10, 10, 11, 13, 14, 16,
+     17, 17, 18, 20, 21, 23, 25, 26, 28, 29, 31, 33, 35, 37, 38, 40, 43, 45, 47, 49},
+    {0,  1,  1,  2,  2,  4,  4,  6,  6,  8,  8,  8,  10, 12, 16, 12, 17, 16, 18, 21, 20,
+     23, 23, 25, 27, 29, 34, 34, 35, 38, 40, 43, 45, 48, 51, 53, 56, 59, 62, 65, 68},
+    {0,  1,  1,  2,  4,  4,  4,  5,  6,  8,  8,  11, 11, 16, 16, 18, 16, 19, 21, 25, 25,
+     25, 34, 30, 32, 35, 37, 40, 42, 45, 48, 51, 54, 57, 60, 63, 66, 70, 74, 77, 81},
+}};
+
+/// The data codewords of `version` at error correction level `ecc` (0..3 = L, M, Q, H):
+/// Table 7's "number of data codewords", 9 (1-H) to 2956 (40-L).
+[[nodiscard]] constexpr int qr_data_codewords(int version, int ecc) noexcept {
+    return qr_total_codewords(version) -
+           qr_ecc_codewords_per_block[static_cast<std::size_t>(ecc)][static_cast<std::size_t>(version)] *
+               qr_ecc_block_count[static_cast<std::size_t>(ecc)][static_cast<std::size_t>(version)];
+}
+
+/// The data bit capacity of `version` at level `ecc`.
+[[nodiscard]] constexpr int qr_data_bits(int version, int ecc) noexcept {
+    return qr_data_codewords(version, ecc) * 8;
+}
+
+/// The segment modes of §7.4, valued as their 4-bit mode indicators (Table 2).
+enum class qr_segment_mode : std::uint8_t { numeric = 0b0001, alphanumeric = 0b0010, byte = 0b0100 };
+
+/// Which of the three character count indicator length classes `version` is in (Table 3):
+/// 0 for versions 1–9, 1 for 10–26, 2 for 27–40.
+[[nodiscard]] constexpr int qr_version_class(int version) noexcept {
+    return version <= 9 ? 0 : version <= 26 ? 1 : 2;
+}
+
+/// The first and last version of a class.
+inline constexpr std::array<int, 3> qr_class_first_version{1, 10, 27};
+inline constexpr std::array<int, 3> qr_class_last_version{9, 26, 40};
+
+/// The length in bits of the character count indicator (Table 3).
+[[nodiscard]] constexpr int qr_count_bits(qr_segment_mode mode, int version_class) noexcept {
+    constexpr std::array<std::array<std::uint8_t, 3>, 3> bits{{{10, 12, 14}, {9, 11, 13}, {8, 16, 16}}};
+    const std::size_t m = mode == qr_segment_mode::numeric        ? 0
+                          : mode == qr_segment_mode::alphanumeric ? 1
+                                                                  : 2;
+    return bits[m][static_cast<std::size_t>(version_class)];
+}
+
+/// The value 0..44 of an alphanumeric-mode character (Table 5), or -1 if `c` has none:
+/// 0-9, A-Z (uppercase only), space, $ % * + - . / :
+[[nodiscard]] constexpr int qr_alphanumeric_value(char c) noexcept {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'A' && c <= 'Z') return c - 'A' + 10;
+    switch (c) {
+        case ' ': return 36;
+        case '$': return 37;
+        case '%': return 38;
+        case '*': return 39;
+        case '+': return 40;
+        case '-': return 41;
+        case '.': return 42;
+        case '/': return 43;
+        case ':': return 44;
+        default: return -1;
+    }
+}
+
+/// The two error correction level bits of the format information (Table 12):
+/// L = 01, M = 00, Q = 11, H = 10, indexed by L=0, M=1, Q=2, H=3.
+inline constexpr std::array<std::uint8_t, 4> qr_ecc_format_bits{0b01, 0b00, 0b11, 0b10};
+
+/**
+ * The 15-bit format information for level `ecc` (L=0..H=3) and mask `mask` (0..7) (§7.9.1):
+ * the 5 data bits, 10 bits of BCH(15,5) code with generator
+ * x^10 + x^8 + x^5 + x^4 + x^2 + x + 1 (0x537), all XORed with 101010000010010 (0x5412) so that
+ * no combination is all zero.
+ */
+[[nodiscard]] constexpr std::uint32_t qr_format_information(int ecc, int mask) noexcept {
+    const std::uint32_t data =
+        (static_cast<std::uint32_t>(qr_ecc_format_bits[static_cast<std::size_t>(ecc)]) << 3) |
+        static_cast<std::uint32_t>(mask);
+    std::uint32_t remainder = data << 10;
+    for (int bit = 14; bit >= 10; --bit) {
+        if (remainder & (1u << bit)) remainder ^= 0x537u << (bit - 10);
+    }
+    return ((data << 10) | remainder) ^ 0x5412u;
+}
+
+/**
+ * The 18-bit version information of `version` (7..40) (§7.10): 6 version bits and 12 bits of
+ * BCH(18,6) code with generator x^12 + x^11 + x^10 + x^9 + x^8 + x^5 + x^2 + 1 (0x1F25).
+ */
+[[nodiscard]] constexpr std::uint32_t qr_version_information(int version) noexcept {
+    const auto data = static_cast<std::uint32_t>(version);
+    std::uint32_t remainder = data << 12;
+    for (int bit = 17; bit >= 12; --bit) {
+        if (remainder & (1u << bit)) remainder ^= 0x1F25u << (bit - 12);
+    }
+    return (data << 12) | remainder;
+}
+
+}  // namespace twofactor::inline v1::detail
+// ---- end twofactor/detail/qr_tables.hpp ----
+
+// ---- begin twofactor/detail/reed_solomon.hpp ----
+// twofactor: Reed–Solomon error correction for QR codes, ISO/IEC 18004:2015 §7.5.2 and Annex A.
+//
+// Arithmetic is in GF(2^8) with the field generator polynomial
+// x^8 + x^4 + x^3 + x^2 + 1 (0x11D), primitive element α = 2. The error correction codewords of a
+// block are the remainder of data(x) · x^n divided by the generator polynomial
+// g(x) = (x - α^0)(x - α^1) ... (x - α^(n-1)), where n is the number of error correction
+// codewords of the block (7 to 30 in QR codes).
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+namespace twofactor::inline v1::detail {
+
+// exp[i] = α^i for i in 0..509 (doubled, so that exp[log a + log b] needs no reduction);
+// log[a] for a in 1..255 (log[0] is unused).
+struct gf256_tables {
+    std::array<std::uint8_t, 512> exp{};
+    std::array<std::uint8_t, 256> log{};
+};
+
+[[nodiscard]] constexpr gf256_tables make_gf256_tables() noexcept {
+    gf256_tables t;
+    unsigned value = 1;
+    for (unsigned i = 0; i < 255; ++i) {
+        t.exp[i] = static_cast<std::uint8_t>(value);
+        t.exp[i + 255] = static_cast<std::uint8_t>(value);
+        t.log[value] = static_cast<std::uint8_t>(i);
+        value <<= 1;
+        if (value & 0x100u) value ^= 0x11Du;
+    }
+    t.exp[510] = t.exp[0];
+    t.exp[511] = t.exp[1];
+    return t;
+}
+
+inline constexpr gf256_tables gf256 = make_gf256_tables();
+
+/// a · b in GF(2^8) mod 0x11D.
+[[nodiscard]] constexpr std::uint8_t gf256_multiply(std::uint8_t a, std::uint8_t b) noexcept {
+    if (a == 0 || b == 0) return 0;
+    return gf256.exp[static_cast<std::size_t>(gf256.log[a]) + gf256.log[b]];
+}
+
+/// The largest number of error correction codewords per block any QR code uses.
+inline constexpr std::size_t rs_max_degree = 30;
+
+/**
+ * The generator polynomial of degree `degree` (1..rs_max_degree), without its leading
+ * coefficient (which is 1): coefficients[0] multiplies x^(degree-1), coefficients[degree-1]
+ * is the constant term.
+ */
+struct rs_generator {
+    std::array<std::uint8_t, rs_max_degree> coefficients{};
+    std::size_t degree = 0;
+};
+
+[[nodiscard]] constexpr rs_generator make_rs_generator(std::size_t degree) noexcept {
+    // Multiply out (x - α^0)...(x - α^(degree-1)); in GF(2^8) subtraction is addition (XOR).
+    // poly[0..k] holds the product so far, highest power first, poly[0] == 1.
+    std::array<std::uint8_t, rs_max_degree + 1> poly{};
+    poly[0] = 1;
+    for (std::size_t k = 0; k < degree; ++k) {
+        const std::uint8_t root = gf256.exp[k];
+        // (p(x)) (x + root): new[i] = p[i] + root · p[i-1]
+        poly[k + 1] = 0;
+        for (std::size_t i = k + 1; i > 0; --i) poly[i] ^= gf256_multiply(poly[i - 1], root);
+    }
+    rs_generator g;
+    g.degree = degree;
+    for (std::size_t i = 0; i < degree; ++i) g.coefficients[i] = poly[i + 1];
+    return g;
+}
+
+// Generators for every degree 0..30 (index = degree), built once at compile time.
+inline constexpr auto rs_generators = [] {
+    std::array<rs_generator, rs_max_degree + 1> all{};
+    for (std::size_t d = 1; d <= rs_max_degree; ++d) all[d] = make_rs_generator(d);
+    return all;
+}();
+
+// rs_remainder relies on it: no generator polynomial has a zero coefficient.
+static_assert([] {
+    for (std::size_t d = 1; d <= rs_max_degree; ++d) {
+        for (std::size_t i = 0; i < d; ++i) {
+            if (rs_generators[d].coefficients[i] == 0) return false;
+        }
+    }
+    return true;
+}());
+
+/**
+ * Writes the `ecc.size()` error correction codewords of `data` into `ecc`: the remainder of
+ * data(x) · x^n mod g(x), highest power first (the order they are transmitted in).
+ * Precondition: 1 <= ecc.size() <= rs_max_degree.
+ */
+constexpr void rs_remainder(std::span<const std::uint8_t> data, std::span<std::uint8_t> ecc) noexcept {
+    const std::size_t n = ecc.size();
+    const rs_generator& g = rs_generators[n];
+    // The generator's coefficients as logarithms (none is zero, see below), so each step is one
+    // table lookup per term.
+    std::array<std::uint8_t, rs_max_degree> g_log{};
+    for (std::size_t i = 0; i < n; ++i) g_log[i] = gf256.log[g.coefficients[i]];
+    for (std::size_t i = 0; i < n; ++i) ecc[i] = 0;
+    // Polynomial long division as a shift register (ISO/IEC 18004 Figure A.1).
+    for (const std::uint8_t byte : data) {
+        const std::uint8_t factor = static_cast<std::uint8_t>(byte ^ ecc[0]);
+        for (std::size_t i = 0; i + 1 < n; ++i) ecc[i] = ecc[i + 1];
+        ecc[n - 1] = 0;
+        if (factor == 0) continue;
+        const std::size_t factor_log = gf256.log[factor];
+        for (std::size_t i = 0; i < n; ++i) {
+            ecc[i] ^= gf256.exp[factor_log + g_log[i]];
+        }
+    }
+}
+
+}  // namespace twofactor::inline v1::detail
+// ---- end twofactor/detail/reed_solomon.hpp ----
+
+namespace twofactor::inline v1 {
+
+/// The error correction level of a QR code (§7.5.1): the share of codewords that can be
+/// restored is about 7 % (L), 15 % (M), 25 % (Q) and 30 % (H).
+enum class qr_ecc : std::uint8_t {
+    low,       ///< L, ~7 %
+    medium,    ///< M, ~15 %
+    quartile,  ///< Q, ~25 %
+    high,      ///< H, ~30 %
+};
+
+/// `qr_options::mask` value that lets the encoder pick the mask with the lowest penalty.
+inline constexpr int qr_auto_mask = -1;
+
+/**
+ * How `basic_qr_code::encode_text` and `encode_bytes` build the symbol.
+ *
+ * The encoder uses the smallest version in [min_version, max_version] (and not above the
+ * code type's `MaxVersion`) that holds the data at level `ecc`. With `boost_ecc`, it then raises
+ * the level to the highest one whose capacity in that same version still holds the data: the
+ * symbol does not grow, it only becomes more robust.
+ *
+ * Ranges (else errc::invalid_qr_options): `ecc` one of the four enumerators;
+ * 1 <= min_version <= max_version <= 40 and min_version <= MaxVersion; `mask` is
+ * `qr_auto_mask` (-1) or 0..7.
+ */
+struct qr_options {
+    qr_ecc ecc = qr_ecc::medium;  ///< the minimum error correction level
+    int min_version = 1;          ///< the smallest version to use, 1..40
+    int max_version = 40;         ///< the largest version to use, 1..40 (also capped by MaxVersion)
+    bool boost_ecc = true;        ///< raise the level while the data still fits the same version
+    int mask = qr_auto_mask;      ///< 0..7 to force a mask pattern (§7.8.2), or qr_auto_mask
+};
+
+namespace detail {
+
+[[nodiscard]] constexpr int qr_words_per_row(int size) noexcept { return (size + 63) / 64; }
+
+// A square bit matrix with room for a symbol of `MaxVersion`: bit x % 64 of word x / 64 of
+// rows[y] is the module in column x, row y (x, y from the top-left corner). Bits outside the
+// symbol's size are always zero.
+template <int MaxVersion>
+struct qr_bit_matrix {
+    static constexpr int max_size = qr_size_of(MaxVersion);
+    static constexpr int words = qr_words_per_row(max_size);
+    using row_type = std::array<std::uint64_t, words>;
+
+    std::array<row_type, max_size> rows{};
+
+    [[nodiscard]] constexpr bool get(int x, int y) const noexcept {
+        return (rows[static_cast<std::size_t>(y)][static_cast<std::size_t>(x >> 6)] >> (x & 63)) & 1u;
+    }
+    constexpr void set(int x, int y) noexcept {
+        rows[static_cast<std::size_t>(y)][static_cast<std::size_t>(x >> 6)] |= std::uint64_t{1} << (x & 63);
+    }
+    constexpr void clear(int x, int y) noexcept {
+        rows[static_cast<std::size_t>(y)][static_cast<std::size_t>(x >> 6)] &=
+            ~(std::uint64_t{1} << (x & 63));
+    }
+    friend constexpr bool operator==(const qr_bit_matrix&, const qr_bit_matrix&) = default;
+};
+
+// The mask patterns of §7.8.2 (Table 10), i = row, j = column.
+[[nodiscard]] constexpr bool qr_mask_condition(int mask, int i, int j) noexcept {
+    switch (mask) {
+        case 0: return (i + j) % 2 == 0;
+        case 1: return i % 2 == 0;
+        case 2: return j % 3 == 0;
+        case 3: return (i + j) % 3 == 0;
+        case 4: return (i / 2 + j / 3) % 2 == 0;
+        case 5: return (i * j) % 2 + (i * j) % 3 == 0;
+        case 6: return ((i * j) % 2 + (i * j) % 3) % 2 == 0;
+        default: return ((i + j) % 2 + (i * j) % 3) % 2 == 0;
+    }
+}
+
+// Every mask is periodic with a period dividing 12 along both axes, so 12 lines per mask and
+// direction describe it: by_row[mask][y % 12] holds the modules of row y that the mask inverts
+// (bits over x), by_column[mask][x % 12] those of column x (bits over y). Three words cover
+// the largest symbol.
+struct qr_mask_tables {
+    std::array<std::array<std::array<std::uint64_t, 3>, 12>, 8> by_row{};
+    std::array<std::array<std::array<std::uint64_t, 3>, 12>, 8> by_column{};
+};
+
+[[nodiscard]] constexpr qr_mask_tables make_qr_mask_tables() noexcept {
+    qr_mask_tables t;
+    for (int mask = 0; mask < 8; ++mask) {
+        for (int line = 0; line < 12; ++line) {
+            // One period of 12 bits along the line, then doubled out to 64 bits; word k starts
+            // at bit 64k, i.e. at phase 64k mod 12.
+            std::uint64_t row_seed = 0;
+            std::uint64_t column_seed = 0;
+            for (int k = 0; k < 12; ++k) {
+                if (qr_mask_condition(mask, line, k)) row_seed |= std::uint64_t{1} << k;
+                if (qr_mask_condition(mask, k, line)) column_seed |= std::uint64_t{1} << k;
+            }
+            const auto fill = [](std::uint64_t seed, int phase) {
+                const std::uint64_t rotated = ((seed >> phase) | (seed << (12 - phase))) & 0xFFFu;
+                std::uint64_t word = rotated;
+                word |= word << 12;
+                word |= word << 24;
+                word |= word << 48;
+                return word;
+            };
+            for (int k = 0; k < 3; ++k) {
+                const int phase = (64 * k) % 12;
+                t.by_row[static_cast<std::size_t>(mask)][static_cast<std::size_t>(line)]
+                        [static_cast<std::size_t>(k)] = fill(row_seed, phase);
+                t.by_column[static_cast<std::size_t>(mask)][static_cast<std::size_t>(line)]
+                           [static_cast<std::size_t>(k)] = fill(column_seed, phase);
+            }
+        }
+    }
+    return t;
+}
+
+inline constexpr qr_mask_tables qr_masks = make_qr_mask_tables();
+
+// ---- Penalty scoring (§7.8.3) on lines of W 64-bit words ----------------------------------
+//
+// A line (row or column) is scored as a whole with shifts and masks, never module by module.
+// d = dark modules; l = ~d = light modules, where everything outside the symbol counts as
+// light (the quiet zone), which the fill bits of the shifts provide.
+
+template <int W>
+using qr_line = std::array<std::uint64_t, W>;
+
+// result bit j = a bit (j + k), 1 <= k <= 63; bits from beyond the last word are `fill`.
+template <int W>
+[[nodiscard]] constexpr qr_line<W> qr_toward_low(const qr_line<W>& a, int k, std::uint64_t fill) noexcept {
+    qr_line<W> r{};
+    for (int w = 0; w < W; ++w) {
+        const std::uint64_t next = w + 1 < W ? a[static_cast<std::size_t>(w + 1)] : fill;
+        r[static_cast<std::size_t>(w)] = (a[static_cast<std::size_t>(w)] >> k) | (next << (64 - k));
+    }
+    return r;
+}
+
+// result bit j = a bit (j - k), 1 <= k <= 63; bits from before the first word are `fill`.
+template <int W>
+[[nodiscard]] constexpr qr_line<W> qr_toward_high(const qr_line<W>& a, int k, std::uint64_t fill) noexcept {
+    qr_line<W> r{};
+    for (int w = 0; w < W; ++w) {
+        const std::uint64_t previous = w > 0 ? a[static_cast<std::size_t>(w - 1)] : fill;
+        r[static_cast<std::size_t>(w)] = (a[static_cast<std::size_t>(w)] << k) | (previous >> (64 - k));
+    }
+    return r;
+}
+
+// std::popcount, except where it would become a library call (x86-64 without POPCNT in the
+// target flags): there the SWAR count, inlined, is several times faster.
+[[nodiscard]] constexpr int qr_popcount64(std::uint64_t x) noexcept {
+#if defined(__POPCNT__) || defined(__aarch64__) || defined(_M_ARM64)
+    return std::popcount(x);
+#else
+    x -= (x >> 1) & 0x5555555555555555u;
+    x = (x & 0x3333333333333333u) + ((x >> 2) & 0x3333333333333333u);
+    x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0Fu;
+    return static_cast<int>((x * 0x0101010101010101u) >> 56);
+#endif
+}
+
+template <int W>
+[[nodiscard]] constexpr int qr_popcount(const qr_line<W>& a) noexcept {
+    int n = 0;
+    for (int w = 0; w < W; ++w) n += qr_popcount64(a[static_cast<std::size_t>(w)]);
+    return n;
+}
+
+// The line masks of a symbol of `size` modules: `all` has bits 0..size-1, `pairs` 0..size-2
+// (positions that have a right-hand neighbour inside the symbol).
+template <int W>
+struct qr_line_limits {
+    qr_line<W> all{};
+    qr_line<W> pairs{};
+};
+
+template <int W>
+[[nodiscard]] constexpr qr_line_limits<W> make_qr_line_limits(int size) noexcept {
+    qr_line_limits<W> limits;
+    for (int w = 0; w < W; ++w) {
+        const auto set_below = [w](int n) -> std::uint64_t {
+            const int bits = n - 64 * w;
+            if (bits <= 0) return 0;
+            if (bits >= 64) return ~std::uint64_t{0};
+            return (std::uint64_t{1} << bits) - 1;
+        };
+        limits.all[static_cast<std::size_t>(w)] = set_below(size);
+        limits.pairs[static_cast<std::size_t>(w)] = set_below(size - 1);
+    }
+    return limits;
+}
+
+// The penalty points of rules 1 and 3 for one line (a row, or a column as a transposed row).
+// Rule 1: a run of L >= 5 same-coloured modules scores N1 + (L - 5) = L - 2. With `same`
+// marking positions whose right neighbour has the same colour and `run5` those starting five
+// equal modules, a run of length L has L - 4 bits in run5 and one start, so
+// popcount(run5) + 2 · starts adds up L - 2 for each run.
+// Rule 3: the pattern dark-light-dark-dark-dark-light-dark (1:1:3:1:1) with four light modules
+// before it, and separately with four light modules after it, each scores 40.
+template <int W>
+[[nodiscard]] constexpr int qr_line_penalty(const qr_line<W>& d, const qr_line_limits<W>& limits) noexcept {
+    constexpr std::uint64_t zeros = 0;
+    constexpr std::uint64_t ones = ~std::uint64_t{0};
+    qr_line<W> l{};
+    qr_line<W> same{};
+    const qr_line<W> d1 = qr_toward_low<W>(d, 1, zeros);
+    for (int w = 0; w < W; ++w) {
+        const auto i = static_cast<std::size_t>(w);
+        l[i] = ~d[i];
+        same[i] = ~(d[i] ^ d1[i]) & limits.pairs[i];
+    }
+    const qr_line<W> s1 = qr_toward_low<W>(same, 1, zeros);
+    const qr_line<W> s2 = qr_toward_low<W>(same, 2, zeros);
+    const qr_line<W> s3 = qr_toward_low<W>(same, 3, zeros);
+    qr_line<W> run5{};
+    for (int w = 0; w < W; ++w) {
+        const auto i = static_cast<std::size_t>(w);
+        run5[i] = same[i] & s1[i] & s2[i] & s3[i];
+    }
+    const qr_line<W> run5_previous = qr_toward_high<W>(run5, 1, zeros);
+    qr_line<W> core{};
+    qr_line<W> before{};
+    qr_line<W> after{};
+    {
+        const qr_line<W> l1 = qr_toward_low<W>(l, 1, ones);
+        const qr_line<W> d2 = qr_toward_low<W>(d, 2, zeros);
+        const qr_line<W> d3 = qr_toward_low<W>(d, 3, zeros);
+        const qr_line<W> d4 = qr_toward_low<W>(d, 4, zeros);
+        const qr_line<W> l5 = qr_toward_low<W>(l, 5, ones);
+        const qr_line<W> d6 = qr_toward_low<W>(d, 6, zeros);
+        for (int w = 0; w < W; ++w) {
+            const auto i = static_cast<std::size_t>(w);
+            core[i] = d[i] & l1[i] & d2[i] & d3[i] & d4[i] & l5[i] & d6[i];
+        }
+    }
+    bool any_core = false;
+    for (int w = 0; w < W; ++w) any_core |= core[static_cast<std::size_t>(w)] != 0;
+    int finder_like = 0;
+    if (any_core) {
+        const qr_line<W> b1 = qr_toward_high<W>(l, 1, ones);
+        const qr_line<W> b2 = qr_toward_high<W>(l, 2, ones);
+        const qr_line<W> b3 = qr_toward_high<W>(l, 3, ones);
+        const qr_line<W> b4 = qr_toward_high<W>(l, 4, ones);
+        const qr_line<W> a7 = qr_toward_low<W>(l, 7, ones);
+        const qr_line<W> a8 = qr_toward_low<W>(l, 8, ones);
+        const qr_line<W> a9 = qr_toward_low<W>(l, 9, ones);
+        const qr_line<W> a10 = qr_toward_low<W>(l, 10, ones);
+        for (int w = 0; w < W; ++w) {
+            const auto i = static_cast<std::size_t>(w);
+            before[i] = core[i] & b1[i] & b2[i] & b3[i] & b4[i];
+            after[i] = core[i] & a7[i] & a8[i] & a9[i] & a10[i];
+        }
+        finder_like = qr_popcount<W>(before) + qr_popcount<W>(after);
+    }
+    qr_line<W> starts{};
+    for (int w = 0; w < W; ++w) {
+        const auto i = static_cast<std::size_t>(w);
+        starts[i] = run5[i] & ~run5_previous[i];
+    }
+    const int runs = qr_popcount<W>(run5) + 2 * qr_popcount<W>(starts);
+    return runs + 40 * finder_like;
+}
+
+// Rule 2: each 2×2 block of one colour scores 3 (overlapping blocks all count).
+template <int W>
+[[nodiscard]] constexpr int qr_block_penalty(const qr_line<W>& top, const qr_line<W>& bottom,
+                                             const qr_line_limits<W>& limits) noexcept {
+    qr_line<W> dark{};
+    qr_line<W> light{};
+    for (int w = 0; w < W; ++w) {
+        const auto i = static_cast<std::size_t>(w);
+        dark[i] = top[i] & bottom[i];
+        light[i] = ~top[i] & ~bottom[i] & limits.all[i];
+    }
+    const qr_line<W> dark1 = qr_toward_low<W>(dark, 1, 0);
+    const qr_line<W> light1 = qr_toward_low<W>(light, 1, 0);
+    int blocks = 0;
+    for (int w = 0; w < W; ++w) {
+        const auto i = static_cast<std::size_t>(w);
+        blocks += qr_popcount64(((dark[i] & dark1[i]) | (light[i] & light1[i])) & limits.pairs[i]);
+    }
+    return 3 * blocks;
+}
+
+// Rule 4: 10 points for each full 5 % step the share of dark modules is away from 50 %
+// (45 %..55 % scores 0, 40 %..45 % or 55 %..60 % scores 10, ...).
+[[nodiscard]] constexpr int qr_balance_penalty(int dark, int total) noexcept {
+    const int deviation = dark * 20 - total * 10;  // in units of total / 20 (= 5 %)
+    const int magnitude = deviation < 0 ? -deviation : deviation;
+    return magnitude <= total ? 0 : 10 * ((magnitude - 1) / total);
+}
+
+// Transposes a 64 × 64 bit block in place (bit j of word i <-> bit i of word j) by swapping
+// the off-diagonal halves of ever smaller sub-blocks: 32 × 32, then 16 × 16, ... 1 × 1.
+constexpr void qr_transpose64(std::array<std::uint64_t, 64>& a) noexcept {
+    std::uint64_t keep = 0x00000000FFFFFFFFu;
+    for (int j = 32; j != 0; j >>= 1, keep ^= keep << j) {
+        for (int k = 0; k < 64; k = ((k | j) + 1) & ~j) {
+            const auto lo = static_cast<std::size_t>(k);
+            const auto hi = static_cast<std::size_t>(k | j);
+            const std::uint64_t t = ((a[lo] >> j) ^ a[hi]) & keep;
+            a[lo] ^= t << j;
+            a[hi] ^= t;
+        }
+    }
+}
+
+// to.rows[x] bit y = from.rows[y] bit x, for a symbol of `size` <= 64 · W modules, by 64 × 64
+// blocks.
+template <int MaxVersion, int W>
+constexpr void qr_transpose(const qr_bit_matrix<MaxVersion>& from, qr_bit_matrix<MaxVersion>& to,
+                            int size) noexcept {
+    for (int by = 0; by < W; ++by) {
+        for (int bx = 0; bx < W; ++bx) {
+            std::array<std::uint64_t, 64> block{};
+            for (int i = 0; i < 64 && 64 * by + i < size; ++i) {
+                block[static_cast<std::size_t>(i)] =
+                    from.rows[static_cast<std::size_t>(64 * by + i)][static_cast<std::size_t>(bx)];
+            }
+            qr_transpose64(block);
+            for (int i = 0; i < 64 && 64 * bx + i < size; ++i) {
+                to.rows[static_cast<std::size_t>(64 * bx + i)][static_cast<std::size_t>(by)] =
+                    block[static_cast<std::size_t>(i)];
+            }
+        }
+    }
+}
+
+// ---- Symbol construction ------------------------------------------------------------------
+
+// The (x, y) positions of the 15 format information bits (§7.9.1, Figure 25): bit i of the
+// first copy (around the top-left finder pattern) and of the second copy (split between the
+// bottom-left and top-right finder patterns). Bit 14 is the most significant.
+struct qr_format_position {
+    std::uint8_t x;
+    std::uint8_t y;
+};
+
+[[nodiscard]] constexpr qr_format_position qr_format_first_copy(int bit) noexcept {
+    // Bits 0-5 up column 8 from row 0, bit 6 at row 7 (row 6 is timing), bit 7 at (8, 8),
+    // bit 8 at (7, 8), bits 9-14 along row 8 from column 5 down to column 0.
+    if (bit <= 5) return {8, static_cast<std::uint8_t>(bit)};
+    if (bit == 6) return {8, 7};
+    if (bit == 7) return {8, 8};
+    if (bit == 8) return {7, 8};
+    return {static_cast<std::uint8_t>(14 - bit), 8};
+}
+
+[[nodiscard]] constexpr qr_format_position qr_format_second_copy(int bit, int size) noexcept {
+    // Bits 0-7 along row 8 from the right edge leftwards; bits 8-14 down column 8 from
+    // row size - 7 to the bottom edge.
+    if (bit <= 7) return {static_cast<std::uint8_t>(size - 1 - bit), 8};
+    return {8, static_cast<std::uint8_t>(size - 15 + bit)};
+}
+
+/// A finished symbol: what `basic_qr_code` holds.
+template <int MaxVersion>
+struct qr_symbol {
+    qr_bit_matrix<MaxVersion> modules{};  // true = dark
+    std::uint8_t version = 0;
+    qr_ecc ecc = qr_ecc::medium;
+    std::uint8_t mask = 0;
+    friend constexpr bool operator==(const qr_symbol&, const qr_symbol&) = default;
+};
+
+// The function patterns (§6.3) of one version, and the placement of codewords (§7.7.3).
+template <int MaxVersion>
+class qr_builder {
+public:
+    constexpr explicit qr_builder(int version) noexcept : version_(version), size_(qr_size_of(version)) {
+        draw_function_patterns();
+    }
+
+    // Places `codewords` (data and error correction, interleaved) in the two-module-wide
+    // columns, from the bottom-right corner up, then down the next pair, and so on, skipping
+    // function modules and the vertical timing pattern. The remainder bits stay light.
+    constexpr void place(std::span<const std::uint8_t> codewords) noexcept {
+        const std::size_t total_bits = codewords.size() * 8;
+        std::size_t bit = 0;
+        bool upward = true;
+        for (int right = size_ - 1; right >= 1; right -= 2) {
+            if (right == 6) right = 5;
+            for (int step = 0; step < size_; ++step) {
+                const int y = upward ? size_ - 1 - step : step;
+                for (int x = right; x >= right - 1; --x) {
+                    if (reserved_.get(x, y)) continue;
+                    if (bit < total_bits && ((codewords[bit >> 3] >> (7 - (bit & 7))) & 1u)) dark_.set(x, y);
+                    ++bit;
+                }
+            }
+            upward = !upward;
+        }
+    }
+
+    // Scores every mask (or takes `forced_mask`), applies the chosen one and writes the format
+    // information of (`ecc`, mask) into `out`. Call once, after `place`.
+    constexpr void finish(qr_ecc ecc, int forced_mask, qr_symbol<MaxVersion>& out) noexcept {
+        using matrix = qr_bit_matrix<MaxVersion>;
+        // From here on only the complement is needed: the modules that carry codewords (and
+        // are masked). Computed in place to save stack.
+        matrix& free = reserved_;
+        const int words = qr_words_per_row(size_);
+        for (int y = 0; y < size_; ++y) {
+            for (int w = 0; w < words; ++w) {
+                const auto yi = static_cast<std::size_t>(y);
+                const auto wi = static_cast<std::size_t>(w);
+                const int bits = size_ - 64 * w;
+                const std::uint64_t valid = bits >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << bits) - 1;
+                free.rows[yi][wi] = ~free.rows[yi][wi] & valid;
+            }
+        }
+        int mask = forced_mask;
+        if (mask < 0) {
+            switch (words) {
+                case 1: mask = best_mask<1>(ecc, free); break;
+                case 2:
+                    if constexpr (matrix::words >= 2) mask = best_mask<2>(ecc, free);
+                    break;
+                default:
+                    if constexpr (matrix::words >= 3) mask = best_mask<3>(ecc, free);
+                    break;
+            }
+        }
+        out.modules = dark_;
+        for (int y = 0; y < size_; ++y) {
+            const auto& pattern =
+                qr_masks.by_row[static_cast<std::size_t>(mask)][static_cast<std::size_t>(y % 12)];
+            for (int w = 0; w < words; ++w) {
+                const auto yi = static_cast<std::size_t>(y);
+                const auto wi = static_cast<std::size_t>(w);
+                out.modules.rows[yi][wi] ^= pattern[wi] & free.rows[yi][wi];
+            }
+        }
+        const std::uint32_t format = qr_format_information(static_cast<int>(ecc), mask);
+        for (int bit = 0; bit < 15; ++bit) {
+            if (((format >> bit) & 1u) == 0) continue;
+            const qr_format_position a = qr_format_first_copy(bit);
+            const qr_format_position b = qr_format_second_copy(bit, size_);
+            out.modules.set(a.x, a.y);
+            out.modules.set(b.x, b.y);
+        }
+        out.version = static_cast<std::uint8_t>(version_);
+        out.ecc = ecc;
+        out.mask = static_cast<std::uint8_t>(mask);
+    }
+
+private:
+    constexpr void set_function(int x, int y, bool is_dark) noexcept {
+        reserved_.set(x, y);
+        if (is_dark)
+            dark_.set(x, y);
+        else
+            dark_.clear(x, y);
+    }
+
+    constexpr void draw_function_patterns() noexcept {
+        // Timing patterns (§6.3.5): row 6 and column 6, dark on even coordinates. Finder and
+        // alignment patterns drawn afterwards agree with them where they overlap.
+        for (int i = 0; i < size_; ++i) {
+            set_function(i, 6, i % 2 == 0);
+            set_function(6, i, i % 2 == 0);
+        }
+        // Finder patterns with their light separators (§6.3.3, §6.3.4): dark at Chebyshev
+        // distance 0, 1 and 3 from the centre, light at 2 and 4.
+        const int centres[3][2] = {{3, 3}, {size_ - 4, 3}, {3, size_ - 4}};
+        for (const auto& c : centres) {
+            for (int dy = -4; dy <= 4; ++dy) {
+                for (int dx = -4; dx <= 4; ++dx) {
+                    const int x = c[0] + dx;
+                    const int y = c[1] + dy;
+                    if (x < 0 || y < 0 || x >= size_ || y >= size_) continue;
+                    const int distance =
+                        (dx < 0 ? -dx : dx) > (dy < 0 ? -dy : dy) ? (dx < 0 ? -dx : dx) : (dy < 0 ? -dy : dy);
+                    set_function(x, y, distance != 2 && distance != 4);
+                }
+            }
+        }
+        // Alignment patterns (§6.3.6, Annex E): at every pair of listed coordinates except the
+        // three occupied by finder patterns; dark at distance 0 and 2.
+        const auto& positions = qr_alignment_positions[static_cast<std::size_t>(version_)];
+        const int count = qr_alignment_count(version_);
+        for (int i = 0; i < count; ++i) {
+            for (int j = 0; j < count; ++j) {
+                if ((i == 0 && j == 0) || (i == 0 && j == count - 1) || (i == count - 1 && j == 0)) continue;
+                const int cx = positions[static_cast<std::size_t>(i)];
+                const int cy = positions[static_cast<std::size_t>(j)];
+                for (int dy = -2; dy <= 2; ++dy) {
+                    for (int dx = -2; dx <= 2; ++dx) {
+                        const int distance = (dx < 0 ? -dx : dx) > (dy < 0 ? -dy : dy) ? (dx < 0 ? -dx : dx)
+                                                                                       : (dy < 0 ? -dy : dy);
+                        set_function(cx + dx, cy + dy, distance != 1);
+                    }
+                }
+            }
+        }
+        // Format information areas (§7.9.1): reserved now, written once the mask is known;
+        // and the dark module at (8, 4V + 9) = (8, size - 8).
+        for (int bit = 0; bit < 15; ++bit) {
+            const qr_format_position a = qr_format_first_copy(bit);
+            const qr_format_position b = qr_format_second_copy(bit, size_);
+            set_function(a.x, a.y, false);
+            set_function(b.x, b.y, false);
+        }
+        set_function(8, size_ - 8, true);
+        // Version information (§7.10), versions 7 and up: bit i at (size - 11 + i % 3, i / 3),
+        // left of the top-right finder pattern, and transposed, above the bottom-left one.
+        if (version_ >= 7) {
+            const std::uint32_t info = qr_version_information(version_);
+            for (int i = 0; i < 18; ++i) {
+                const bool bit = ((info >> i) & 1u) != 0;
+                const int a = size_ - 11 + i % 3;
+                const int b = i / 3;
+                set_function(a, b, bit);
+                set_function(b, a, bit);
+            }
+        }
+    }
+
+    template <int W>
+    [[nodiscard]] constexpr int best_mask(qr_ecc ecc, const qr_bit_matrix<MaxVersion>& free) const noexcept {
+        // The columns, as rows of the transposed matrices, for rules 1 and 3 down columns.
+        qr_bit_matrix<MaxVersion> dark_t{};
+        qr_bit_matrix<MaxVersion> free_t{};
+        qr_transpose<MaxVersion, W>(dark_, dark_t, size_);
+        qr_transpose<MaxVersion, W>(free, free_t, size_);
+        const qr_line_limits<W> limits = make_qr_line_limits<W>(size_);
+        const int total = size_ * size_;
+        int best = 0;
+        int best_score = 0;
+        for (int mask = 0; mask < 8; ++mask) {
+            // The format information of this mask, as the bits of row 8 (over x) and of
+            // column 8 (over y); both include (8, 8).
+            const std::uint32_t format = qr_format_information(static_cast<int>(ecc), mask);
+            qr_line<W> row8{};
+            qr_line<W> column8{};
+            for (int bit = 0; bit < 15; ++bit) {
+                if (((format >> bit) & 1u) == 0) continue;
+                for (const qr_format_position p :
+                     {qr_format_first_copy(bit), qr_format_second_copy(bit, size_)}) {
+                    if (p.y == 8) row8[static_cast<std::size_t>(p.x >> 6)] |= std::uint64_t{1} << (p.x & 63);
+                    if (p.x == 8)
+                        column8[static_cast<std::size_t>(p.y >> 6)] |= std::uint64_t{1} << (p.y & 63);
+                }
+            }
+            const auto line_of = [&](const qr_bit_matrix<MaxVersion>& base,
+                                     const qr_bit_matrix<MaxVersion>& open, const auto& patterns,
+                                     const qr_line<W>& own8, const qr_line<W>& cross8, int index) {
+                const auto i = static_cast<std::size_t>(index);
+                const auto& pattern =
+                    patterns[static_cast<std::size_t>(mask)][static_cast<std::size_t>(index % 12)];
+                qr_line<W> line{};
+                for (int w = 0; w < W; ++w) {
+                    const auto wi = static_cast<std::size_t>(w);
+                    line[wi] = base.rows[i][wi] ^ (pattern[wi] & open.rows[i][wi]);
+                    if (index == 8) line[wi] |= own8[wi];
+                }
+                if ((cross8[i >> 6] >> (i & 63)) & 1u) line[0] |= std::uint64_t{1} << 8;
+                return line;
+            };
+            int score = 0;
+            int dark = 0;
+            qr_line<W> previous{};
+            for (int y = 0; y < size_; ++y) {
+                const qr_line<W> row = line_of(dark_, free, qr_masks.by_row, row8, column8, y);
+                score += qr_line_penalty<W>(row, limits);
+                if (y > 0) score += qr_block_penalty<W>(previous, row, limits);
+                dark += qr_popcount<W>(row);
+                previous = row;
+            }
+            for (int x = 0; x < size_ && (mask == 0 || score < best_score); ++x) {
+                score +=
+                    qr_line_penalty<W>(line_of(dark_t, free_t, qr_masks.by_column, column8, row8, x), limits);
+            }
+            score += qr_balance_penalty(dark, total);
+            if (mask == 0 || score < best_score) {
+                best = mask;
+                best_score = score;
+            }
+        }
+        return best;
+    }
+
+    int version_;
+    int size_;
+    qr_bit_matrix<MaxVersion> dark_{};      // function patterns and codewords, unmasked
+    qr_bit_matrix<MaxVersion> reserved_{};  // function modules (including format areas)
+};
+
+// ---- Data encoding (§7.4) -----------------------------------------------------------------
+
+// Appends bits, most significant first, to zero-initialised codewords. Bits past the end of
+// `out` are counted but not stored (the encoder checks the count; this never happens).
+struct qr_bit_writer {
+    std::span<std::uint8_t> out;
+    std::size_t bit_count = 0;
+
+    constexpr void put(std::uint32_t value, int bits) noexcept {
+        for (int i = bits - 1; i >= 0; --i) {
+            if (((value >> i) & 1u) && (bit_count >> 3) < out.size()) {
+                out[bit_count >> 3] |= static_cast<std::uint8_t>(0x80u >> (bit_count & 7));
+            }
+            ++bit_count;
+        }
+    }
+};
+
+// Segment modes as small indices, for the segmentation tables below.
+inline constexpr std::uint8_t qr_numeric = 0;
+inline constexpr std::uint8_t qr_alphanumeric = 1;
+inline constexpr std::uint8_t qr_byte = 2;
+
+[[nodiscard]] constexpr qr_segment_mode qr_mode_of(std::uint8_t index) noexcept {
+    return index == qr_numeric        ? qr_segment_mode::numeric
+           : index == qr_alphanumeric ? qr_segment_mode::alphanumeric
+                                      : qr_segment_mode::byte;
+}
+
+// Writes one segment (§7.4.3–§7.4.5): mode indicator, character count, data. The count always
+// fits its indicator: in each version class a segment too long for the indicator (1024 digits,
+// 512 alphanumeric characters or 256 bytes in versions 1–9, and so on) would take more bits than
+// the largest version of the class holds, so no fitting plan contains one.
+constexpr void qr_write_segment(qr_bit_writer& writer, std::uint8_t mode, const char* chars,
+                                std::size_t count, int version_class) noexcept {
+    const qr_segment_mode m = qr_mode_of(mode);
+    writer.put(static_cast<std::uint32_t>(m), 4);
+    writer.put(static_cast<std::uint32_t>(count), qr_count_bits(m, version_class));
+    if (mode == qr_numeric) {
+        // Groups of three digits in 10 bits; a final group of two in 7, of one in 4.
+        std::size_t i = 0;
+        for (; i + 3 <= count; i += 3) {
+            writer.put(static_cast<std::uint32_t>((chars[i] - '0') * 100 + (chars[i + 1] - '0') * 10 +
+                                                  (chars[i + 2] - '0')),
+                       10);
+        }
+        if (count - i == 2)
+            writer.put(static_cast<std::uint32_t>((chars[i] - '0') * 10 + (chars[i + 1] - '0')), 7);
+        if (count - i == 1) writer.put(static_cast<std::uint32_t>(chars[i] - '0'), 4);
+    } else if (mode == qr_alphanumeric) {
+        // Pairs as 45 · first + second in 11 bits; a final single character in 6.
+        std::size_t i = 0;
+        for (; i + 2 <= count; i += 2) {
+            writer.put(static_cast<std::uint32_t>(qr_alphanumeric_value(chars[i]) * 45 +
+                                                  qr_alphanumeric_value(chars[i + 1])),
+                       11);
+        }
+        if (i < count) writer.put(static_cast<std::uint32_t>(qr_alphanumeric_value(chars[i])), 6);
+    } else {
+        for (std::size_t i = 0; i < count; ++i) writer.put(static_cast<unsigned char>(chars[i]), 8);
+    }
+}
+
+/**
+ * The shortest segmentation of a text into numeric, alphanumeric and byte segments, for one
+ * character count indicator class (the lengths depend on the version, Table 3).
+ *
+ * Dynamic programming over the characters with six states: "inside a numeric segment whose
+ * length is 0, 1 or 2 mod 3", "inside an alphanumeric segment of even or odd length", "inside
+ * a byte segment". Tracking the residues makes the bit counts exact (a numeric segment of n
+ * digits takes 10·⌊n/3⌋ + {0, 4, 7}[n mod 3] bits), so the result is optimal, not an
+ * approximation. Starting a segment costs its mode indicator and character count indicator.
+ * A byte of a multi-byte UTF-8 sequence is never a digit or alphanumeric character, so a
+ * UTF-8 character never straddles two segments.
+ *
+ * For each character the predecessor choices of the three states that have any are kept in
+ * one byte (`choice`), so the memory is one byte per character; `modes_from_choices` turns
+ * them into the mode of every character.
+ */
+class qr_segmenter {
+public:
+    static constexpr int infinity = 1 << 29;
+    enum state : std::uint8_t { n0, n1, n2, a0, a1, b, state_count };
+
+    // The predecessors of the three states that can start a segment, in the order their index
+    // is stored in a choice byte: n1 in bits 0-1, a1 in bits 2-4, b in bits 5-7.
+    static constexpr std::array<state, 4> n1_from{n0, a0, a1, b};
+    static constexpr std::array<state, 5> a1_from{a0, n0, n1, n2, b};
+    static constexpr std::array<state, 6> b_from{b, n0, n1, n2, a0, a1};
+
+    // Runs the dynamic program over `text`, filling choices[0..text.size()), and returns the
+    // number of bits of the best segmentation with the given count indicator class.
+    [[nodiscard]] static constexpr int plan(std::string_view text, int version_class,
+                                            std::span<std::uint8_t> choices, state& final_state) noexcept {
+        const int header_n = 4 + qr_count_bits(qr_segment_mode::numeric, version_class);
+        const int header_a = 4 + qr_count_bits(qr_segment_mode::alphanumeric, version_class);
+        const int header_b = 4 + qr_count_bits(qr_segment_mode::byte, version_class);
+        std::array<int, state_count> cost{infinity, infinity, infinity, infinity, infinity, infinity};
+        for (std::size_t i = 0; i < text.size(); ++i) {
+            const char c = text[i];
+            const bool digit = c >= '0' && c <= '9';
+            const bool alnum = qr_alphanumeric_value(c) >= 0;
+            const std::array<int, state_count> was = cost;
+            std::uint8_t choice = 0;
+            // The cheapest way to have ended the previous segment with one of `from` (0 at
+            // the start of the text), and its index in `from`.
+            const auto cheapest = [&](const auto& from, std::size_t first) {
+                int best = i == 0 ? 0 : infinity;
+                std::size_t index = first;
+                if (i != 0) {
+                    for (std::size_t k = first; k < from.size(); ++k) {
+                        if (was[from[k]] < best) {
+                            best = was[from[k]];
+                            index = k;
+                        }
+                    }
+                }
+                return std::pair<int, std::size_t>{best, index};
+            };
+            cost.fill(infinity);
+            if (digit) {
+                const auto [start, index] = cheapest(n1_from, 1);
+                const int continued = was[n0] + 4;
+                const int started = start >= infinity ? infinity : start + header_n + 4;
+                if (continued <= started) {
+                    cost[n1] = continued;
+                } else {
+                    cost[n1] = started;
+                    choice |= static_cast<std::uint8_t>(index);
+                }
+                cost[n2] = was[n1] + 3;
+                cost[n0] = was[n2] + 3;
+            }
+            if (alnum) {
+                const auto [start, index] = cheapest(a1_from, 1);
+                const int continued = was[a0] + 6;
+                const int started = start >= infinity ? infinity : start + header_a + 6;
+                if (continued <= started) {
+                    cost[a1] = continued;
+                } else {
+                    cost[a1] = started;
+                    choice |= static_cast<std::uint8_t>(index << 2);
+                }
+                cost[a0] = was[a1] + 5;
+            }
+            {
+                const auto [start, index] = cheapest(b_from, 1);
+                const int continued = was[b] + 8;
+                const int started = start >= infinity ? infinity : start + header_b + 8;
+                if (continued <= started) {
+                    cost[b] = continued;
+                } else {
+                    cost[b] = started;
+                    choice |= static_cast<std::uint8_t>(index << 5);
+                }
+            }
+            for (int& v : cost) v = v > infinity ? infinity : v;
+            choices[i] = choice;
+        }
+        if (text.empty()) {
+            final_state = b;
+            return 0;
+        }
+        int best = infinity;
+        for (std::uint8_t s = 0; s < state_count; ++s) {
+            if (cost[s] < best) {
+                best = cost[s];
+                final_state = static_cast<state>(s);
+            }
+        }
+        return best;
+    }
+
+    // Replaces choices[i] by the mode (qr_numeric, qr_alphanumeric, qr_byte) of character i
+    // on the best path that ends in `final_state`.
+    static constexpr void modes_from_choices(std::span<std::uint8_t> choices, std::size_t count,
+                                             state final_state) noexcept {
+        state s = final_state;
+        for (std::size_t i = count; i-- > 0;) {
+            const std::uint8_t choice = choices[i];
+            state previous = s;
+            std::uint8_t mode = qr_byte;
+            switch (s) {
+                case n0: previous = n2, mode = qr_numeric; break;
+                case n2: previous = n1, mode = qr_numeric; break;
+                case n1: previous = n1_from[choice & 0x3u], mode = qr_numeric; break;
+                case a0: previous = a1, mode = qr_alphanumeric; break;
+                case a1: previous = a1_from[(choice >> 2) & 0x7u], mode = qr_alphanumeric; break;
+                default: previous = b_from[(choice >> 5) & 0x7u], mode = qr_byte; break;
+            }
+            choices[i] = mode;
+            s = previous;
+        }
+    }
+};
+
+// The largest number of data codewords, and of all codewords, of any version up to MaxVersion.
+[[nodiscard]] constexpr int qr_max_data_codewords(int max_version) noexcept {
+    int most = 0;
+    for (int v = 1; v <= max_version; ++v) {
+        for (int e = 0; e < 4; ++e) most = qr_data_codewords(v, e) > most ? qr_data_codewords(v, e) : most;
+    }
+    return most;
+}
+
+template <int MaxVersion>
+class qr_encoder {
+public:
+    static constexpr std::size_t max_data_codewords =
+        static_cast<std::size_t>(qr_max_data_codewords(MaxVersion));
+    static constexpr std::size_t max_codewords = static_cast<std::size_t>(qr_total_codewords(MaxVersion));
+    // A text longer than this cannot fit: every character takes at least 10/3 bits.
+    static constexpr std::size_t max_text_length = max_data_codewords * 8 * 3 / 10;
+
+    static constexpr result<qr_symbol<MaxVersion>> encode_text(std::string_view text,
+                                                               const qr_options& options) noexcept {
+        const auto range = check(options);
+        if (!range) return unexpected(range.error());
+        if (text.size() > max_text_length) return unexpected(errc::qr_data_too_long);
+        std::array<std::uint8_t, max_text_length> choices{};
+        const auto [first, last] = *range;
+        const int ecc = static_cast<int>(options.ecc);
+        // One plan per count indicator class, smallest versions first; the first class with a
+        // version that holds the plan's bits wins (a later class only has larger versions).
+        for (int cls = qr_version_class(first); cls <= qr_version_class(last); ++cls) {
+            qr_segmenter::state final_state = qr_segmenter::b;
+            const int bits = qr_segmenter::plan(text, cls, choices, final_state);
+            const int version = smallest_version(bits, cls, first, last, ecc);
+            if (version == 0) continue;
+            qr_segmenter::modes_from_choices(choices, text.size(), final_state);
+            std::array<std::uint8_t, max_data_codewords> data{};
+            qr_bit_writer writer{data};
+            for (std::size_t begin = 0; begin < text.size();) {
+                std::size_t end = begin + 1;
+                while (end < text.size() && choices[end] == choices[begin]) ++end;
+                qr_write_segment(writer, choices[begin], text.data() + begin, end - begin, cls);
+                begin = end;
+            }
+            return finish(data, writer, bits, version, options);
+        }
+        return unexpected(errc::qr_data_too_long);
+    }
+
+    static constexpr result<qr_symbol<MaxVersion>> encode_bytes(std::span<const std::byte> bytes,
+                                                                const qr_options& options) noexcept {
+        const auto range = check(options);
+        if (!range) return unexpected(range.error());
+        if (bytes.size() > max_data_codewords) return unexpected(errc::qr_data_too_long);
+        const auto [first, last] = *range;
+        const int ecc = static_cast<int>(options.ecc);
+        for (int cls = qr_version_class(first); cls <= qr_version_class(last); ++cls) {
+            const int bits =
+                4 + qr_count_bits(qr_segment_mode::byte, cls) + 8 * static_cast<int>(bytes.size());
+            const int version = smallest_version(bits, cls, first, last, ecc);
+            if (version == 0) continue;
+            std::array<std::uint8_t, max_data_codewords> data{};
+            qr_bit_writer writer{data};
+            writer.put(static_cast<std::uint32_t>(qr_segment_mode::byte), 4);
+            writer.put(static_cast<std::uint32_t>(bytes.size()), qr_count_bits(qr_segment_mode::byte, cls));
+            for (const std::byte byte : bytes) writer.put(std::to_integer<std::uint32_t>(byte), 8);
+            return finish(data, writer, bits, version, options);
+        }
+        return unexpected(errc::qr_data_too_long);
+    }
+
+private:
+    struct version_range {
+        int first;
+        int last;
+    };
+
+    static constexpr result<version_range> check(const qr_options& options) noexcept {
+        const int ecc = static_cast<int>(options.ecc);
+        if (ecc < 0 || ecc > 3 || options.min_version < qr_min_version ||
+            options.max_version > qr_max_version || options.min_version > options.max_version ||
+            options.min_version > MaxVersion || options.mask < qr_auto_mask || options.mask > 7) {
+            return unexpected(errc::invalid_qr_options);
+        }
+        return version_range{options.min_version,
+                             options.max_version < MaxVersion ? options.max_version : MaxVersion};
+    }
+
+    // The smallest version of class `cls` within [first, last] holding `bits` at level `ecc`,
+    // or 0.
+    static constexpr int smallest_version(int bits, int cls, int first, int last, int ecc) noexcept {
+        const int from = first > qr_class_first_version[static_cast<std::size_t>(cls)]
+                             ? first
+                             : qr_class_first_version[static_cast<std::size_t>(cls)];
+        const int to = last < qr_class_last_version[static_cast<std::size_t>(cls)]
+                           ? last
+                           : qr_class_last_version[static_cast<std::size_t>(cls)];
+        for (int v = from; v <= to; ++v) {
+            if (bits <= qr_data_bits(v, ecc)) return v;
+        }
+        return 0;
+    }
+
+    // Terminator, padding, error correction, interleaving, placement, masking (§7.4.9–§7.9).
+    static constexpr qr_symbol<MaxVersion> finish(std::array<std::uint8_t, max_data_codewords>& data,
+                                                  qr_bit_writer& writer, int bits, int version,
+                                                  const qr_options& options) noexcept {
+        // The plan's bit count is exact (tests check it against brute force), so the stream
+        // written fits the chosen version.
+        TWOFACTOR_ASSERT(writer.bit_count == static_cast<std::size_t>(bits),
+                         "QR bit stream longer than planned");
+        int ecc = static_cast<int>(options.ecc);
+        if (options.boost_ecc) {
+            while (ecc < 3 && bits <= qr_data_bits(version, ecc + 1)) ++ecc;
+        }
+        const auto capacity = static_cast<std::size_t>(qr_data_bits(version, ecc));
+        // Terminator: up to four zero bits; then zeros to the byte boundary (already zero);
+        // then the pad codewords 11101100 and 00010001 alternately (§7.4.9, §7.4.10).
+        std::size_t used = writer.bit_count + 4 < capacity ? writer.bit_count + 4 : capacity;
+        used = (used + 7) / 8;
+        const std::size_t data_count = capacity / 8;
+        for (std::size_t i = used; i < data_count; ++i) data[i] = (i - used) % 2 == 0 ? 0xEC : 0x11;
+
+        // Error correction blocks (§7.5.2, Table 9): the blocks of the shorter size first; the
+        // codewords interleaved column by column, data first, then error correction (§7.6).
+        const auto e = static_cast<std::size_t>(ecc);
+        const auto v = static_cast<std::size_t>(version);
+        const std::size_t blocks = qr_ecc_block_count[e][v];
+        const std::size_t ecc_per_block = qr_ecc_codewords_per_block[e][v];
+        const auto total = static_cast<std::size_t>(qr_total_codewords(version));
+        const std::size_t long_blocks = total % blocks;
+        const std::size_t short_blocks = blocks - long_blocks;
+        const std::size_t short_data = total / blocks - ecc_per_block;
+        std::array<std::uint8_t, max_codewords> codewords{};
+        std::array<std::uint8_t, rs_max_degree> ecc_codewords{};
+        std::size_t offset = 0;
+        for (std::size_t block = 0; block < blocks; ++block) {
+            const std::size_t length = short_data + (block < short_blocks ? 0 : 1);
+            const std::span<const std::uint8_t> block_data(data.data() + offset, length);
+            rs_remainder(block_data, std::span<std::uint8_t>(ecc_codewords.data(), ecc_per_block));
+            for (std::size_t i = 0; i < length; ++i) {
+                // Column i of the data part; the extra codeword of the long blocks comes after
+                // every block's column short_data - 1.
+                codewords[i < short_data ? i * blocks + block
+                                         : short_data * blocks + (block - short_blocks)] = block_data[i];
+            }
+            for (std::size_t i = 0; i < ecc_per_block; ++i)
+                codewords[data_count + i * blocks + block] = ecc_codewords[i];
+            offset += length;
+        }
+
+        qr_builder<MaxVersion> builder(version);
+        builder.place(std::span<const std::uint8_t>(codewords.data(), total));
+        qr_symbol<MaxVersion> symbol;
+        builder.finish(static_cast<qr_ecc>(ecc), options.mask, symbol);
+        return symbol;
+    }
+};
+
+}  // namespace detail
+
+/**
+ * An immutable QR code symbol (ISO/IEC 18004:2015, Model 2): a square of `size()` × `size()`
+ * modules, each dark or light, plus the version, error correction level and mask it was
+ * built with. Make one with `encode_text` or `encode_bytes`; draw it with the renderers of
+ * twofactor/qr_render.hpp or with `module(x, y)`.
+ *
+ * Storage is fixed, inside the object, and never on the heap: one bit per module, each row
+ * padded to whole 64-bit words, for the largest symbol of `MaxVersion` (1..40). `qr_code`
+ * (= basic_qr_code<40>) takes about 4.2 KiB and holds any QR code; firmware that only
+ * needs small codes can use e.g. `basic_qr_code<10>` (57 × 57 modules, 464 bytes), whose
+ * encoder never picks a version above 10 and reports errc::qr_data_too_long beyond it.
+ * Encoding works in stack buffers sized by `MaxVersion` as well: about 45 KiB for
+ * MaxVersion 40 and 6 KiB for MaxVersion 10 (GCC 12, -O2, x86-64).
+ *
+ *     auto code = twofactor::qr_code::encode_text("otpauth://totp/Example:alice?secret=JBSWY3DPEHPK3PXP");
+ *     if (!code) return code.error();
+ *     for (int y = 0; y < code->size(); ++y)
+ *         for (int x = 0; x < code->size(); ++x) draw(x, y, code->module(x, y));
+ */
+template <int MaxVersion = 40>
+requires(MaxVersion >= 1 && MaxVersion <= 40) class basic_qr_code {
+public:
+    /// The largest version this type holds, 1..40.
+    static constexpr int max_version = MaxVersion;
+    /// The number of modules per side of the largest symbol this type holds (21..177).
+    static constexpr int max_size = 4 * MaxVersion + 17;
+
+    /**
+     * Encodes `text` in the fewest bits: the text is split into numeric (digits 0-9),
+     * alphanumeric (0-9, A-Z, space and $ % * + - . / :) and byte segments wherever that is
+     * shorter, optimally (so "0123456789" is one numeric segment, "HELLO WORLD" one
+     * alphanumeric segment, and an otpauth:// URI byte mode except for its uppercase base32
+     * secret, which goes in alphanumeric mode). Lowercase letters and everything else, including UTF-8
+     * sequences, go in byte mode as they are (no ECI designator is written; readers assume UTF-8).
+     *
+     * The version is the smallest allowed by `options` that holds the data; see `qr_options`.
+     * Errors: errc::invalid_qr_options; errc::qr_data_too_long when the text does not fit the
+     * largest allowed version at the requested level (never a truncated code). An empty text
+     * gives a version 1 code holding no data.
+     *
+     *     constexpr auto code = twofactor::qr_code::encode_text("HELLO WORLD");
+     *     static_assert(code->version() == 1 && code->size() == 21);
+     */
+    [[nodiscard]] static constexpr result<basic_qr_code> encode_text(
+        std::string_view text, const qr_options& options = {}) noexcept {
+        auto symbol = detail::qr_encoder<MaxVersion>::encode_text(text, options);
+        if (!symbol) return unexpected(symbol.error());
+        return basic_qr_code(*symbol);
+    }
+
+    /**
+     * Encodes `data` as a single byte-mode segment, whatever the bytes are (0x00..0xFF).
+     * Up to 2953 bytes fit (version 40, level L). Errors as for `encode_text`.
+     *
+     *     const std::array<std::byte, 3> data{std::byte{0x00}, std::byte{0xFF}, std::byte{0x10}};
+     *     auto code = twofactor::qr_code::encode_bytes(data, {.ecc = twofactor::qr_ecc::high});
+     */
+    [[nodiscard]] static constexpr result<basic_qr_code> encode_bytes(
+        std::span<const std::byte> data, const qr_options& options = {}) noexcept {
+        auto symbol = detail::qr_encoder<MaxVersion>::encode_bytes(data, options);
+        if (!symbol) return unexpected(symbol.error());
+        return basic_qr_code(*symbol);
+    }
+
+    /// The version, 1..MaxVersion.
+    [[nodiscard]] constexpr int version() const noexcept { return symbol_.version; }
+    /// The number of modules per side, 4 · version + 17: 21..177.
+    [[nodiscard]] constexpr int size() const noexcept { return 4 * symbol_.version + 17; }
+    /// The error correction level actually used (possibly boosted above the requested one).
+    [[nodiscard]] constexpr qr_ecc ecc() const noexcept { return symbol_.ecc; }
+    /// The mask pattern applied, 0..7 (§7.8.2).
+    [[nodiscard]] constexpr int mask() const noexcept { return symbol_.mask; }
+
+    /// Whether the module in column `x`, row `y` (0-based, from the top-left corner) is dark.
+    /// Coordinates outside 0..size()-1 are the quiet zone: light (false).
+    [[nodiscard]] constexpr bool module(int x, int y) const noexcept {
+        if (x < 0 || y < 0 || x >= size() || y >= size()) return false;
+        return symbol_.modules.get(x, y);
+    }
+
+    friend constexpr bool operator==(const basic_qr_code&, const basic_qr_code&) = default;
+
+private:
+    constexpr explicit basic_qr_code(const detail::qr_symbol<MaxVersion>& symbol) noexcept
+        : symbol_(symbol) {}
+
+    detail::qr_symbol<MaxVersion> symbol_;
+};
+
+/// A QR code of any version 1..40; see `basic_qr_code`.
+using qr_code = basic_qr_code<40>;
+
+}  // namespace twofactor::inline v1
+// ---- end twofactor/qr.hpp ----
+
+// ---- begin twofactor/qr_render.hpp ----
+// twofactor: drawing a QR code (twofactor/qr.hpp) as SVG, as UTF-8 text for a terminal, as PNG
+// and as PBM, into caller buffers.
+//
+// Formats: SVG 1.1 (W3C); PNG (RFC 2083 / ISO/IEC 15948) with a zlib stream (RFC 1950) of
+// stored deflate blocks (RFC 1951), see detail/png.hpp; PBM "P4" (Netpbm). The quiet zone,
+// the light margin of 4 modules that ISO/IEC 18004:2015 §6.3.8 asks for around the symbol, is
+// part of every image.
+//
+// Every renderer comes in three forms:
+// - `*_size(code, options)`: the exact number of bytes the output takes, so a caller can
+//   allocate exactly;
+// - `render_*(code, out, options)`: writes into a caller buffer, returns the bytes written;
+//   no allocation, usable in constant expressions;
+// - `to_*(code, options)`: a std::string or std::vector<std::byte>, for code at the edge of a
+//   program that allocates anyway.
+// Errors: errc::invalid_qr_options for options out of range, errc::output_too_small when the
+// buffer is shorter than `*_size`; on error nothing is written.
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+
+// ---- begin twofactor/detail/png.hpp ----
+// twofactor: the little of PNG that a QR code needs, without zlib: 1-bit grayscale images
+// (PNG, RFC 2083 / ISO/IEC 15948), their pixel data in a zlib stream (RFC 1950) of stored,
+// i.e. uncompressed, deflate blocks (RFC 1951 §3.2.4), CRC-32 (ISO 3309, as PNG §3.4 uses it)
+// and Adler-32 (RFC 1950 §8.2).
+//
+// QR codes are small and mostly rendered once, so compression is not worth a dependency:
+// stored blocks make a valid PNG that every decoder reads.
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+namespace twofactor::inline v1::detail {
+
+// CRC-32 with the reflected polynomial 0xEDB88320, one table lookup per byte.
+inline constexpr auto crc32_table = [] {
+    std::array<std::uint32_t, 256> table{};
+    for (std::uint32_t n = 0; n < 256; ++n) {
+        std::uint32_t c = n;
+        for (int k = 0; k < 8; ++k) c = (c & 1u) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+        table[n] = c;
+    }
+    return table;
+}();
+
+/// A running CRC-32: `update` with bytes, then `value()`. CRC-32("123456789") == 0xCBF43926.
+class crc32 {
+public:
+    constexpr void update(std::byte b) noexcept {
+        state_ = crc32_table[(state_ ^ std::to_integer<std::uint32_t>(b)) & 0xFFu] ^ (state_ >> 8);
+    }
+    constexpr void update(std::span<const std::byte> bytes) noexcept {
+        for (const std::byte b : bytes) update(b);
+    }
+    [[nodiscard]] constexpr std::uint32_t value() const noexcept { return state_ ^ 0xFFFFFFFFu; }
+
+private:
+    std::uint32_t state_ = 0xFFFFFFFFu;
+};
+
+/// A running Adler-32 (RFC 1950 §8.2). Adler-32("Wikipedia") == 0x11E60398.
+class adler32 {
+public:
+    constexpr void update(std::byte b) noexcept {
+        a_ += std::to_integer<std::uint32_t>(b);
+        if (a_ >= modulus) a_ -= modulus;
+        b_ += a_;
+        if (b_ >= modulus) b_ -= modulus;
+    }
+    constexpr void update(std::span<const std::byte> bytes) noexcept {
+        for (const std::byte b : bytes) update(b);
+    }
+    [[nodiscard]] constexpr std::uint32_t value() const noexcept { return (b_ << 16) | a_; }
+
+private:
+    static constexpr std::uint32_t modulus = 65521;  // the largest prime below 2^16
+    std::uint32_t a_ = 1;
+    std::uint32_t b_ = 0;
+};
+
+/// The largest payload of one stored deflate block (LEN is 16 bits).
+inline constexpr std::uint64_t deflate_stored_block_max = 65535;
+
+/// The size of a zlib stream holding `raw` bytes in stored blocks: 2 header bytes, 5 bytes
+/// (BFINAL/BTYPE byte, LEN, NLEN) per block of up to 65535 bytes (at least one block), the
+/// data, and the 4-byte Adler-32.
+[[nodiscard]] constexpr std::uint64_t zlib_stored_size(std::uint64_t raw) noexcept {
+    const std::uint64_t blocks =
+        raw == 0 ? 1 : (raw + deflate_stored_block_max - 1) / deflate_stored_block_max;
+    return 2 + 5 * blocks + raw + 4;
+}
+
+/// The size of a PNG file of one IHDR, one IDAT and one IEND chunk whose IDAT holds `raw`
+/// bytes of filtered scanlines: 8 signature bytes, 12 bytes of length, type and CRC per chunk,
+/// 13 bytes of IHDR data.
+[[nodiscard]] constexpr std::uint64_t png_size(std::uint64_t raw) noexcept {
+    return 8 + (12 + 13) + (12 + zlib_stored_size(raw)) + 12;
+}
+
+/// The scanline bytes of a 1-bit grayscale image: per row, filter type 0 and ⌈width / 8⌉ bytes.
+[[nodiscard]] constexpr std::uint64_t png_gray1_raw_size(std::uint32_t width, std::uint32_t height) noexcept {
+    return static_cast<std::uint64_t>(height) * (1 + (static_cast<std::uint64_t>(width) + 7) / 8);
+}
+
+// Writes a PNG chunk's bytes to `sink` (anything with put(std::byte)) while computing the CRC
+// over its type and data (PNG §5.3).
+template <class Sink>
+class png_chunk_writer {
+public:
+    constexpr png_chunk_writer(Sink& sink, std::string_view type, std::uint32_t length) noexcept
+        : sink_(sink) {
+        put_be32_raw(length);
+        for (const char c : type) put(static_cast<std::byte>(c));
+    }
+    constexpr void put(std::byte b) noexcept {
+        crc_.update(b);
+        sink_.put(b);
+    }
+    constexpr void put_be32(std::uint32_t value) noexcept {
+        for (int shift = 24; shift >= 0; shift -= 8) put(static_cast<std::byte>((value >> shift) & 0xFFu));
+    }
+    constexpr void finish() noexcept { put_be32_raw(crc_.value()); }
+
+private:
+    constexpr void put_be32_raw(std::uint32_t value) noexcept {
+        for (int shift = 24; shift >= 0; shift -= 8)
+            sink_.put(static_cast<std::byte>((value >> shift) & 0xFFu));
+    }
+    Sink& sink_;
+    crc32 crc_;
+};
+
+/**
+ * Writes a complete 1-bit grayscale, non-interlaced PNG of `width` × `height` pixels to
+ * `sink`. `row_byte(y, i)` returns byte i (0..⌈width / 8⌉ - 1) of scanline y, pixels most
+ * significant bit first, 0 = black and 1 = white; unused low bits of the last byte are
+ * ignored by decoders. Exactly png_size(png_gray1_raw_size(width, height)) bytes are written.
+ * Preconditions: 1 <= width, height <= 2^31 - 1, and the raw size fits an IDAT chunk.
+ */
+template <class Sink, class RowByte>
+constexpr void write_png_gray1(Sink& sink, std::uint32_t width, std::uint32_t height,
+                               RowByte&& row_byte) noexcept {
+    constexpr std::array<std::uint8_t, 8> signature{0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
+    for (const std::uint8_t b : signature) sink.put(static_cast<std::byte>(b));
+
+    {
+        png_chunk_writer<Sink> ihdr(sink, "IHDR", 13);
+        ihdr.put_be32(width);
+        ihdr.put_be32(height);
+        ihdr.put(std::byte{1});  // bit depth
+        ihdr.put(std::byte{0});  // colour type 0: grayscale
+        ihdr.put(std::byte{0});  // compression method 0: deflate
+        ihdr.put(std::byte{0});  // filter method 0
+        ihdr.put(std::byte{0});  // no interlace
+        ihdr.finish();
+    }
+
+    const std::uint64_t row_bytes = (static_cast<std::uint64_t>(width) + 7) / 8;
+    const std::uint64_t raw = png_gray1_raw_size(width, height);
+    {
+        png_chunk_writer<Sink> idat(sink, "IDAT", static_cast<std::uint32_t>(zlib_stored_size(raw)));
+        // zlib header (RFC 1950 §2.2): CM 8 (deflate), CINFO 7 (32 KiB window), no dictionary,
+        // FLEVEL 0; FCHECK makes 0x7801 a multiple of 31.
+        idat.put(std::byte{0x78});
+        idat.put(std::byte{0x01});
+        adler32 checksum;
+        std::uint64_t remaining = raw;  // bytes not yet written
+        std::uint64_t block_left = 0;   // bytes left in the current stored block
+        const auto put_data = [&](std::byte b) {
+            if (block_left == 0) {
+                // A stored block header (RFC 1951 §3.2.3, §3.2.4): BFINAL, BTYPE 00, then
+                // aligned LEN and NLEN, little-endian.
+                block_left = remaining < deflate_stored_block_max ? remaining : deflate_stored_block_max;
+                const auto len = static_cast<std::uint16_t>(block_left);
+                const auto nlen = static_cast<std::uint16_t>(~len);
+                idat.put(std::byte{remaining == block_left ? std::uint8_t{1} : std::uint8_t{0}});
+                idat.put(static_cast<std::byte>(len & 0xFFu));
+                idat.put(static_cast<std::byte>(len >> 8));
+                idat.put(static_cast<std::byte>(nlen & 0xFFu));
+                idat.put(static_cast<std::byte>(nlen >> 8));
+            }
+            idat.put(b);
+            checksum.update(b);
+            --block_left;
+            --remaining;
+        };
+        for (std::uint32_t y = 0; y < height; ++y) {
+            put_data(std::byte{0});  // filter type 0: None
+            for (std::uint64_t i = 0; i < row_bytes; ++i)
+                put_data(row_byte(y, static_cast<std::uint32_t>(i)));
+        }
+        idat.put_be32(checksum.value());
+        idat.finish();
+    }
+
+    png_chunk_writer<Sink> iend(sink, "IEND", 0);
+    iend.finish();
+}
+
+}  // namespace twofactor::inline v1::detail
+// ---- end twofactor/detail/png.hpp ----
+
+namespace twofactor::inline v1 {
+
+/// The largest quiet zone, in modules, the renderers accept.
+inline constexpr int qr_max_quiet_zone = 64;
+/// The largest width or height in pixels of a PNG or PBM image.
+inline constexpr int qr_max_image_side = 1 << 16;
+
+/// SVG output options. `quiet_zone`: light modules around the symbol, 0..qr_max_quiet_zone
+/// (ISO/IEC 18004 asks for at least 4).
+struct qr_svg_options {
+    int quiet_zone = 4;
+};
+
+/**
+ * Which modules the block characters of terminal output draw, and with which colours.
+ *
+ * A terminal draws a block character in its foreground colour and a space in its
+ * background colour, and which of the two is light depends on the user's theme. A QR code
+ * must be dark on light (readers handle inverted codes unevenly), so:
+ */
+enum class qr_terminal_palette {
+    /**
+     * The default, right on every terminal that understands ANSI colours (practically all):
+     * each line starts with SGR 97;40 (bright white foreground on black background) and ends
+     * with SGR 0 (reset), and the block characters draw the light modules. The colours are
+     * explicit, so the theme does not matter.
+     */
+    ansi,
+    /**
+     * No escape sequences; the block characters draw the light modules, spaces are dark. Right
+     * on terminals with light text on a dark background (the common default), inverted on
+     * light-background terminals.
+     */
+    light_blocks,
+    /**
+     * No escape sequences; the block characters draw the dark modules, spaces are light. Right
+     * on light-background terminals, on paper and in text files.
+     */
+    dark_blocks,
+};
+
+/// Terminal output options. `quiet_zone`: 0..qr_max_quiet_zone modules.
+struct qr_terminal_options {
+    qr_terminal_palette palette = qr_terminal_palette::ansi;
+    int quiet_zone = 4;
+};
+
+/// PNG and PBM output options: `scale` pixels per module side (1..; the image side, (size + 2 ·
+/// quiet_zone) · scale, at most qr_max_image_side), `quiet_zone` 0..qr_max_quiet_zone modules.
+struct qr_image_options {
+    int scale = 8;
+    int quiet_zone = 4;
+};
+
+namespace detail {
+
+// Output targets: `counting_sink` only counts; `span_sink` writes, and counts what did not fit.
+template <class T>
+struct counting_sink {
+    std::size_t count = 0;
+    constexpr void put(T) noexcept { ++count; }
+};
+
+template <class T>
+struct span_sink {
+    std::span<T> out;
+    std::size_t count = 0;
+    constexpr void put(T value) noexcept {
+        if (count < out.size()) out[count] = value;
+        ++count;
+    }
+};
+
+template <class Sink>
+constexpr void put_text(Sink& sink, std::string_view text) noexcept {
+    for (const char c : text) sink.put(c);
+}
+
+template <class Sink>
+constexpr void put_decimal(Sink& sink, int value) noexcept {
+    char digits[12]{};
+    int n = 0;
+    auto v = static_cast<unsigned>(value);
+    do {
+        digits[n++] = static_cast<char>('0' + v % 10);
+        v /= 10;
+    } while (v != 0);
+    while (n > 0) sink.put(digits[--n]);
+}
+
+[[nodiscard]] constexpr bool valid_quiet_zone(int quiet_zone) noexcept {
+    return quiet_zone >= 0 && quiet_zone <= qr_max_quiet_zone;
+}
+
+// One dark subpath per horizontal run of dark modules: "M{x},{y}h{n}v1h-{n}z".
+template <class Sink, int MaxVersion>
+constexpr void write_svg(Sink& sink, const basic_qr_code<MaxVersion>& code, int quiet_zone) noexcept {
+    const int side = code.size() + 2 * quiet_zone;
+    put_text(sink, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    put_text(sink, "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" viewBox=\"0 0 ");
+    put_decimal(sink, side);
+    sink.put(' ');
+    put_decimal(sink, side);
+    put_text(sink, "\" shape-rendering=\"crispEdges\">\n<rect width=\"");
+    put_decimal(sink, side);
+    put_text(sink, "\" height=\"");
+    put_decimal(sink, side);
+    put_text(sink, "\" fill=\"#FFFFFF\"/>\n<path d=\"");
+    bool first = true;
+    for (int y = 0; y < code.size(); ++y) {
+        for (int x = 0; x < code.size();) {
+            if (!code.module(x, y)) {
+                ++x;
+                continue;
+            }
+            int run = 1;
+            while (code.module(x + run, y)) ++run;
+            if (!first) sink.put(' ');
+            first = false;
+            sink.put('M');
+            put_decimal(sink, x + quiet_zone);
+            sink.put(',');
+            put_decimal(sink, y + quiet_zone);
+            sink.put('h');
+            put_decimal(sink, run);
+            put_text(sink, "v1h-");
+            put_decimal(sink, run);
+            sink.put('z');
+            x += run;
+        }
+    }
+    put_text(sink, "\" fill=\"#000000\"/>\n</svg>\n");
+}
+
+// Two module rows per line: U+2580 ▀ upper half, U+2584 ▄ lower half, U+2588 █ full block.
+template <class Sink, int MaxVersion>
+constexpr void write_terminal(Sink& sink, const basic_qr_code<MaxVersion>& code,
+                              const qr_terminal_options& options) noexcept {
+    const int q = options.quiet_zone;
+    const bool blocks_are_dark = options.palette == qr_terminal_palette::dark_blocks;
+    const bool ansi = options.palette == qr_terminal_palette::ansi;
+    // The row below the last one (odd row count) is light: it extends the quiet zone.
+    const auto drawn = [&](int x, int y) {
+        if (y >= code.size() + q) return !blocks_are_dark;
+        return code.module(x, y) == blocks_are_dark;
+    };
+    for (int top = -q; top < code.size() + q; top += 2) {
+        if (ansi) put_text(sink, "\x1b[97;40m");
+        for (int x = -q; x < code.size() + q; ++x) {
+            const bool upper = drawn(x, top);
+            const bool lower = drawn(x, top + 1);
+            if (upper && lower)
+                put_text(sink, "\xE2\x96\x88");
+            else if (upper)
+                put_text(sink, "\xE2\x96\x80");
+            else if (lower)
+                put_text(sink, "\xE2\x96\x84");
+            else
+                sink.put(' ');
+        }
+        if (ansi) put_text(sink, "\x1b[0m");
+        sink.put('\n');
+    }
+}
+
+// The image side in pixels, or 0 if the options are out of range.
+template <int MaxVersion>
+[[nodiscard]] constexpr int image_side(const basic_qr_code<MaxVersion>& code,
+                                       const qr_image_options& options) noexcept {
+    if (!valid_quiet_zone(options.quiet_zone) || options.scale < 1 || options.scale > qr_max_image_side)
+        return 0;
+    const long long side = static_cast<long long>(code.size() + 2 * options.quiet_zone) * options.scale;
+    return side > qr_max_image_side ? 0 : static_cast<int>(side);
+}
+
+// Byte `index` of pixel row `y` of the image, 8 pixels most significant bit first, a bit set
+// where the pixel is dark (PBM) or, with `light_is_one`, where it is light (PNG grayscale).
+// Bits past the right edge are zero.
+template <int MaxVersion>
+[[nodiscard]] constexpr std::byte image_byte(const basic_qr_code<MaxVersion>& code,
+                                             const qr_image_options& options, int side, int y, int index,
+                                             bool light_is_one) noexcept {
+    unsigned bits = 0;
+    const int my = y / options.scale - options.quiet_zone;
+    for (int k = 0; k < 8; ++k) {
+        const int x = index * 8 + k;
+        if (x >= side) break;
+        const bool dark = code.module(x / options.scale - options.quiet_zone, my);
+        if (dark != light_is_one) bits |= 0x80u >> k;
+    }
+    return static_cast<std::byte>(bits);
+}
+
+template <class Sink, int MaxVersion>
+constexpr void write_pbm(Sink& sink, const basic_qr_code<MaxVersion>& code, const qr_image_options& options,
+                         int side) noexcept {
+    put_text(sink, "P4\n");
+    put_decimal(sink, side);
+    sink.put(' ');
+    put_decimal(sink, side);
+    sink.put('\n');
+    const int row_bytes = (side + 7) / 8;
+    for (int y = 0; y < side; ++y) {
+        for (int i = 0; i < row_bytes; ++i) sink.put(image_byte(code, options, side, y, i, false));
+    }
+}
+
+// Adapts a char sink to the bytes of a PBM header.
+template <class ByteSink>
+struct char_to_byte_sink {
+    ByteSink& sink;
+    constexpr void put(char c) noexcept { sink.put(static_cast<std::byte>(c)); }
+    constexpr void put(std::byte b) noexcept { sink.put(b); }
+};
+
+template <class T>
+[[nodiscard]] constexpr result<std::size_t> finish_render(const span_sink<T>& sink) noexcept {
+    if (sink.count > sink.out.size()) return unexpected(errc::output_too_small);
+    return sink.count;
+}
+
+}  // namespace detail
+
+// ---- SVG ------------------------------------------------------------------------------------
+
+/// The exact size in bytes of `render_svg`'s output for `code`.
+/// Error: errc::invalid_qr_options (quiet zone out of range).
+template <int MaxVersion>
+[[nodiscard]] constexpr result<std::size_t> svg_size(const basic_qr_code<MaxVersion>& code,
+                                                     const qr_svg_options& options = {}) noexcept {
+    if (!detail::valid_quiet_zone(options.quiet_zone)) return unexpected(errc::invalid_qr_options);
+    detail::counting_sink<char> sink;
+    detail::write_svg(sink, code, options.quiet_zone);
+    return sink.count;
+}
+
+/**
+ * Writes `code` as an SVG 1.1 document into `out` and returns its length (no NUL is written).
+ * The image is `viewBox="0 0 N N"` with N = size + 2 · quiet_zone and no width or height, so
+ * it scales to whatever box it is put in; a white rectangle covers the quiet zone, and one
+ * black `<path>` holds all dark modules (one subpath per horizontal run), drawn with
+ * `shape-rendering="crispEdges"` so that no seams appear between modules.
+ *
+ * Errors: errc::invalid_qr_options; errc::output_too_small if `out` is shorter than
+ * `svg_size(code, options)`.
+ *
+ *     std::array<char, 16384> buffer;
+ *     auto n = twofactor::render_svg(code, buffer);
+ *     if (n) response.write(buffer.data(), *n);
+ */
+template <int MaxVersion>
+[[nodiscard]] constexpr result<std::size_t> render_svg(const basic_qr_code<MaxVersion>& code,
+                                                       std::span<char> out,
+                                                       const qr_svg_options& options = {}) noexcept {
+    const auto size = svg_size(code, options);
+    if (!size) return unexpected(size.error());
+    if (out.size() < *size) return unexpected(errc::output_too_small);
+    detail::span_sink<char> sink{out};
+    detail::write_svg(sink, code, options.quiet_zone);
+    return detail::finish_render(sink);
+}
+
+/// `render_svg` into a new std::string. Error: errc::invalid_qr_options.
+template <int MaxVersion>
+[[nodiscard]] result<std::string> to_svg(const basic_qr_code<MaxVersion>& code,
+                                         const qr_svg_options& options = {}) {
+    const auto size = svg_size(code, options);
+    if (!size) return unexpected(size.error());
+    std::string text(*size, '\0');
+    const auto written = render_svg(code, std::span<char>(text), options);
+    if (!written) return unexpected(written.error());
+    return text;
+}
+
+// ---- Terminal (UTF-8 half blocks) -----------------------------------------------------------
+
+/// The exact size in bytes of `render_terminal`'s output for `code`.
+/// Error: errc::invalid_qr_options.
+template <int MaxVersion>
+[[nodiscard]] constexpr result<std::size_t> terminal_size(const basic_qr_code<MaxVersion>& code,
+                                                          const qr_terminal_options& options = {}) noexcept {
+    if (!detail::valid_quiet_zone(options.quiet_zone)) return unexpected(errc::invalid_qr_options);
+    detail::counting_sink<char> sink;
+    detail::write_terminal(sink, code, options);
+    return sink.count;
+}
+
+/**
+ * Writes `code` as UTF-8 text for a terminal into `out` and returns its length. Each line
+ * shows two rows of modules with the characters ▀ (U+2580), ▄ (U+2584), █ (U+2588) and space,
+ * so the code looks square in a usual terminal font; the quiet zone is included, and a final
+ * half line (the row count is odd) is light, as the quiet zone is. Every line ends in '\n'.
+ * See `qr_terminal_palette` for which modules the blocks draw and why the default uses ANSI
+ * colours.
+ *
+ * Errors: errc::invalid_qr_options; errc::output_too_small if `out` is shorter than
+ * `terminal_size(code, options)`.
+ *
+ *     std::array<char, 32768> buffer;
+ *     if (auto n = twofactor::render_terminal(code, buffer)) std::fwrite(buffer.data(), 1, *n, stdout);
+ */
+template <int MaxVersion>
+[[nodiscard]] constexpr result<std::size_t> render_terminal(
+    const basic_qr_code<MaxVersion>& code, std::span<char> out,
+    const qr_terminal_options& options = {}) noexcept {
+    const auto size = terminal_size(code, options);
+    if (!size) return unexpected(size.error());
+    if (out.size() < *size) return unexpected(errc::output_too_small);
+    detail::span_sink<char> sink{out};
+    detail::write_terminal(sink, code, options);
+    return detail::finish_render(sink);
+}
+
+/// `render_terminal` into a new std::string. Error: errc::invalid_qr_options.
+template <int MaxVersion>
+[[nodiscard]] result<std::string> to_terminal(const basic_qr_code<MaxVersion>& code,
+                                              const qr_terminal_options& options = {}) {
+    const auto size = terminal_size(code, options);
+    if (!size) return unexpected(size.error());
+    std::string text(*size, '\0');
+    const auto written = render_terminal(code, std::span<char>(text), options);
+    if (!written) return unexpected(written.error());
+    return text;
+}
+
+// ---- PNG ------------------------------------------------------------------------------------
+
+/// The exact size in bytes of `render_png`'s output for `code`.
+/// Error: errc::invalid_qr_options.
+template <int MaxVersion>
+[[nodiscard]] constexpr result<std::size_t> png_size(const basic_qr_code<MaxVersion>& code,
+                                                     const qr_image_options& options = {}) noexcept {
+    const int side = detail::image_side(code, options);
+    if (side == 0) return unexpected(errc::invalid_qr_options);
+    const auto width = static_cast<std::uint32_t>(side);
+    return static_cast<std::size_t>(detail::png_size(detail::png_gray1_raw_size(width, width)));
+}
+
+/**
+ * Writes `code` as a PNG image into `out` and returns its size: 1-bit grayscale (black and
+ * white), each module `scale` × `scale` pixels, `quiet_zone` white modules around the symbol;
+ * the pixel data uncompressed (stored deflate blocks, so no zlib is needed), which for a QR
+ * code is a few KiB at the default scale of 8.
+ *
+ * Errors: errc::invalid_qr_options; errc::output_too_small if `out` is shorter than
+ * `png_size(code, options)`.
+ *
+ *     std::vector<std::byte> png(*twofactor::png_size(code, {.scale = 4}));
+ *     auto n = twofactor::render_png(code, png, {.scale = 4});
+ */
+template <int MaxVersion>
+[[nodiscard]] constexpr result<std::size_t> render_png(const basic_qr_code<MaxVersion>& code,
+                                                       std::span<std::byte> out,
+                                                       const qr_image_options& options = {}) noexcept {
+    const auto size = png_size(code, options);
+    if (!size) return unexpected(size.error());
+    if (out.size() < *size) return unexpected(errc::output_too_small);
+    const int side = detail::image_side(code, options);
+    detail::span_sink<std::byte> sink{out};
+    detail::write_png_gray1(sink, static_cast<std::uint32_t>(side), static_cast<std::uint32_t>(side),
+                            [&](std::uint32_t y, std::uint32_t index) {
+                                return detail::image_byte(code, options, side, static_cast<int>(y),
+                                                          static_cast<int>(index), true);
+                            });
+    return detail::finish_render(sink);
+}
+
+/// `render_png` into a new std::vector. Error: errc::invalid_qr_options.
+template <int MaxVersion>
+[[nodiscard]] result<std::vector<std::byte>> to_png(const basic_qr_code<MaxVersion>& code,
+                                                    const qr_image_options& options = {}) {
+    const auto size = png_size(code, options);
+    if (!size) return unexpected(size.error());
+    std::vector<std::byte> image(*size);
+    const auto written = render_png(code, std::span<std::byte>(image), options);
+    if (!written) return unexpected(written.error());
+    return image;
+}
+
+// ---- PBM ------------------------------------------------------------------------------------
+
+/// The exact size in bytes of `render_pbm`'s output for `code`.
+/// Error: errc::invalid_qr_options.
+template <int MaxVersion>
+[[nodiscard]] constexpr result<std::size_t> pbm_size(const basic_qr_code<MaxVersion>& code,
+                                                     const qr_image_options& options = {}) noexcept {
+    const int side = detail::image_side(code, options);
+    if (side == 0) return unexpected(errc::invalid_qr_options);
+    detail::counting_sink<std::byte> bytes;
+    detail::char_to_byte_sink<detail::counting_sink<std::byte>> header{bytes};
+    detail::put_text(header, "P4\n");
+    detail::put_decimal(header, side);
+    detail::put_text(header, " ");
+    detail::put_decimal(header, side);
+    detail::put_text(header, "\n");
+    return bytes.count + static_cast<std::size_t>(side) * static_cast<std::size_t>((side + 7) / 8);
+}
+
+/**
+ * Writes `code` as a binary PBM ("P4", Netpbm) image into `out` and returns its size: the
+ * header "P4\n<width> <height>\n", then each pixel row packed 8 pixels per byte, most
+ * significant bit first, 1 = black, rows padded to whole bytes. Binary rather than ASCII "P1"
+ * because it is 8 times smaller and every Netpbm reader takes both. Scale and quiet zone as
+ * for PNG.
+ *
+ * Errors: errc::invalid_qr_options; errc::output_too_small if `out` is shorter than
+ * `pbm_size(code, options)`.
+ *
+ *     auto pbm = twofactor::to_pbm(code, {.scale = 1});   // one pixel per module
+ */
+template <int MaxVersion>
+[[nodiscard]] constexpr result<std::size_t> render_pbm(const basic_qr_code<MaxVersion>& code,
+                                                       std::span<std::byte> out,
+                                                       const qr_image_options& options = {}) noexcept {
+    const auto size = pbm_size(code, options);
+    if (!size) return unexpected(size.error());
+    if (out.size() < *size) return unexpected(errc::output_too_small);
+    detail::span_sink<std::byte> sink{out};
+    detail::char_to_byte_sink<detail::span_sink<std::byte>> adapter{sink};
+    detail::write_pbm(adapter, code, options, detail::image_side(code, options));
+    return detail::finish_render(sink);
+}
+
+/// `render_pbm` into a new std::vector. Error: errc::invalid_qr_options.
+template <int MaxVersion>
+[[nodiscard]] result<std::vector<std::byte>> to_pbm(const basic_qr_code<MaxVersion>& code,
+                                                    const qr_image_options& options = {}) {
+    const auto size = pbm_size(code, options);
+    if (!size) return unexpected(size.error());
+    std::vector<std::byte> image(*size);
+    const auto written = render_pbm(code, std::span<std::byte>(image), options);
+    if (!written) return unexpected(written.error());
+    return image;
+}
+
+}  // namespace twofactor::inline v1
+// ---- end twofactor/qr_render.hpp ----
 // clang-format on
 // ---- end twofactor/twofactor.hpp ----
