@@ -36,7 +36,10 @@ BOOST_AUTO_TEST_CASE(parse_accepts_exactly_the_digit_count_of_ascii_digits) {
                             "1234.5", "１２３４５６", "12345\n"})
         BOOST_TEST(otp_code<6>::parse(bad).error() == errc::malformed_code, bad);
     // Non-ASCII bytes and an embedded NUL.
-    BOOST_TEST(otp_code<6>::parse(std::string("12\0456", 6)).error() == errc::malformed_code);
+    BOOST_TEST(otp_code<6>::parse(std::string("12\0"
+                                              "456",
+                                              6))
+                   .error() == errc::malformed_code);
     BOOST_TEST(otp_code<6>::parse(std::string("\xb9\xb2\xb3\xb4\xb5\xb6", 6)).error() ==
                errc::malformed_code);
 }
