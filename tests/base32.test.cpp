@@ -1,8 +1,10 @@
-// Tests of twofactor/base32.hpp: RFC 4648 §6 base32, vectors from RFC 4648 §10.
+// Tests of twofactor/base32.hpp: RFC 4648 §6 base32, vectors from RFC 4648 §10; grouped display;
+// invariants over 100,000 random inputs.
 #include <boost/test/unit_test.hpp>
 
 #include <twofactor/base32.hpp>
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -410,4 +412,236 @@ BOOST_AUTO_TEST_CASE(decoded_max_size_is_an_upper_bound) {
             BOOST_TEST(tf::base32_decode(text, out, lenient).has_value());
         }
     }
+}
+
+// ---- Grouped display ----------------------------------------------------------------------
+
+namespace {
+constexpr fixed_buffer<char> grouped(std::string_view text, std::size_t group = 4, char separator = ' ') {
+    fixed_buffer<char> out;
+    const auto n = tf::base32_group(text, out.data, group, separator);
+    out.size = n ? *n : static_cast<std::size_t>(-1);
+    return out;
+}
+}  // namespace
+
+static_assert(tf::base32_grouped_size(0) == 0);
+static_assert(tf::base32_grouped_size(1) == 1);
+static_assert(tf::base32_grouped_size(4) == 4);
+static_assert(tf::base32_grouped_size(5) == 6);
+static_assert(tf::base32_grouped_size(16) == 19);
+static_assert(tf::base32_grouped_size(32) == 39);
+static_assert(tf::base32_grouped_size(103) == 128);
+static_assert(tf::base32_grouped_size(10, 0) == 10);
+static_assert(tf::base32_grouped_size(10, 1) == 19);
+static_assert(tf::base32_grouped_size(std::size_t(-1)) == std::size_t(-1));
+static_assert(chars_equal(grouped("JBSWY3DPEHPK3PXP"), "JBSW Y3DP EHPK 3PXP"));
+static_assert(chars_equal(grouped("GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"),
+                          "GEZD GNBV GY3T QOJQ GEZD GNBV GY3T QOJQ"));
+static_assert(chars_equal(grouped("MZXW6YTBOI"), "MZXW 6YTB OI"));
+static_assert(chars_equal(grouped("MZXW6YTBOI", 3, '-'), "MZX-W6Y-TBO-I"));
+static_assert(chars_equal(grouped("MZXW6YTBOI", 0), "MZXW6YTBOI"));
+static_assert(chars_equal(grouped(""), ""));
+static_assert(chars_equal(grouped("MY"), "MY"));
+// Lenient decoding reads the grouped form back.
+static_assert(decodes_to("JBSW Y3DP EHPK 3PXP", "Hello!\xDE\xAD\xBE\xEF", tf::base32_mode::lenient));
+
+BOOST_AUTO_TEST_CASE(grouped_display_errors_and_round_trip) {
+    std::array<char, 18> small{};
+    small.fill('#');
+    const auto e = tf::base32_group("JBSWY3DPEHPK3PXP", small);
+    BOOST_TEST_REQUIRE(!e.has_value());
+    BOOST_TEST(e.error() == (tf::base32_error{tf::errc::output_too_small, 0}));
+    for (const char c : small) BOOST_TEST(c == '#');
+    std::array<char, 19> exact{};
+    const auto ok = tf::base32_group("JBSWY3DPEHPK3PXP", exact);
+    BOOST_TEST_REQUIRE(ok.has_value());
+    BOOST_TEST(std::string_view(exact.data(), *ok) == "JBSW Y3DP EHPK 3PXP");
+
+    // Every length 0..100 bytes, groups of 1..8 with each separator lenient mode skips.
+    std::mt19937 rng(4648u);
+    for (std::size_t length = 0; length <= 100; ++length) {
+        const auto bytes = [&] {
+            std::vector<std::byte> b(length);
+            for (auto& x : b) x = static_cast<std::byte>(rng() & 0xFF);
+            return b;
+        }();
+        std::string text(tf::base32_encoded_size(length, tf::base32_padding::omit), '\0');
+        BOOST_TEST_REQUIRE(tf::base32_encode(bytes, text, tf::base32_padding::omit).has_value());
+        for (std::size_t group = 1; group <= 8; ++group) {
+            for (const char separator : {' ', '-', '\t'}) {
+                std::string shown(tf::base32_grouped_size(text.size(), group), '\0');
+                const auto n = tf::base32_group(text, shown, group, separator);
+                BOOST_TEST_REQUIRE(n.has_value());
+                BOOST_TEST_REQUIRE(*n == shown.size());
+                std::vector<std::byte> back(tf::base32_decoded_max_size(shown.size()));
+                const auto m = tf::base32_decode(shown, back, tf::base32_mode::lenient);
+                BOOST_TEST_REQUIRE(m.has_value(), "length " << length << " group " << group);
+                back.resize(*m);
+                BOOST_TEST((back == bytes));
+            }
+        }
+    }
+}
+
+// ---- Random inputs: the documented invariants hold, nothing crashes ----------------------------
+//
+// 100,000 random texts of 0..64 characters (half random bytes; a quarter characters drawn from the
+// alphabet, lowercase, '=', separators and a few invalid ones; a quarter valid encodings with up
+// to two random edits), each decoded in both modes (the suite runs
+// under ASan and UBSan in CI). The invariants (see base32_error and base32_mode):
+//   - an error names a position inside the text, or exactly its end only for strict mode's
+//     "padding missing at the end"; the character there is the culprit; `out` is untouched;
+//   - a success writes at most base32_decoded_max_size bytes and nothing beyond its count; the
+//     bytes re-encode to the text itself (strict) or to its normalised form (lenient: separators
+//     removed, uppercase, no padding), and decode strictly to the same bytes;
+//   - whatever strict mode accepts, lenient mode accepts with the same bytes.
+
+namespace {
+
+struct fuzz_outcome {
+    bool ok = false;
+    tf::base32_error error{};
+    std::vector<std::byte> bytes;
+};
+
+fuzz_outcome decode_checked(std::string_view text, tf::base32_mode mode, std::string& problem) {
+    constexpr std::byte canary{0xA5};
+    std::array<std::byte, 64> out{};
+    out.fill(canary);
+    const std::size_t limit = tf::base32_decoded_max_size(text.size());  // <= 40 for 64 chars
+    const auto r = tf::base32_decode(text, std::span(out.data(), limit), mode);
+    fuzz_outcome outcome;
+    if (!r.has_value()) {
+        outcome.error = r.error();
+        for (const auto b : out) {
+            if (b != canary) problem = "output written on error";
+        }
+        return outcome;
+    }
+    outcome.ok = true;
+    if (*r > limit) problem = "count above base32_decoded_max_size";
+    for (std::size_t i = *r; i < out.size(); ++i) {
+        if (out[i] != canary) problem = "byte written past the count";
+    }
+    outcome.bytes.assign(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(std::min(*r, limit)));
+    return outcome;
+}
+
+std::string check_invariants(std::string_view text, tf::base32_mode mode, const fuzz_outcome& outcome) {
+    const bool lenient = mode == tf::base32_mode::lenient;
+    if (!outcome.ok) {
+        const auto [code, position] = outcome.error;
+        const bool at_end_allowed = !lenient && code == tf::errc::invalid_base32_padding;
+        if (position > text.size() || (position == text.size() && !at_end_allowed)) {
+            return "error position out of range";
+        }
+        switch (code) {
+            case tf::errc::invalid_base32_character: {
+                const char c = text[position];
+                const bool valid = (c >= 'A' && c <= 'Z') || (c >= '2' && c <= '7') || c == '=' ||
+                                   (lenient && ((c >= 'a' && c <= 'z') || c == ' ' || c == '-' || c == '\t'));
+                if (valid) return "invalid_base32_character at a valid character";
+                return {};
+            }
+            case tf::errc::invalid_base32_padding:
+            case tf::errc::invalid_base32_length:
+            case tf::errc::non_canonical_base32: return {};
+            default: return "unexpected error code";
+        }
+    }
+    // Success: re-encode.
+    const auto& bytes = outcome.bytes;
+    std::string unpadded(tf::base32_encoded_size(bytes.size(), tf::base32_padding::omit), '\0');
+    std::string padded(tf::base32_encoded_size(bytes.size(), tf::base32_padding::include), '\0');
+    if (!tf::base32_encode(bytes, unpadded, tf::base32_padding::omit) ||
+        !tf::base32_encode(bytes, padded, tf::base32_padding::include)) {
+        return "re-encoding failed";
+    }
+    if (lenient) {
+        std::string normalised;
+        for (const char c : text) {
+            if (c == ' ' || c == '-' || c == '\t' || c == '=') continue;
+            normalised += (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
+        }
+        if (normalised != unpadded) return "lenient success does not re-encode to the normalised text";
+    } else if (text != unpadded && text != padded) {
+        return "strict success does not re-encode to the text";
+    }
+    std::vector<std::byte> back(bytes.size() + 1);
+    const auto again = tf::base32_decode(unpadded, back);
+    if (!again || *again != bytes.size() || !std::equal(bytes.begin(), bytes.end(), back.begin())) {
+        return "re-encoding does not decode to the same bytes";
+    }
+    return {};
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(random_inputs_keep_the_documented_invariants) {
+    std::mt19937_64 rng(0x4648'0032'0000'0001ull);  // fixed seed: reproducible
+    constexpr std::string_view upper = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    constexpr std::string_view lower = "abcdefghijklmnopqrstuvwxyz";
+    constexpr std::string_view invalid = "0189!.+/\n\0\x80\xC3\xFF"sv;
+    constexpr int iterations = 100'000;
+    int failures = 0;
+    std::size_t successes[2] = {0, 0};
+    for (int i = 0; i < iterations && failures < 20; ++i) {
+        const auto random_char = [&] {
+            const auto pick = rng() % 100;
+            if (pick < 70) return upper[rng() % upper.size()];
+            if (pick < 78) return lower[rng() % lower.size()];
+            if (pick < 88) return '=';
+            if (pick < 93) return ' ';
+            if (pick < 96) return '-';
+            if (pick < 97) return '\t';
+            return invalid[rng() % invalid.size()];
+        };
+        std::string text;
+        if (i % 4 == 3) {
+            // Near misses: a valid encoding (padded or not) of up to 40 bytes with 0..2 random
+            // characters replaced or inserted.
+            std::vector<std::byte> bytes(rng() % 41);
+            for (auto& b : bytes) b = static_cast<std::byte>(rng() & 0xFF);
+            const auto padding = rng() % 2 == 0 ? tf::base32_padding::omit : tf::base32_padding::include;
+            text.resize(tf::base32_encoded_size(bytes.size(), padding));
+            (void)tf::base32_encode(bytes, text, padding);
+            for (auto edits = rng() % 3; edits > 0 && !text.empty(); --edits) {
+                const std::size_t at = rng() % text.size();
+                if (rng() % 2 == 0) {
+                    text[at] = random_char();
+                } else {
+                    text.insert(text.begin() + static_cast<std::ptrdiff_t>(at), random_char());
+                }
+            }
+            if (text.size() > 64) text.resize(64);
+        } else {
+            text.resize(rng() % 65);
+            for (auto& c : text) c = i % 2 == 0 ? static_cast<char>(rng() & 0xFF) : random_char();
+        }
+        fuzz_outcome outcomes[2];
+        for (const auto mode : {tf::base32_mode::strict, tf::base32_mode::lenient}) {
+            std::string problem;
+            const auto outcome = decode_checked(text, mode, problem);
+            if (problem.empty()) problem = check_invariants(text, mode, outcome);
+            const auto index = static_cast<std::size_t>(mode == tf::base32_mode::lenient);
+            if (!problem.empty()) {
+                ++failures;
+                BOOST_ERROR("iteration " << i << ' ' << (index ? "lenient" : "strict") << ": " << problem
+                                         << " for hex "
+                                         << twofactor_test::to_hex(twofactor_test::bytes_of(text)));
+            }
+            successes[index] += outcome.ok ? 1 : 0;
+            outcomes[index] = outcome;
+        }
+        if (outcomes[0].ok && (!outcomes[1].ok || outcomes[1].bytes != outcomes[0].bytes)) {
+            ++failures;
+            BOOST_ERROR("iteration " << i
+                                     << ": strict accepts what lenient refuses (or decodes differently)");
+        }
+    }
+    BOOST_TEST(failures == 0);
+    // The generator must reach both outcomes often enough for the test to mean something.
+    BOOST_TEST(successes[0] > 1000u);
+    BOOST_TEST(successes[1] > successes[0]);
 }

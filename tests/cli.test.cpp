@@ -11,10 +11,6 @@
 #include <twofactor/otp_parameters.hpp>
 #include <twofactor/totp.hpp>
 
-#include <fcntl.h>
-#include <poll.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -29,9 +25,8 @@
 #include <string_view>
 #include <vector>
 
+#include "support/process.hpp"
 #include "support/test_support.hpp"
-
-extern char** environ;
 
 namespace {
 
@@ -81,72 +76,14 @@ std::string describe_command(const std::vector<std::string>& args) {
     return text;
 }
 
-std::string cli_path() {
-    const char* path = std::getenv("TWOFACTOR_CLI");
-    BOOST_REQUIRE_MESSAGE(path != nullptr && *path != '\0',
-                          "TWOFACTOR_CLI is not set: it must name the twofactor executable "
-                          "(ctest sets it; by hand: TWOFACTOR_CLI=build/tools/twofactor/twofactor)");
-    BOOST_REQUIRE_MESSAGE(::access(path, X_OK) == 0,
-                          "TWOFACTOR_CLI=" << path << " is not an executable file");
-    return path;
-}
-
 // Runs the tool with `args`, stdin from /dev/null, and collects stdout, stderr and status.
 run_result run(const std::vector<std::string>& args) {
-    const std::string program = cli_path();
-    int out_pipe[2];
-    int err_pipe[2];
-    BOOST_REQUIRE(::pipe2(out_pipe, O_CLOEXEC) == 0);
-    BOOST_REQUIRE(::pipe2(err_pipe, O_CLOEXEC) == 0);
-
-    posix_spawn_file_actions_t actions;
-    ::posix_spawn_file_actions_init(&actions);
-    ::posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-    ::posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
-    ::posix_spawn_file_actions_adddup2(&actions, err_pipe[1], 2);
-
-    std::vector<std::string> storage;
-    storage.push_back(program);
-    storage.insert(storage.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (auto& s : storage) argv.push_back(s.data());
-    argv.push_back(nullptr);
-
-    pid_t pid = 0;
-    const int spawned = ::posix_spawn(&pid, program.c_str(), &actions, nullptr, argv.data(), environ);
-    ::posix_spawn_file_actions_destroy(&actions);
-    ::close(out_pipe[1]);
-    ::close(err_pipe[1]);
-    if (spawned != 0) {
-        ::close(out_pipe[0]);
-        ::close(err_pipe[0]);
-        BOOST_FAIL("cannot start " << program);
-    }
-
+    auto output = twofactor_test::run_process(twofactor_test::cli_path(), args);
     run_result result;
     result.command = describe_command(args);
-    pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
-    std::string* sinks[2] = {&result.out, &result.err};
-    int open_count = 2;
-    while (open_count > 0) {
-        if (::poll(fds, 2, -1) < 0) continue;  // EINTR
-        for (int i = 0; i < 2; ++i) {
-            if (fds[i].fd < 0 || fds[i].revents == 0) continue;
-            char buffer[4096];
-            const ssize_t n = ::read(fds[i].fd, buffer, sizeof buffer);
-            if (n > 0) {
-                sinks[i]->append(buffer, static_cast<std::size_t>(n));
-            } else {
-                ::close(fds[i].fd);
-                fds[i].fd = -1;
-                --open_count;
-            }
-        }
-    }
-    int wait_status = 0;
-    while (::waitpid(pid, &wait_status, 0) < 0) {
-    }
-    result.status = WIFEXITED(wait_status) ? WEXITSTATUS(wait_status) : 128 + WTERMSIG(wait_status);
+    result.status = output.status;
+    result.out = std::move(output.out);
+    result.err = std::move(output.err);
 
     // The secret never appears in any output, in any case.
     for (const auto& secret : known_secrets()) {
@@ -194,7 +131,7 @@ void expect_rejected(const run_result& r) {
 
 }  // namespace
 
-BOOST_AUTO_TEST_CASE(cli_path_is_set) { BOOST_TEST(!cli_path().empty()); }
+BOOST_AUTO_TEST_CASE(cli_path_is_set) { BOOST_TEST(!twofactor_test::cli_path().empty()); }
 
 BOOST_AUTO_TEST_CASE(rfc6238_sha1_at_59_with_8_digits) {
     expect_output(run(args({"code", "--secret", sha1_secret, "--time", "59", "--digits", "8"})), "94287082");

@@ -4,7 +4,9 @@
 // The alphabet is A-Z followed by 2-7; each group of 5 bytes becomes 8 characters; a final
 // partial group is completed with '=' (RFC 4648 §6). OTP secrets (the `secret=` of an
 // otpauth:// URI, the setup code an authenticator app asks for) are written this way, often
-// without the padding and, when typed by a human, in lowercase and with spaces.
+// without the padding and, when typed by a human, in lowercase and with spaces. For display,
+// `base32_group` splits a setup code into blocks of four ("JBSW Y3DP EHPK 3PXP"), which lenient
+// decoding reads back.
 #pragma once
 
 #include <cstddef>
@@ -259,6 +261,54 @@ struct base32_scan {
             out[written++] = static_cast<std::byte>((buffer >> bits) & 0xFFu);
             buffer &= (1u << bits) - 1u;
         }
+    }
+    return written;
+}
+
+/**
+ * The number of characters `base32_group` writes for `char_count` characters of text in groups
+ * of `group`: the text plus one separator between consecutive groups,
+ * `char_count + (char_count - 1) / group` (0 for empty text). `group == 0` means no grouping
+ * (the size is `char_count`). Saturates at SIZE_MAX for counts no buffer can hold.
+ *
+ *     base32_grouped_size(16) == 19      // "JBSW Y3DP EHPK 3PXP"
+ *     base32_grouped_size(32) == 39
+ */
+[[nodiscard]] constexpr std::size_t base32_grouped_size(std::size_t char_count,
+                                                        std::size_t group = 4) noexcept {
+    if (char_count == 0 || group == 0) return char_count;
+    const std::size_t separators = (char_count - 1) / group;
+    if (char_count > std::numeric_limits<std::size_t>::max() - separators) {
+        return std::numeric_limits<std::size_t>::max();
+    }
+    return char_count + separators;
+}
+
+/**
+ * Writes `encoded` into `out` in groups of `group` characters separated by `separator`, for
+ * displaying a setup code that a human types into an authenticator app, and returns the number
+ * of characters written, `base32_grouped_size(encoded.size(), group)`. No terminating NUL.
+ *
+ * The text is copied as it is (it is not validated; pass unpadded base32, the otpauth form).
+ * The last group may be shorter. `group == 0` copies the text without separators. Lenient
+ * decoding (`base32_mode::lenient`) reads the grouped form back when the separator is a space,
+ * tab or hyphen.
+ *
+ * Errors: `{errc::output_too_small, 0}` when `out` is shorter than that; nothing is written.
+ *
+ *     std::array<char, 19> shown{};
+ *     auto n = twofactor::base32_group("JBSWY3DPEHPK3PXP", shown);   // "JBSW Y3DP EHPK 3PXP"
+ */
+[[nodiscard]] constexpr result<std::size_t, base32_error> base32_group(std::string_view encoded,
+                                                                       std::span<char> out,
+                                                                       std::size_t group = 4,
+                                                                       char separator = ' ') noexcept {
+    const std::size_t size = base32_grouped_size(encoded.size(), group);
+    if (out.size() < size) return unexpected(base32_error{errc::output_too_small, 0});
+    std::size_t written = 0;
+    for (std::size_t i = 0; i < encoded.size(); ++i) {
+        if (group != 0 && i != 0 && i % group == 0) out[written++] = separator;
+        out[written++] = encoded[i];
     }
     return written;
 }

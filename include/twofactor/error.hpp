@@ -50,10 +50,26 @@ enum class errc : int {
     // QR codes (ISO/IEC 18004).
     qr_data_too_long,    ///< the data does not fit in a QR code of the allowed versions and level
     invalid_qr_options,  ///< QR code encoding or rendering options out of range
+
+    // Provisioning: random sources, secrets, otpauth:// Key URIs.
+    random_source_failed,      ///< the random source could not deliver bytes (output zeroed)
+    secret_too_short,          ///< a secret to generate shorter than 128 bits (RFC 4226 §4 R6)
+    invalid_uri_scheme,        ///< not an otpauth:// URI
+    unsupported_otp_type,      ///< the URI's type is not totp or hotp
+    invalid_uri_syntax,        ///< malformed URI structure (e.g. a '#' fragment)
+    invalid_percent_encoding,  ///< a '%' not followed by two hexadecimal digits
+    missing_account_name,      ///< no label, or an empty account name
+    invalid_label,             ///< a colon, control character or leading space in an issuer or account name
+    invalid_utf8,              ///< text that is not well-formed UTF-8
+    label_too_long,            ///< an issuer or account name longer than supported
+    missing_secret,            ///< no secret parameter
+    duplicate_parameter,       ///< a parameter given more than once
+    invalid_counter,           ///< an HOTP counter that is not a decimal 0..2^64-1
+    missing_counter,           ///< an HOTP URI without counter
 };
 
 namespace detail {
-inline constexpr errc last_errc = errc::invalid_qr_options;
+inline constexpr errc last_errc = errc::missing_counter;
 }
 
 /// A short, fixed English description of `code`, without allocating.
@@ -78,6 +94,21 @@ inline constexpr errc last_errc = errc::invalid_qr_options;
         case errc::invalid_number: return "invalid number";
         case errc::qr_data_too_long: return "data too long for a QR code";
         case errc::invalid_qr_options: return "invalid QR code options";
+        case errc::random_source_failed: return "random source failed";
+        case errc::secret_too_short: return "secret shorter than 128 bits";
+        case errc::invalid_uri_scheme: return "not an otpauth:// URI";
+        case errc::unsupported_otp_type: return "OTP type is not totp or hotp";
+        case errc::invalid_uri_syntax: return "malformed URI";
+        case errc::invalid_percent_encoding: return "invalid percent-encoding";
+        case errc::missing_account_name: return "missing account name";
+        case errc::invalid_label:
+            return "invalid issuer or account name (a colon, control character or leading space)";
+        case errc::invalid_utf8: return "invalid UTF-8";
+        case errc::label_too_long: return "issuer or account name too long";
+        case errc::missing_secret: return "missing secret parameter";
+        case errc::duplicate_parameter: return "parameter given more than once";
+        case errc::invalid_counter: return "invalid counter";
+        case errc::missing_counter: return "HOTP URI without counter";
     }
     return "unknown twofactor error";
 }

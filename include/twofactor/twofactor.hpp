@@ -17,4 +17,7 @@
 #include "base32.hpp"
 #include "qr.hpp"
 #include "qr_render.hpp"
+#include "random.hpp"
+#include "secret.hpp"
+#include "otpauth_uri.hpp"
 // clang-format on

@@ -114,10 +114,26 @@ enum class errc : int {
     // QR codes (ISO/IEC 18004).
     qr_data_too_long,    ///< the data does not fit in a QR code of the allowed versions and level
     invalid_qr_options,  ///< QR code encoding or rendering options out of range
+
+    // Provisioning: random sources, secrets, otpauth:// Key URIs.
+    random_source_failed,      ///< the random source could not deliver bytes (output zeroed)
+    secret_too_short,          ///< a secret to generate shorter than 128 bits (RFC 4226 §4 R6)
+    invalid_uri_scheme,        ///< not an otpauth:// URI
+    unsupported_otp_type,      ///< the URI's type is not totp or hotp
+    invalid_uri_syntax,        ///< malformed URI structure (e.g. a '#' fragment)
+    invalid_percent_encoding,  ///< a '%' not followed by two hexadecimal digits
+    missing_account_name,      ///< no label, or an empty account name
+    invalid_label,             ///< a colon, control character or leading space in an issuer or account name
+    invalid_utf8,              ///< text that is not well-formed UTF-8
+    label_too_long,            ///< an issuer or account name longer than supported
+    missing_secret,            ///< no secret parameter
+    duplicate_parameter,       ///< a parameter given more than once
+    invalid_counter,           ///< an HOTP counter that is not a decimal 0..2^64-1
+    missing_counter,           ///< an HOTP URI without counter
 };
 
 namespace detail {
-inline constexpr errc last_errc = errc::invalid_qr_options;
+inline constexpr errc last_errc = errc::missing_counter;
 }
 
 /// A short, fixed English description of `code`, without allocating.
@@ -142,6 +158,21 @@ inline constexpr errc last_errc = errc::invalid_qr_options;
         case errc::invalid_number: return "invalid number";
         case errc::qr_data_too_long: return "data too long for a QR code";
         case errc::invalid_qr_options: return "invalid QR code options";
+        case errc::random_source_failed: return "random source failed";
+        case errc::secret_too_short: return "secret shorter than 128 bits";
+        case errc::invalid_uri_scheme: return "not an otpauth:// URI";
+        case errc::unsupported_otp_type: return "OTP type is not totp or hotp";
+        case errc::invalid_uri_syntax: return "malformed URI";
+        case errc::invalid_percent_encoding: return "invalid percent-encoding";
+        case errc::missing_account_name: return "missing account name";
+        case errc::invalid_label:
+            return "invalid issuer or account name (a colon, control character or leading space)";
+        case errc::invalid_utf8: return "invalid UTF-8";
+        case errc::label_too_long: return "issuer or account name too long";
+        case errc::missing_secret: return "missing secret parameter";
+        case errc::duplicate_parameter: return "parameter given more than once";
+        case errc::invalid_counter: return "invalid counter";
+        case errc::missing_counter: return "HOTP URI without counter";
     }
     return "unknown twofactor error";
 }
@@ -2835,7 +2866,9 @@ public:
 // The alphabet is A-Z followed by 2-7; each group of 5 bytes becomes 8 characters; a final
 // partial group is completed with '=' (RFC 4648 §6). OTP secrets (the `secret=` of an
 // otpauth:// URI, the setup code an authenticator app asks for) are written this way, often
-// without the padding and, when typed by a human, in lowercase and with spaces.
+// without the padding and, when typed by a human, in lowercase and with spaces. For display,
+// `base32_group` splits a setup code into blocks of four ("JBSW Y3DP EHPK 3PXP"), which lenient
+// decoding reads back.
 
 #include <cstddef>
 #include <cstdint>
@@ -3088,6 +3121,54 @@ struct base32_scan {
             out[written++] = static_cast<std::byte>((buffer >> bits) & 0xFFu);
             buffer &= (1u << bits) - 1u;
         }
+    }
+    return written;
+}
+
+/**
+ * The number of characters `base32_group` writes for `char_count` characters of text in groups
+ * of `group`: the text plus one separator between consecutive groups,
+ * `char_count + (char_count - 1) / group` (0 for empty text). `group == 0` means no grouping
+ * (the size is `char_count`). Saturates at SIZE_MAX for counts no buffer can hold.
+ *
+ *     base32_grouped_size(16) == 19      // "JBSW Y3DP EHPK 3PXP"
+ *     base32_grouped_size(32) == 39
+ */
+[[nodiscard]] constexpr std::size_t base32_grouped_size(std::size_t char_count,
+                                                        std::size_t group = 4) noexcept {
+    if (char_count == 0 || group == 0) return char_count;
+    const std::size_t separators = (char_count - 1) / group;
+    if (char_count > std::numeric_limits<std::size_t>::max() - separators) {
+        return std::numeric_limits<std::size_t>::max();
+    }
+    return char_count + separators;
+}
+
+/**
+ * Writes `encoded` into `out` in groups of `group` characters separated by `separator`, for
+ * displaying a setup code that a human types into an authenticator app, and returns the number
+ * of characters written, `base32_grouped_size(encoded.size(), group)`. No terminating NUL.
+ *
+ * The text is copied as it is (it is not validated; pass unpadded base32, the otpauth form).
+ * The last group may be shorter. `group == 0` copies the text without separators. Lenient
+ * decoding (`base32_mode::lenient`) reads the grouped form back when the separator is a space,
+ * tab or hyphen.
+ *
+ * Errors: `{errc::output_too_small, 0}` when `out` is shorter than that; nothing is written.
+ *
+ *     std::array<char, 19> shown{};
+ *     auto n = twofactor::base32_group("JBSWY3DPEHPK3PXP", shown);   // "JBSW Y3DP EHPK 3PXP"
+ */
+[[nodiscard]] constexpr result<std::size_t, base32_error> base32_group(std::string_view encoded,
+                                                                       std::span<char> out,
+                                                                       std::size_t group = 4,
+                                                                       char separator = ' ') noexcept {
+    const std::size_t size = base32_grouped_size(encoded.size(), group);
+    if (out.size() < size) return unexpected(base32_error{errc::output_too_small, 0});
+    std::size_t written = 0;
+    for (std::size_t i = 0; i < encoded.size(); ++i) {
+        if (group != 0 && i != 0 && i % group == 0) out[written++] = separator;
+        out[written++] = encoded[i];
     }
     return written;
 }
@@ -5144,5 +5225,1431 @@ template <int MaxVersion>
 
 }  // namespace twofactor::inline v1
 // ---- end twofactor/qr_render.hpp ----
+
+// ---- begin twofactor/random.hpp ----
+// twofactor: where secret bytes come from. The `random_source` concept, its opt-in trait, the
+// operating system's CSPRNG (`os_random`) and a wrapper for a firmware's own generator
+// (`callback_random`).
+//
+// Specs: RFC 4086 ("Randomness Requirements for Security") and RFC 4226 §4 R7 ("the keys SHOULD
+// be randomly generated ... using a cryptographically strong pseudorandom generator"); Linux
+// getrandom(2); OpenBSD/FreeBSD/macOS arc4random_buf(3); Windows BCryptGenRandom
+// (BCRYPT_USE_SYSTEM_PREFERRED_RNG).
+//
+// A source either fills the whole buffer with cryptographically strong bytes or reports
+// errc::random_source_failed with the buffer zeroed. There is never a fallback to something
+// weaker (rand(), a clock-seeded PRNG, a non-blocking read of an uninitialised pool).
+
+#include <concepts>
+#include <cstddef>
+#include <functional>
+#include <span>
+#include <type_traits>
+#include <utility>
+
+
+#if defined(_WIN32)
+#include <windows.h>
+// windows.h first: bcrypt.h needs its types.
+#include <bcrypt.h>
+#if defined(_MSC_VER)
+#pragma comment(lib, "bcrypt")
+#endif
+#define TWOFACTOR_DETAIL_OS_RANDOM_BCRYPT 1
+#elif defined(__linux__)
+#include <sys/random.h>
+
+#include <cerrno>
+#define TWOFACTOR_DETAIL_OS_RANDOM_GETRANDOM 1
+#elif defined(__APPLE__) || defined(__FreeBSD__) || defined(__OpenBSD__) || defined(__NetBSD__) || \
+    defined(__DragonFly__)
+#include <stdlib.h>  // arc4random_buf
+#define TWOFACTOR_DETAIL_OS_RANDOM_ARC4RANDOM 1
+#endif
+
+namespace twofactor::inline v1 {
+
+/**
+ * The opt-in of the `random_source` concept: specialise it as `true` for a type whose `fill`
+ * delivers cryptographically strong bytes. It is `false` for everything else, so that a type
+ * that merely happens to have a `fill` member (a seeded PRNG wrapper, a test double, a
+ * container) can never be taken for a source of secrets by accident.
+ *
+ *     template <>
+ *     inline constexpr bool twofactor::enable_random_source<my_hardware_trng> = true;
+ */
+template <class T>
+inline constexpr bool enable_random_source = false;
+
+/**
+ * random_source: a cryptographically secure random byte generator, as used by
+ * `secret::generate`.
+ *
+ * Minimal complete definition
+ *   - `enable_random_source<R>` specialised to `true` (the explicit opt-in);
+ *   - `r.fill(std::span<std::byte> out)`, `noexcept`, returning exactly `result<void>`.
+ *
+ * Laws
+ *   - On success every byte of `out` has been overwritten with unpredictable bytes
+ *     (RFC 4086); `out` may be empty.
+ *   - On failure the result holds an error (normally errc::random_source_failed) and `out` is
+ *     all zero: no partial or predictable output is ever left behind. `fill_random` enforces
+ *     this even for a model that forgets it.
+ *   - A failure is reported, never papered over with a weaker generator.
+ *
+ * Concrete models
+ *   - `os_random` (the default): getrandom / arc4random_buf / BCryptGenRandom;
+ *   - `callback_random<F>`: a user callable, for firmware with a hardware TRNG;
+ *   - (`twofactor/openssl.hpp` may add RAND_bytes: a struct with the `fill` below and one
+ *     `enable_random_source` specialisation.)
+ *
+ * Deliberately not models: `std::mt19937` (seeded, predictable), `std::random_device` (no
+ * guarantee of unpredictability: on some platforms it is a PRNG with a fixed seed), any type
+ * that was not opted in.
+ */
+template <class R>
+concept random_source = enable_random_source<std::remove_cv_t<R>> &&
+    requires(R& r, std::span<std::byte> out) {
+    { r.fill(out) }
+    noexcept->std::same_as<result<void>>;
+};
+
+/**
+ * Fills `out` from `rng`. On failure `out` is zeroed (whatever the model did) and the model's
+ * error is returned, normally errc::random_source_failed.
+ */
+template <random_source R>
+[[nodiscard]] result<void> fill_random(R& rng, std::span<std::byte> out) noexcept {
+    const result<void> filled = rng.fill(out);
+    if (!filled) detail::secure_wipe(out);
+    return filled;
+}
+
+#if defined(TWOFACTOR_DETAIL_OS_RANDOM_BCRYPT) || defined(TWOFACTOR_DETAIL_OS_RANDOM_GETRANDOM) || \
+    defined(TWOFACTOR_DETAIL_OS_RANDOM_ARC4RANDOM)
+
+/// Whether this platform has an `os_random` (Linux, Android, the BSDs, macOS/iOS, Windows).
+inline constexpr bool os_random_available = true;
+
+/**
+ * The operating system's cryptographically secure generator, the default random source.
+ *
+ * - Linux/Android: getrandom(2) with flags 0: reads the kernel CSPRNG and blocks only until it
+ *   has been seeded once after boot; interrupted calls (EINTR) and short reads are retried.
+ *   Any other failure (e.g. ENOSYS on a kernel older than 3.17) is an error: there is no
+ *   fallback to /dev/urandom or to GRND_NONBLOCK.
+ * - macOS, iOS, FreeBSD, OpenBSD, NetBSD, DragonFly: arc4random_buf(3), which cannot fail.
+ * - Windows: BCryptGenRandom with the system-preferred RNG (MSVC links bcrypt.lib through a
+ *   pragma; with MinGW, link -lbcrypt). Includes <windows.h>.
+ * - Any other platform (bare-metal firmware): `os_random` does not exist and
+ *   `os_random_available` is false; wrap the board's TRNG in `callback_random`.
+ *
+ * Stateless; cheap to construct.
+ *
+ *     twofactor::os_random rng;
+ *     std::array<std::byte, 20> key;
+ *     if (!rng.fill(key)) return;   // errc::random_source_failed, key zeroed
+ */
+class os_random {
+public:
+    /// Fills `out` completely, or returns errc::random_source_failed with `out` zeroed.
+    [[nodiscard]] result<void> fill(std::span<std::byte> out) noexcept {
+        if (fill_from_os(out)) return {};
+        detail::secure_wipe(out);
+        return unexpected(errc::random_source_failed);
+    }
+
+private:
+    static bool fill_from_os(std::span<std::byte> out) noexcept {
+#if defined(TWOFACTOR_DETAIL_OS_RANDOM_GETRANDOM)
+        std::size_t done = 0;
+        while (done < out.size()) {
+            // getrandom(2) returns at most 33554431 bytes per call; ask for at most 256 so that a
+            // call, once the pool is seeded, is never interrupted half-way (getrandom(2) NOTES).
+            const std::size_t chunk = out.size() - done < 256 ? out.size() - done : 256;
+            const ssize_t n = ::getrandom(out.data() + done, chunk, 0);
+            if (n < 0) {
+                if (errno == EINTR) continue;
+                return false;
+            }
+            if (n == 0) return false;  // never happens for chunk > 0; do not spin
+            done += static_cast<std::size_t>(n);
+        }
+        return true;
+#elif defined(TWOFACTOR_DETAIL_OS_RANDOM_ARC4RANDOM)
+        if (!out.empty()) ::arc4random_buf(out.data(), out.size());
+        return true;
+#elif defined(TWOFACTOR_DETAIL_OS_RANDOM_BCRYPT)
+        std::size_t done = 0;
+        while (done < out.size()) {
+            constexpr std::size_t max_chunk = 0x7FFFFFFF;  // ULONG count
+            const std::size_t chunk = out.size() - done < max_chunk ? out.size() - done : max_chunk;
+            const NTSTATUS status =
+                ::BCryptGenRandom(nullptr, reinterpret_cast<PUCHAR>(out.data() + done),
+                                  static_cast<ULONG>(chunk), BCRYPT_USE_SYSTEM_PREFERRED_RNG);
+            if (!BCRYPT_SUCCESS(status)) return false;
+            done += chunk;
+        }
+        return true;
+#endif
+    }
+};
+
+template <>
+inline constexpr bool enable_random_source<os_random> = true;
+static_assert(random_source<os_random>);
+
+#else
+
+/// Whether this platform has an `os_random`: not this one (bare metal, or an OS twofactor does
+/// not know). Use `callback_random` around the platform's hardware generator.
+inline constexpr bool os_random_available = false;
+
+/// Declared only: this platform has no known OS generator, so using `os_random` fails to
+/// compile (an incomplete type) instead of falling back to something weaker.
+class os_random;
+
+#endif
+
+/**
+ * A random source made of a user callable, for targets without an OS generator (a
+ * microcontroller's TRNG peripheral, a secure element). Wrapping is the opt-in: the caller
+ * vouches that `F` is cryptographically strong.
+ *
+ * `F` is invocable with `std::span<std::byte>` and returns either `bool` (true: every byte
+ * was filled) or `result<void>`. It must not throw (`fill` is noexcept: an exception
+ * terminates). On any failure the buffer is zeroed and the error is
+ * errc::random_source_failed (or the callable's own error).
+ *
+ *     twofactor::callback_random trng{[](std::span<std::byte> out) {
+ *         return hal_rng_read(reinterpret_cast<uint8_t*>(out.data()), out.size()) == HAL_OK;
+ *     }};
+ *     auto key = twofactor::secret::generate(20, trng);
+ */
+template <class F>
+requires std::is_invocable_r_v<bool, F&, std::span<std::byte>> ||
+    std::same_as<std::invoke_result_t<F&, std::span<std::byte>>, result<void>>
+class callback_random {
+public:
+    /// Stores the callable.
+    constexpr explicit callback_random(F generator) noexcept(std::is_nothrow_move_constructible_v<F>)
+        : generator_(std::move(generator)) {}
+
+    /// Calls the callable once for the whole of `out`.
+    [[nodiscard]] result<void> fill(std::span<std::byte> out) noexcept {
+        result<void> filled;
+        if constexpr (std::same_as<std::invoke_result_t<F&, std::span<std::byte>>, result<void>>) {
+            filled = std::invoke(generator_, out);
+        } else if (!static_cast<bool>(std::invoke(generator_, out))) {
+            filled = unexpected(errc::random_source_failed);
+        }
+        if (!filled) detail::secure_wipe(out);
+        return filled;
+    }
+
+private:
+    F generator_;
+};
+
+template <class F>
+callback_random(F) -> callback_random<F>;
+
+template <class F>
+inline constexpr bool enable_random_source<callback_random<F>> = true;
+
+}  // namespace twofactor::inline v1
+
+#undef TWOFACTOR_DETAIL_OS_RANDOM_BCRYPT
+#undef TWOFACTOR_DETAIL_OS_RANDOM_GETRANDOM
+#undef TWOFACTOR_DETAIL_OS_RANDOM_ARC4RANDOM
+// ---- end twofactor/random.hpp ----
+
+// ---- begin twofactor/secret.hpp ----
+// twofactor: `secret`, the shared key of an HOTP/TOTP account, held in a fixed-capacity buffer
+// (no heap), wiped whenever a copy of it dies or is overwritten, compared in constant time and
+// never printed by accident.
+//
+// Specs: RFC 4226 §4 requirement R6 ("The length of the shared secret MUST be at least 128 bits.
+// This document RECOMMENDs a shared secret length of 160 bits") and R7 (random generation);
+// RFC 6238 §5.1 (keys SHOULD be of the length of the HMAC output: 20, 32, 64 bytes for SHA-1,
+// SHA-256, SHA-512); RFC 4648 §6 (the base32 setup code).
+
+#include <array>
+#include <cstddef>
+#include <span>
+#include <string_view>
+#include <type_traits>
+
+
+namespace twofactor::inline v1 {
+
+/**
+ * The secret length RFC 6238 §5.1 recommends for `Hash`: its digest size, 20, 32 or 64 bytes
+ * for SHA-1, SHA-256 and SHA-512 (all at least RFC 4226 R6's 160 bits).
+ */
+template <hash_function Hash>
+inline constexpr std::size_t recommended_secret_size = Hash::digest_size;
+
+/// `recommended_secret_size` for an algorithm chosen at run time: 20, 32 or 64 bytes.
+[[nodiscard]] constexpr std::size_t recommended_secret_size_for(algorithm a) noexcept {
+    return visit_algorithm(a,
+                           [](auto hash) { return recommended_secret_size<typename decltype(hash)::type>; });
+}
+
+/**
+ * An HOTP/TOTP shared secret of 1 to 64 bytes (`max_size`, the recommended length for
+ * SHA-512), stored inline. One non-template type for every algorithm, because records and the
+ * enrollment wizard choose the algorithm at run time.
+ *
+ * Safety properties
+ *   - Wiped (`detail::secure_wipe`) when destroyed, when assigned over, and when moved from
+ *     (a moved-from secret is empty). Copies are independent secrets, each wiped in turn.
+ *   - `==` takes the same time whatever the contents and lengths (all 64 bytes are compared).
+ *   - Not printable: no `operator<<`, no conversion to text or bytes. The bytes and the base32
+ *     text are reached only through the `reveal_` members, so every disclosure is visible
+ *     in the code that makes it.
+ *
+ * A default-constructed secret is empty (`size() == 0`); it keys nothing, and everything that
+ * builds on a secret rejects it with errc::empty_secret. Non-empty secrets come from
+ * `generate`, `from_bytes` and `from_base32`.
+ *
+ *     auto key = twofactor::secret::generate(twofactor::algorithm::sha1);   // 20 OS-random bytes
+ *     if (!key) return key.error();                       // errc::random_source_failed
+ *     std::array<char, twofactor::secret::max_setup_code_size> code{};
+ *     auto n = key->reveal_setup_code(code);              // "JBSW Y3DP EHPK 3PXP ..."
+ *     twofactor::totp<twofactor::sha1, 6, 30s> generator{key->reveal_bytes()};
+ */
+class secret {
+public:
+    /// The largest secret, in bytes: 64, the recommended length for SHA-512.
+    static constexpr std::size_t max_size = 64;
+    /// RFC 4226 R6's minimum, in bytes (128 bits). Shorter imported secrets work but are
+    /// flagged by `below_recommended_strength()`; `generate` refuses to make them.
+    static constexpr std::size_t min_recommended_size = 16;
+    /// The longest unpadded base32 text of a secret: 103 characters for 64 bytes.
+    static constexpr std::size_t max_base32_size = base32_encoded_size(max_size, base32_padding::omit);
+    /// The longest setup code in groups of four: 103 characters and 25 separators.
+    static constexpr std::size_t max_setup_code_size = base32_grouped_size(max_base32_size, 4);
+
+    /// An empty secret (see the class documentation).
+    constexpr secret() noexcept = default;
+    constexpr secret(const secret& other) noexcept { copy_from(other); }
+    /// Takes the bytes and wipes `other`, which is left empty.
+    constexpr secret(secret&& other) noexcept {
+        copy_from(other);
+        other.wipe();
+    }
+    /// Wipes this secret, then copies `other`.
+    constexpr secret& operator=(const secret& other) noexcept {
+        if (this != &other) {
+            wipe();
+            copy_from(other);
+        }
+        return *this;
+    }
+    /// Wipes this secret, takes the bytes of `other` and wipes `other`, which is left empty.
+    constexpr secret& operator=(secret&& other) noexcept {
+        if (this != &other) {
+            wipe();
+            copy_from(other);
+            other.wipe();
+        }
+        return *this;
+    }
+    /// Wipes every byte of the object.
+    constexpr ~secret() { wipe(); }
+
+    /**
+     * `size` bytes from `rng` (any `random_source`).
+     *
+     * Errors: errc::empty_secret (size 0); errc::secret_too_short (size below 16 bytes:
+     * RFC 4226 R6 forbids generating them); errc::secret_too_long (above 64); the source's
+     * failure, normally errc::random_source_failed (nothing of the draw survives).
+     */
+    template <random_source Rng>
+    [[nodiscard]] static result<secret> generate(std::size_t size, Rng& rng) noexcept {
+        if (size == 0) return unexpected(errc::empty_secret);
+        if (size < min_recommended_size) return unexpected(errc::secret_too_short);
+        if (size > max_size) return unexpected(errc::secret_too_long);
+        secret key;
+        const result<void> filled = fill_random(rng, std::span(key.bytes_).first(size));
+        if (!filled) return unexpected(filled.error());
+        key.size_ = size;
+        return key;
+    }
+
+    /// `recommended_secret_size_for(a)` bytes (20, 32 or 64) from `rng`. Errors as above.
+    template <random_source Rng>
+    [[nodiscard]] static result<secret> generate(algorithm a, Rng& rng) noexcept {
+        return generate(recommended_secret_size_for(a), rng);
+    }
+
+    /**
+     * `recommended_secret_size_for(a)` bytes from the operating system (`os_random`). Only on
+     * platforms that have one (`os_random_available`); elsewhere pass a source explicitly.
+     * Error: errc::random_source_failed.
+     */
+    template <class Rng = os_random>
+    requires random_source<Rng>
+    [[nodiscard]] static result<secret> generate(algorithm a) noexcept {
+        Rng rng;
+        return generate(recommended_secret_size_for(a), rng);
+    }
+
+    /**
+     * A copy of `bytes` (binary secrets may contain any byte, including leading or inner
+     * zeros). Secrets shorter than 16 bytes are accepted: see `below_recommended_strength`.
+     *
+     * Errors: errc::empty_secret, errc::secret_too_long (more than 64 bytes).
+     */
+    [[nodiscard]] static constexpr result<secret> from_bytes(std::span<const std::byte> bytes) noexcept {
+        if (bytes.empty()) return unexpected(errc::empty_secret);
+        if (bytes.size() > max_size) return unexpected(errc::secret_too_long);
+        secret key;
+        detail::copy_bytes(key.bytes_.data(), bytes.data(), bytes.size());
+        key.size_ = bytes.size();
+        return key;
+    }
+
+    /**
+     * Decodes a base32 secret (RFC 4648 §6): by default leniently, as a setup code typed or
+     * pasted by a human ("jbsw y3dp-ehpk 3pxp", with or without padding); `base32_mode::strict`
+     * for machine-written text. 80-bit secrets (GitHub, Okta, Microsoft 365) are accepted: see
+     * `below_recommended_strength`.
+     *
+     * Errors (`base32_error`): the base32 errors with their position in `text` (see
+     * `base32_mode`); `{errc::empty_secret, 0}` for text without any data character;
+     * `{errc::secret_too_long, 0}` for more than 64 bytes (103 characters).
+     */
+    [[nodiscard]] static constexpr result<secret, base32_error> from_base32(
+        std::string_view text, base32_mode mode = base32_mode::lenient) noexcept {
+        secret key;
+        const auto decoded = base32_decode(text, key.bytes_, mode);
+        if (!decoded) {
+            if (decoded.error().code == errc::output_too_small) {
+                return unexpected(base32_error{errc::secret_too_long, 0});
+            }
+            return unexpected(decoded.error());
+        }
+        if (*decoded == 0) return unexpected(base32_error{errc::empty_secret, 0});
+        key.size_ = *decoded;
+        return key;
+    }
+
+    /// The length in bytes, 0..64 (0 only for an empty secret).
+    [[nodiscard]] constexpr std::size_t size() const noexcept { return size_; }
+    /// Whether this is the empty secret (default-constructed or moved from).
+    [[nodiscard]] constexpr bool empty() const noexcept { return size_ == 0; }
+
+    /**
+     * True when the secret is shorter than 128 bits, RFC 4226 R6's minimum (e.g. an imported
+     * 80-bit secret). It still works; an application should tell its user that the service's
+     * secret is weak. False for an empty secret.
+     */
+    [[nodiscard]] constexpr bool below_recommended_strength() const noexcept {
+        return size_ != 0 && size_ < min_recommended_size;
+    }
+
+    /// The secret bytes, to key an HMAC (hotp, totp). The view dies with this object; whatever
+    /// the caller copies it into, it must wipe.
+    [[nodiscard]] constexpr std::span<const std::byte> reveal_bytes() const noexcept {
+        return std::span(bytes_).first(size_);
+    }
+
+    /// The length of `reveal_base32`'s output: `base32_encoded_size(size(), omit)`.
+    [[nodiscard]] constexpr std::size_t base32_size() const noexcept {
+        return base32_encoded_size(size_, base32_padding::omit);
+    }
+
+    /**
+     * Writes the secret as unpadded uppercase base32 (the `secret=` form of an otpauth:// URI)
+     * into `out` and returns the number of characters, `base32_size()`.
+     * Error: errc::output_too_small (nothing written); `max_base32_size` always suffices.
+     */
+    [[nodiscard]] constexpr result<std::size_t> reveal_base32(std::span<char> out) const noexcept {
+        const auto written = base32_encode(reveal_bytes(), out, base32_padding::omit);
+        if (!written) return unexpected(written.error().code);
+        return *written;
+    }
+
+    /// The length of `reveal_setup_code`'s output for groups of `group` characters.
+    [[nodiscard]] constexpr std::size_t setup_code_size(std::size_t group = 4) const noexcept {
+        return base32_grouped_size(base32_size(), group);
+    }
+
+    /**
+     * Writes the setup code an authenticator app asks for when the QR code cannot be scanned:
+     * the unpadded base32 text in groups of `group` characters (default 4) separated by
+     * `separator` ("JBSW Y3DP EHPK 3PXP"). Returns the number of characters,
+     * `setup_code_size(group)`. `from_base32` (lenient) reads it back.
+     * Error: errc::output_too_small (nothing written); `max_setup_code_size` always suffices for
+     * groups of four.
+     */
+    [[nodiscard]] constexpr result<std::size_t> reveal_setup_code(std::span<char> out, std::size_t group = 4,
+                                                                  char separator = ' ') const noexcept {
+        if (out.size() < setup_code_size(group)) return unexpected(errc::output_too_small);
+        std::array<char, max_base32_size> text{};
+        const std::size_t length = base32_size();
+        (void)base32_encode(reveal_bytes(), text, base32_padding::omit);  // fits: max_base32_size
+        const auto written = base32_group(std::string_view(text.data(), length), out, group, separator);
+        detail::secure_wipe(text);
+        if (!written) return unexpected(written.error().code);
+        return *written;
+    }
+
+    /// Equal length and bytes; the time taken depends on neither.
+    friend constexpr bool operator==(const secret& a, const secret& b) noexcept {
+        const auto same_bytes = static_cast<unsigned>(detail::equal<std::byte>(a.bytes_, b.bytes_));
+        const auto same_size =
+            static_cast<unsigned>(detail::mask_if_equal<std::size_t>(a.size_, b.size_) & 1u);
+        return (same_bytes & same_size) != 0;
+    }
+
+private:
+    constexpr void copy_from(const secret& other) noexcept {
+        detail::copy_bytes(bytes_.data(), other.bytes_.data(), max_size);
+        size_ = other.size_;
+    }
+    constexpr void wipe() noexcept {
+        detail::secure_wipe(std::span(bytes_));
+        detail::secure_wipe(size_);
+    }
+
+    // Invariant: bytes_[size_..max_size) are zero, so that copies and `==` may work on the whole
+    // array without looking at size_.
+    std::array<std::byte, max_size> bytes_{};
+    std::size_t size_ = 0;
+};
+
+}  // namespace twofactor::inline v1
+// ---- end twofactor/secret.hpp ----
+
+// ---- begin twofactor/otpauth_uri.hpp ----
+// twofactor: otpauth:// Key URIs, the text of the QR code an authenticator app scans: building
+// them for enrollment, parsing them for import, and a compatibility report on the parameters.
+//
+// Specs: Google Authenticator "Key Uri Format"
+// (https://github.com/google/google-authenticator/wiki/Key-Uri-Format); RFC 3986 (URI syntax,
+// §2.1 percent-encoding, §2.3 unreserved characters, §3.1 scheme case); RFC 3629 (UTF-8);
+// RFC 4648 §6 (the base32 secret); RFC 4226 (HOTP, `counter`); RFC 6238 (TOTP, `period`).
+//
+//     otpauth://TYPE/LABEL?PARAMETERS
+//     otpauth://totp/ACME%20Co:john.doe@email.com?secret=HXDMVJECJJWSRB3HWIZR4IFUGFTMXBOZ
+//         &issuer=ACME%20Co&algorithm=SHA1&digits=6&period=30           (one line)
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <span>
+#include <string>
+#include <string_view>
+
+
+// ---- begin twofactor/detail/percent_encoding.hpp ----
+// Percent-encoding (RFC 3986 §2.1, §2.3) and UTF-8 validation (RFC 3629 §4) for the otpauth://
+// Key URI: encoding of the label and parameter values, decoding with positions for errors.
+
+#include <cstddef>
+#include <span>
+#include <string_view>
+
+
+namespace twofactor::inline v1::detail {
+
+/// A problem in a text, at an index into it.
+struct uri_text_error {
+    errc code;
+    std::size_t position;
+    friend constexpr bool operator==(const uri_text_error&, const uri_text_error&) = default;
+};
+
+/// RFC 3986 §2.3 "unreserved": A-Z a-z 0-9 - . _ ~
+[[nodiscard]] constexpr bool is_unreserved(char c) noexcept {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '.' || c == '_' || c == '~';
+}
+
+/// The characters the otpauth:// builder writes literally: the unreserved ones and '@' (a
+/// "pchar" in paths and queries, RFC 3986 §3.3/§3.4, as in "alice@example.com"). Everything else
+/// is written as %XX.
+[[nodiscard]] constexpr bool is_uri_literal(char c) noexcept { return is_unreserved(c) || c == '@'; }
+
+/// The length of `percent_encode(text)`: 1 per literal char, 3 per other byte.
+[[nodiscard]] constexpr std::size_t percent_encoded_size(std::string_view text) noexcept {
+    std::size_t size = 0;
+    for (const char c : text) size += is_uri_literal(c) ? 1 : 3;
+    return size;
+}
+
+/// Writes `text` percent-encoded (uppercase hex, RFC 3986 §2.1: "%20" for a space, never '+')
+/// at `out` and returns the number of chars written. Precondition: `out` has room for
+/// `percent_encoded_size(text)` chars.
+constexpr std::size_t percent_encode(std::string_view text, char* out) noexcept {
+    constexpr std::string_view hex = "0123456789ABCDEF";
+    std::size_t written = 0;
+    for (const char c : text) {
+        if (is_uri_literal(c)) {
+            out[written++] = c;
+        } else {
+            const auto byte = static_cast<unsigned char>(c);
+            out[written++] = '%';
+            out[written++] = hex[byte >> 4];
+            out[written++] = hex[byte & 0x0F];
+        }
+    }
+    return written;
+}
+
+/// The value of a hexadecimal digit (either case), or -1.
+[[nodiscard]] constexpr int percent_hex_value(char c) noexcept {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    return -1;
+}
+
+/// The index of the first '%' in `text` that is not followed by two hexadecimal digits, or npos.
+[[nodiscard]] constexpr std::size_t find_bad_percent_escape(std::string_view text) noexcept {
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] != '%') continue;
+        if (i + 2 >= text.size() || percent_hex_value(text[i + 1]) < 0 ||
+            percent_hex_value(text[i + 2]) < 0) {
+            return i;
+        }
+        i += 2;
+    }
+    return std::string_view::npos;
+}
+
+/**
+ * Decodes %XX escapes into `out` (every other byte, '+' included, is copied as it is: RFC 3986
+ * has no "+ means space") and returns the number of bytes written.
+ * Errors: {invalid_percent_encoding, index of the '%'}; {output_too_small, index in `text` of
+ * the first byte that does not fit}.
+ */
+[[nodiscard]] constexpr result<std::size_t, uri_text_error> percent_decode(std::string_view text,
+                                                                           std::span<char> out) noexcept {
+    std::size_t written = 0;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        char c = text[i];
+        const std::size_t at = i;
+        if (c == '%') {
+            if (i + 2 >= text.size() || percent_hex_value(text[i + 1]) < 0 ||
+                percent_hex_value(text[i + 2]) < 0) {
+                return unexpected(uri_text_error{errc::invalid_percent_encoding, i});
+            }
+            c = static_cast<char>(percent_hex_value(text[i + 1]) * 16 + percent_hex_value(text[i + 2]));
+            i += 2;
+        }
+        if (written == out.size()) return unexpected(uri_text_error{errc::output_too_small, at});
+        out[written++] = c;
+    }
+    return written;
+}
+
+/// The index in percent-encoded `text` where decoded byte `decoded_index` comes from (its '%'
+/// for an escape); `text.size()` past the end. Precondition: `text` has no bad escape.
+[[nodiscard]] constexpr std::size_t percent_source_position(std::string_view text,
+                                                            std::size_t decoded_index) noexcept {
+    std::size_t i = 0;
+    for (std::size_t decoded = 0; i < text.size() && decoded < decoded_index; ++decoded) {
+        i += text[i] == '%' ? 3 : 1;
+    }
+    return i < text.size() ? i : text.size();
+}
+
+/**
+ * Checks that `text` is well-formed UTF-8 (RFC 3629 §4: no overlong forms, no surrogates,
+ * nothing above U+10FFFF) without control characters (U+0000..U+001F, U+007F..U+009F).
+ * Errors: {invalid_utf8, index of the first byte of the bad sequence};
+ * {invalid_label, index of the control character}.
+ */
+[[nodiscard]] constexpr result<void, uri_text_error> check_uri_text(std::string_view text) noexcept {
+    const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
+    for (std::size_t i = 0; i < text.size();) {
+        const unsigned lead = byte(i);
+        if (lead < 0x80) {
+            if (lead < 0x20 || lead == 0x7F) return unexpected(uri_text_error{errc::invalid_label, i});
+            ++i;
+            continue;
+        }
+        std::size_t length = 0;
+        unsigned low = 0x80;  // allowed range of the second byte (RFC 3629 §4 syntax)
+        unsigned high = 0xBF;
+        if (lead >= 0xC2 && lead <= 0xDF) {
+            length = 2;
+        } else if (lead >= 0xE0 && lead <= 0xEF) {
+            length = 3;
+            if (lead == 0xE0) low = 0xA0;   // no overlong forms
+            if (lead == 0xED) high = 0x9F;  // no surrogates
+        } else if (lead >= 0xF0 && lead <= 0xF4) {
+            length = 4;
+            if (lead == 0xF0) low = 0x90;   // no overlong forms
+            if (lead == 0xF4) high = 0x8F;  // nothing above U+10FFFF
+        } else {
+            return unexpected(uri_text_error{errc::invalid_utf8, i});
+        }
+        if (text.size() - i < length) return unexpected(uri_text_error{errc::invalid_utf8, i});
+        if (byte(i + 1) < low || byte(i + 1) > high) return unexpected(uri_text_error{errc::invalid_utf8, i});
+        for (std::size_t k = 2; k < length; ++k) {
+            if (byte(i + k) < 0x80 || byte(i + k) > 0xBF)
+                return unexpected(uri_text_error{errc::invalid_utf8, i});
+        }
+        if (lead == 0xC2 && byte(i + 1) <= 0x9F)
+            return unexpected(uri_text_error{errc::invalid_label, i});  // C1
+        i += length;
+    }
+    return {};
+}
+
+}  // namespace twofactor::inline v1::detail
+// ---- end twofactor/detail/percent_encoding.hpp ----
+
+// ---- begin twofactor/detail/static_string.hpp ----
+// A fixed-capacity string of bytes (no heap), usable in constant expressions: the issuer and
+// account name of an otpauth:// URI, and other short texts of records parsed without
+// allocating.
+
+#include <array>
+#include <cstddef>
+#include <string_view>
+
+namespace twofactor::inline v1::detail {
+
+/// Up to `Capacity` chars and a length. Appending beyond the capacity fails (returns false)
+/// and leaves the string unchanged; it never truncates. Bytes past `size()` are always zero.
+template <std::size_t Capacity>
+class static_string {
+public:
+    constexpr static_string() noexcept = default;
+
+    /// The maximum number of chars.
+    [[nodiscard]] static constexpr std::size_t capacity() noexcept { return Capacity; }
+    [[nodiscard]] constexpr std::size_t size() const noexcept { return size_; }
+    [[nodiscard]] constexpr bool empty() const noexcept { return size_ == 0; }
+    [[nodiscard]] constexpr const char* data() const noexcept { return data_.data(); }
+    [[nodiscard]] constexpr std::string_view view() const noexcept { return {data_.data(), size_}; }
+
+    /// Replaces the contents with `text`; false (and no change) when it is longer than the capacity.
+    [[nodiscard]] constexpr bool assign(std::string_view text) noexcept {
+        if (text.size() > Capacity) return false;
+        clear();
+        return append(text);
+    }
+    /// Appends `text`; false (and no change) when the result would exceed the capacity.
+    [[nodiscard]] constexpr bool append(std::string_view text) noexcept {
+        if (text.size() > Capacity - size_) return false;
+        for (const char c : text) data_[size_++] = c;
+        return true;
+    }
+    /// Appends one char; false (and no change) when full.
+    [[nodiscard]] constexpr bool push_back(char c) noexcept {
+        if (size_ == Capacity) return false;
+        data_[size_++] = c;
+        return true;
+    }
+    /// Empties the string (and zeroes its bytes).
+    constexpr void clear() noexcept {
+        for (std::size_t i = 0; i < size_; ++i) data_[i] = '\0';
+        size_ = 0;
+    }
+
+    friend constexpr bool operator==(const static_string& a, const static_string& b) noexcept {
+        return a.view() == b.view();
+    }
+    friend constexpr bool operator==(const static_string& a, std::string_view b) noexcept {
+        return a.view() == b;
+    }
+
+private:
+    std::array<char, Capacity> data_{};
+    std::size_t size_ = 0;
+};
+
+}  // namespace twofactor::inline v1::detail
+// ---- end twofactor/detail/static_string.hpp ----
+
+namespace twofactor::inline v1 {
+
+/// The two kinds of one-time password an otpauth:// URI describes (its "TYPE").
+enum class otp_type {
+    totp,  ///< time-based, RFC 6238: `period`
+    hotp,  ///< counter-based, RFC 4226: `counter`
+};
+
+/// "totp" or "hotp", as the URI writes it (an empty view for a value outside the enumeration).
+[[nodiscard]] constexpr std::string_view to_string(otp_type type) noexcept {
+    switch (type) {
+        case otp_type::totp: return "totp";
+        case otp_type::hotp: return "hotp";
+    }
+    return {};
+}
+
+/// The longest issuer or account name, in bytes of UTF-8 (after percent-decoding).
+inline constexpr std::size_t max_label_part_size = 256;
+
+/// The longest TOTP period an otpauth:// URI may carry, in seconds (one day). Longer periods
+/// are refused when building and parsing alike, so every built URI parses back.
+inline constexpr std::uint32_t max_uri_period = 86400;
+
+/**
+ * The OTP parameters of a Key URI besides the names and the secret. The defaults are those of
+ * the Key Uri Format and the only values every authenticator app honours: TOTP, SHA1, 6
+ * digits, 30 seconds.
+ */
+struct otpauth_parameters {
+    otp_type type = otp_type::totp;
+    algorithm hash = algorithm::sha1;  ///< `algorithm=`
+    unsigned digits = 6;               ///< `digits=`, 6..9
+    std::uint32_t period = 30;         ///< `period=`, TOTP only: 1..max_uri_period seconds
+    std::uint64_t counter = 0;         ///< `counter=`, HOTP only: the initial counter
+    friend constexpr bool operator==(const otpauth_parameters&, const otpauth_parameters&) = default;
+};
+
+/**
+ * Why an otpauth:// URI was rejected, and where: `position` indexes the URI text (the first
+ * character of the culprit: a '%' escape, a parameter's name or value), or equals its length
+ * when something is missing (errc::missing_secret, errc::missing_counter).
+ */
+struct uri_error {
+    errc code;
+    std::size_t position;
+    friend constexpr bool operator==(const uri_error&, const uri_error&) = default;
+};
+
+/**
+ * Checks an issuer for `otpauth_uri::make`. The empty string means "no issuer".
+ * Errors: errc::invalid_label (a ':', which would split the label; a control character
+ * U+0000..U+001F or U+007F..U+009F); errc::invalid_utf8; errc::label_too_long (more than
+ * max_label_part_size bytes).
+ */
+[[nodiscard]] constexpr result<void> check_issuer(std::string_view issuer) noexcept {
+    if (issuer.size() > max_label_part_size) return unexpected(errc::label_too_long);
+    if (const auto text = detail::check_uri_text(issuer); !text) return unexpected(text.error().code);
+    if (issuer.find(':') != std::string_view::npos) return unexpected(errc::invalid_label);
+    return {};
+}
+
+/**
+ * Checks an account name for `otpauth_uri::make`.
+ * Errors: errc::missing_account_name (empty); errc::invalid_label (a ':'; a control character;
+ * a leading space, which the Key Uri Format lets parsers drop after the issuer's colon);
+ * errc::invalid_utf8; errc::label_too_long (more than max_label_part_size bytes).
+ */
+[[nodiscard]] constexpr result<void> check_account_name(std::string_view account) noexcept {
+    if (account.empty()) return unexpected(errc::missing_account_name);
+    if (account.front() == ' ') return unexpected(errc::invalid_label);
+    return check_issuer(account);
+}
+
+/**
+ * Checks `otpauth_parameters`: errc::unsupported_algorithm (a value outside the enumeration),
+ * errc::invalid_digits (outside 6..9), errc::invalid_period (TOTP period outside
+ * 1..max_uri_period). `type` outside the enumeration is errc::unsupported_otp_type.
+ */
+[[nodiscard]] constexpr result<void> check_parameters(const otpauth_parameters& p) noexcept {
+    if (p.type != otp_type::totp && p.type != otp_type::hotp) return unexpected(errc::unsupported_otp_type);
+    if (to_string(p.hash).empty()) return unexpected(errc::unsupported_algorithm);
+    if (p.digits < 6 || p.digits > 9) return unexpected(errc::invalid_digits);
+    if (p.type == otp_type::totp && (p.period == 0 || p.period > max_uri_period)) {
+        return unexpected(errc::invalid_period);
+    }
+    return {};
+}
+
+namespace detail {
+
+inline constexpr std::string_view otpauth_scheme = "otpauth";
+
+// Strict decimal: digits only, no sign, no leading zero (except "0"), no overflow.
+[[nodiscard]] constexpr bool parse_uri_decimal(std::string_view text, std::uint64_t& value) noexcept {
+    if (text.empty() || text.size() > 20 || (text.size() > 1 && text[0] == '0')) return false;
+    std::uint64_t v = 0;
+    for (const char c : text) {
+        if (c < '0' || c > '9') return false;
+        const auto digit = static_cast<std::uint64_t>(c - '0');
+        if (v > (std::numeric_limits<std::uint64_t>::max() - digit) / 10) return false;
+        v = v * 10 + digit;
+    }
+    value = v;
+    return true;
+}
+
+[[nodiscard]] constexpr std::size_t uri_decimal_size(std::uint64_t value) noexcept {
+    std::size_t size = 1;
+    while (value >= 10) {
+        value /= 10;
+        ++size;
+    }
+    return size;
+}
+
+// Writes text, percent-encoded text and numbers into a buffer, or only counts them when the
+// buffer is null (so that the size and the text come from the same code).
+class uri_writer {
+public:
+    constexpr explicit uri_writer(char* out) noexcept : out_(out) {}
+    constexpr void literal(std::string_view text) noexcept {
+        if (out_ != nullptr) {
+            for (std::size_t i = 0; i < text.size(); ++i) out_[size_ + i] = text[i];
+        }
+        size_ += text.size();
+    }
+    constexpr void encoded(std::string_view text) noexcept {
+        if (out_ != nullptr) {
+            size_ += percent_encode(text, out_ + size_);
+        } else {
+            size_ += percent_encoded_size(text);
+        }
+    }
+    constexpr void number(std::uint64_t value) noexcept {
+        const std::size_t n = uri_decimal_size(value);
+        if (out_ != nullptr) {
+            for (std::size_t i = n; i-- > 0; value /= 10)
+                out_[size_ + i] = static_cast<char>('0' + value % 10);
+        }
+        size_ += n;
+    }
+    constexpr void base32_of(const secret& key) noexcept {
+        if (out_ != nullptr) (void)key.reveal_base32(std::span(out_ + size_, key.base32_size()));
+        size_ += key.base32_size();
+    }
+    [[nodiscard]] constexpr std::size_t size() const noexcept { return size_; }
+
+private:
+    char* out_;
+    std::size_t size_ = 0;
+};
+
+// One query parameter as it appears in the URI.
+struct uri_raw_parameter {
+    bool present = false;
+    std::size_t name_position = 0;
+    std::size_t value_position = 0;
+    std::string_view value;  // still percent-encoded
+};
+
+// Percent-decodes a value into `buffer`; errors are positioned in the URI.
+template <std::size_t N>
+[[nodiscard]] constexpr result<std::string_view, uri_error> decode_uri_value(std::string_view raw,
+                                                                             std::size_t raw_position,
+                                                                             std::array<char, N>& buffer,
+                                                                             errc too_long) noexcept {
+    const auto decoded = percent_decode(raw, buffer);
+    if (!decoded) {
+        const errc code = decoded.error().code == errc::output_too_small ? too_long : decoded.error().code;
+        return unexpected(uri_error{code, raw_position + decoded.error().position});
+    }
+    return std::string_view(buffer.data(), *decoded);
+}
+
+// Checks a decoded issuer or account name (`raw` is its encoded form at `raw_position`).
+[[nodiscard]] constexpr result<void, uri_error> check_uri_name(std::string_view decoded, std::string_view raw,
+                                                               std::size_t raw_position,
+                                                               bool colon_allowed) noexcept {
+    if (const auto text = check_uri_text(decoded); !text) {
+        return unexpected(
+            uri_error{text.error().code, raw_position + percent_source_position(raw, text.error().position)});
+    }
+    if (!colon_allowed) {
+        if (const std::size_t colon = decoded.find(':'); colon != std::string_view::npos) {
+            return unexpected(
+                uri_error{errc::invalid_label, raw_position + percent_source_position(raw, colon)});
+        }
+    }
+    if (decoded.size() > max_label_part_size) {
+        return unexpected(uri_error{errc::label_too_long,
+                                    raw_position + percent_source_position(raw, max_label_part_size)});
+    }
+    return {};
+}
+
+}  // namespace detail
+
+/**
+ * An otpauth:// Key URI: issuer, account name, secret and OTP parameters. Immutable; copies
+ * are independent (the secret is copied, and wiped with each copy). No heap: the names are
+ * held in fixed buffers of max_label_part_size bytes.
+ *
+ * Made two ways: `make` (for enrollment: validated names and parameters, then `reveal_uri`
+ * writes the text for the QR code) and `parse` (for import).
+ *
+ * Building (`reveal_uri`), decided here:
+ *   - Parameter order: `secret` FIRST, then `issuer` (when there is one), `algorithm`,
+ *     `digits`, and `period` (TOTP) or `counter` (HOTP). `secret` is never last: Google
+ *     Authenticator has mis-read secrets that end the URI (pquerna/otp#94). All parameters are
+ *     always written, defaults included, as in the Key Uri Format's full example.
+ *   - Label: `Issuer:account` with a literal ':' when there is an issuer (which is then also
+ *     the `issuer=` parameter, as the Key Uri Format recommends), else `account`.
+ *   - Encoding (RFC 3986 §2.1): the unreserved characters A-Z a-z 0-9 - . _ ~ and '@' are
+ *     written as they are, in the label and in `issuer=` alike; every other byte (space as
+ *     "%20", never '+'; / ? # % & + : = and every byte of a non-ASCII UTF-8 character) as %XX
+ *     with uppercase hex.
+ *   - The secret: uppercase base32 without padding.
+ *
+ * Parsing (`parse`), decided here (lenient where real URIs vary, strict where a mistake
+ * would give wrong codes):
+ *   - The scheme "otpauth" and the type "totp"/"hotp" are matched ignoring ASCII case (RFC 3986
+ *     §3.1, §3.2.2); parameter names are matched exactly (lowercase).
+ *   - Every '%' anywhere must start a %XX escape. A '#' (a fragment) is refused rather than cut
+ *     off. Literal spaces and non-ASCII bytes are accepted (hand-written and IRI-style URIs).
+ *   - '+' is a literal plus, never a space (RFC 3986; the mistake of pyotp#47).
+ *   - The label is split into issuer and account BEFORE percent-decoding, at the first
+ *     literal ':', so that an encoded "%3A" inside a name stays in that name (pyotp#174).
+ *     Exception: when an `issuer=` parameter is given and the decoded label starts with that
+ *     issuer and a colon (a colon that was itself encoded, as some exporters write it:
+ *     "Foo%3Abar" with issuer=Foo), the split is made there. Spaces before the account name
+ *     are dropped (the Key Uri Format allows "Issuer: account").
+ *   - Issuer and account are decoded, must be UTF-8 without control characters and at most
+ *     max_label_part_size bytes; the account may not be empty or contain a ':' (it is
+ *     ambiguous); an issuer may contain an encoded colon (it then cannot be rebuilt by `make`).
+ *   - Issuer in the label differing from `issuer=` (Microsoft's URIs, pyotp#120): accepted;
+ *     the `issuer=` parameter wins and `issuer_mismatch()` is true. When only one is given, it
+ *     is the issuer; an empty one counts as absent.
+ *   - `secret=` is required; it is decoded as lenient base32 (case, spaces, padding ignored),
+ *     but non-zero unused bits in its last character are refused (errc::non_canonical_base32,
+ *     as everywhere in twofactor: no encoder writes them).
+ *   - `algorithm` SHA1/SHA256/SHA512 (any case), `digits` 6..9, `period` 1..max_uri_period,
+ *     `counter` 0..2^64-1, as strict decimals (no sign, no leading zero). Absent ones take
+ *     the defaults, except that HOTP requires `counter`.
+ *   - Unknown parameters (e.g. `image=` from some apps) are ignored, and so are `period` in an
+ *     HOTP URI and `counter` in a TOTP URI; any of the six known names given twice is an
+ *     error (which one would the app use?).
+ *
+ * Errors of `parse`, with the position, in the order they are checked:
+ *   errc::invalid_uri_scheme (not "otpauth://"), errc::unsupported_otp_type,
+ *   errc::invalid_uri_syntax (a '#'), errc::invalid_percent_encoding ("%G1", a truncated "%4"),
+ *   errc::missing_account_name (no label at all), errc::duplicate_parameter, errors of
+ *   `issuer=` (invalid_label, invalid_utf8, label_too_long), of the label
+ *   (missing_account_name: an empty account;
+ *   invalid_label: a ':' in the account or a control character; invalid_utf8;
+ *   label_too_long), of the secret (missing_secret; empty_secret; secret_too_long; the base32
+ *   errors invalid_base32_character, invalid_base32_length, invalid_base32_padding,
+ *   non_canonical_base32 at the culprit), unsupported_algorithm, invalid_digits,
+ *   invalid_period, invalid_counter, missing_counter.
+ *
+ *     auto uri = twofactor::otpauth_uri::make("ACME Co", "john.doe@email.com", *key);
+ *     std::array<char, twofactor::otpauth_uri::max_size> text;
+ *     auto n = uri->reveal_uri(text);      // otpauth://totp/ACME%20Co:john.doe@email.com?...
+ *
+ *     auto imported = twofactor::otpauth_uri::parse(scanned_text);
+ *     if (!imported) report(imported.error().code, imported.error().position);
+ */
+class otpauth_uri {
+public:
+    /// The longest text `reveal_uri` can write: names of max_label_part_size bytes all
+    /// percent-encoded, a 64-byte secret, HOTP with a 20-digit counter (2,494 chars: within a
+    /// version 40-L QR code's 2,953 bytes).
+    static constexpr std::size_t max_size = 10 + 4 + 1 + 3 * max_label_part_size + 1 +
+                                            3 * max_label_part_size + 8 + secret::max_base32_size + 8 +
+                                            3 * max_label_part_size + 11 + 6 + 8 + 1 + 9 + 20;
+
+    /**
+     * A URI for enrollment. `issuer` may be empty (no issuer; not recommended: apps then show
+     * only the account name). `key` is copied. The field the type does not use is reset
+     * (`period` to 30 for HOTP, `counter` to 0 for TOTP), as parsing the URI would give it.
+     * Errors: those of `check_issuer`, `check_account_name` and `check_parameters`;
+     * errc::empty_secret.
+     */
+    [[nodiscard]] static constexpr result<otpauth_uri> make(
+        std::string_view issuer, std::string_view account, const secret& key,
+        const otpauth_parameters& parameters = {}) noexcept {
+        if (const auto checked = check_issuer(issuer); !checked) return unexpected(checked.error());
+        if (const auto checked = check_account_name(account); !checked) return unexpected(checked.error());
+        if (const auto checked = check_parameters(parameters); !checked) return unexpected(checked.error());
+        if (key.empty()) return unexpected(errc::empty_secret);
+        otpauth_uri uri;
+        (void)uri.issuer_.assign(issuer);  // lengths checked above
+        (void)uri.account_.assign(account);
+        uri.key_ = key;
+        uri.parameters_ = parameters;
+        // What the URI does not carry takes the value parsing gives it, so parse(text) == *this.
+        if (parameters.type == otp_type::hotp) uri.parameters_.period = 30;
+        if (parameters.type == otp_type::totp) uri.parameters_.counter = 0;
+        return uri;
+    }
+
+    /// Parses a Key URI (see the class documentation for what is accepted and the errors).
+    [[nodiscard]] static constexpr result<otpauth_uri, uri_error> parse(std::string_view text) noexcept;
+
+    /// The issuer (empty when the URI has none); UTF-8.
+    [[nodiscard]] constexpr std::string_view issuer() const noexcept { return issuer_.view(); }
+    /// The account name, never empty; UTF-8.
+    [[nodiscard]] constexpr std::string_view account() const noexcept { return account_.view(); }
+    /// The shared secret.
+    [[nodiscard]] constexpr const secret& key() const noexcept { return key_; }
+    [[nodiscard]] constexpr const otpauth_parameters& parameters() const noexcept { return parameters_; }
+    [[nodiscard]] constexpr otp_type type() const noexcept { return parameters_.type; }
+    [[nodiscard]] constexpr algorithm hash() const noexcept { return parameters_.hash; }
+    [[nodiscard]] constexpr unsigned digits() const noexcept { return parameters_.digits; }
+    /// The TOTP period in seconds (30 for HOTP URIs, where it has no meaning).
+    [[nodiscard]] constexpr std::uint32_t period() const noexcept { return parameters_.period; }
+    /// The HOTP counter (0 for TOTP URIs, where it has no meaning).
+    [[nodiscard]] constexpr std::uint64_t counter() const noexcept { return parameters_.counter; }
+    /// Parsed URIs only: the label's issuer prefix differed from `issuer=` (which won).
+    [[nodiscard]] constexpr bool issuer_mismatch() const noexcept { return issuer_mismatch_; }
+
+    /// The exact length of the text `reveal_uri` writes.
+    [[nodiscard]] constexpr std::size_t uri_size() const noexcept { return render(nullptr); }
+
+    /**
+     * Writes the URI (which contains the secret: treat it like the secret) into `out` and
+     * returns its length, `uri_size()`; no terminating NUL.
+     * Error: errc::output_too_small (nothing written); `max_size` always suffices.
+     */
+    [[nodiscard]] constexpr result<std::size_t> reveal_uri(std::span<char> out) const noexcept {
+        if (out.size() < uri_size()) return unexpected(errc::output_too_small);
+        return render(out.data());
+    }
+
+    /// The URI as a std::string (allocates; the string is not wiped: prefer `reveal_uri` into a
+    /// buffer the caller wipes).
+    [[nodiscard]] std::string reveal_uri_string() const {
+        std::string text(uri_size(), '\0');
+        (void)render(text.data());
+        return text;
+    }
+
+    /// Same names, secret (compared in constant time) and parameters; `issuer_mismatch` is
+    /// not compared.
+    friend constexpr bool operator==(const otpauth_uri& a, const otpauth_uri& b) noexcept {
+        const bool same_key = a.key_ == b.key_;
+        return same_key && a.issuer_ == b.issuer_ && a.account_ == b.account_ &&
+               a.parameters_ == b.parameters_;
+    }
+
+private:
+    constexpr otpauth_uri() noexcept = default;
+
+    constexpr std::size_t render(char* out) const noexcept {
+        detail::uri_writer w(out);
+        w.literal("otpauth://");
+        w.literal(to_string(parameters_.type));
+        w.literal("/");
+        if (!issuer_.empty()) {
+            w.encoded(issuer_.view());
+            w.literal(":");
+        }
+        w.encoded(account_.view());
+        w.literal("?secret=");
+        w.base32_of(key_);
+        if (!issuer_.empty()) {
+            w.literal("&issuer=");
+            w.encoded(issuer_.view());
+        }
+        w.literal("&algorithm=");
+        w.literal(to_string(parameters_.hash));
+        w.literal("&digits=");
+        w.number(parameters_.digits);
+        if (parameters_.type == otp_type::totp) {
+            w.literal("&period=");
+            w.number(parameters_.period);
+        } else {
+            w.literal("&counter=");
+            w.number(parameters_.counter);
+        }
+        return w.size();
+    }
+
+    detail::static_string<max_label_part_size> issuer_;
+    detail::static_string<max_label_part_size> account_;
+    secret key_;
+    otpauth_parameters parameters_;
+    bool issuer_mismatch_ = false;
+};
+
+constexpr result<otpauth_uri, uri_error> otpauth_uri::parse(std::string_view text) noexcept {
+    using detail::uri_raw_parameter;
+
+    // Scheme (case-insensitive, RFC 3986 §3.1) and "//".
+    const std::size_t scheme_size = detail::otpauth_scheme.size();
+    if (text.size() < scheme_size + 3 ||
+        !detail::equals_ignoring_ascii_case(text.substr(0, scheme_size), detail::otpauth_scheme) ||
+        text.substr(scheme_size, 3) != "://") {
+        return unexpected(uri_error{errc::invalid_uri_scheme, 0});
+    }
+
+    // Type, up to the '/' of the label.
+    const std::size_t type_position = scheme_size + 3;
+    std::size_t type_end = text.find_first_of("/?#", type_position);
+    if (type_end == std::string_view::npos) type_end = text.size();
+    const std::string_view type_text = text.substr(type_position, type_end - type_position);
+    otpauth_uri uri;
+    if (detail::equals_ignoring_ascii_case(type_text, "totp")) {
+        uri.parameters_.type = otp_type::totp;
+    } else if (detail::equals_ignoring_ascii_case(type_text, "hotp")) {
+        uri.parameters_.type = otp_type::hotp;
+    } else {
+        return unexpected(uri_error{errc::unsupported_otp_type, type_position});
+    }
+
+    // Syntax of the whole text: no fragment, every '%' an escape.
+    if (const std::size_t hash_mark = text.find('#'); hash_mark != std::string_view::npos) {
+        return unexpected(uri_error{errc::invalid_uri_syntax, hash_mark});
+    }
+    if (const std::size_t bad = detail::find_bad_percent_escape(text); bad != std::string_view::npos) {
+        return unexpected(uri_error{errc::invalid_percent_encoding, bad});
+    }
+
+    if (type_end == text.size() || text[type_end] != '/') {
+        return unexpected(uri_error{errc::missing_account_name, type_end});
+    }
+    const std::size_t label_position = type_end + 1;
+    std::size_t query_position = text.find('?', label_position);
+    if (query_position == std::string_view::npos) query_position = text.size();
+    const std::string_view raw_label = text.substr(label_position, query_position - label_position);
+
+    // Parameters: the six known ones, each at most once.
+    uri_raw_parameter secret_parameter, issuer_parameter, algorithm_parameter, digits_parameter,
+        period_parameter, counter_parameter;
+    struct known {
+        std::string_view name;
+        uri_raw_parameter* slot;
+    };
+    const known names[] = {{"secret", &secret_parameter},       {"issuer", &issuer_parameter},
+                           {"algorithm", &algorithm_parameter}, {"digits", &digits_parameter},
+                           {"period", &period_parameter},       {"counter", &counter_parameter}};
+    for (std::size_t begin = query_position + 1; begin <= text.size();) {
+        std::size_t end = text.find('&', begin);
+        if (end == std::string_view::npos) end = text.size();
+        const std::string_view pair = text.substr(begin, end - begin);
+        const std::size_t equals = pair.find('=');
+        const std::string_view name = pair.substr(0, equals);
+        for (const known& k : names) {
+            if (name != k.name) continue;
+            if (k.slot->present) return unexpected(uri_error{errc::duplicate_parameter, begin});
+            k.slot->present = true;
+            k.slot->name_position = begin;
+            k.slot->value_position = equals == std::string_view::npos ? end : begin + equals + 1;
+            k.slot->value = equals == std::string_view::npos ? std::string_view{} : pair.substr(equals + 1);
+        }
+        begin = end + 1;
+    }
+
+    // issuer=
+    std::array<char, max_label_part_size> issuer_buffer{};
+    std::string_view issuer_value;
+    if (issuer_parameter.present) {
+        const auto decoded = detail::decode_uri_value(issuer_parameter.value, issuer_parameter.value_position,
+                                                      issuer_buffer, errc::label_too_long);
+        if (!decoded) return unexpected(decoded.error());
+        if (const auto checked = detail::check_uri_name(*decoded, issuer_parameter.value,
+                                                        issuer_parameter.value_position, true);
+            !checked) {
+            return unexpected(checked.error());
+        }
+        issuer_value = *decoded;
+    }
+
+    // The label: issuer prefix and account name.
+    std::array<char, 2 * max_label_part_size + 2> label_buffer{};
+    const auto label =
+        detail::decode_uri_value(raw_label, label_position, label_buffer, errc::label_too_long);
+    if (!label) return unexpected(label.error());
+    std::string_view label_issuer;             // decoded
+    std::string_view raw_account = raw_label;  // encoded
+    std::size_t account_position = label_position;
+    std::string_view account_text = *label;  // decoded
+    if (!issuer_value.empty() && label->size() > issuer_value.size() && label->starts_with(issuer_value) &&
+        (*label)[issuer_value.size()] == ':') {
+        // Split where the issuer= parameter says, even at an encoded colon.
+        label_issuer = issuer_value;
+        const std::size_t at = detail::percent_source_position(raw_label, issuer_value.size() + 1);
+        raw_account = raw_label.substr(at);
+        account_position = label_position + at;
+        account_text = label->substr(issuer_value.size() + 1);
+    } else if (const std::size_t colon = raw_label.find(':'); colon != std::string_view::npos) {
+        // Split at the first literal ':', then decode each part (pyotp#174).
+        const std::string_view raw_issuer = raw_label.substr(0, colon);
+        const std::size_t decoded_colon = [&] {
+            std::size_t n = 0;
+            for (std::size_t i = 0; i < colon; i += raw_issuer[i] == '%' ? 3 : 1) ++n;
+            return n;
+        }();
+        label_issuer = label->substr(0, decoded_colon);
+        if (const auto checked = detail::check_uri_name(label_issuer, raw_issuer, label_position, true);
+            !checked) {
+            return unexpected(checked.error());
+        }
+        raw_account = raw_label.substr(colon + 1);
+        account_position = label_position + colon + 1;
+        account_text = label->substr(decoded_colon + 1);
+    }
+    // "Issuer: account" and "Issuer:%20account" (Key Uri Format); an account name never begins
+    // with a space (check_account_name), with or without an issuer before it.
+    while (!account_text.empty() && account_text.front() == ' ') {
+        const std::size_t step = raw_account.front() == '%' ? 3 : 1;
+        raw_account.remove_prefix(step);
+        account_position += step;
+        account_text.remove_prefix(1);
+    }
+    if (account_text.empty()) return unexpected(uri_error{errc::missing_account_name, account_position});
+    if (const auto checked = detail::check_uri_name(account_text, raw_account, account_position, false);
+        !checked) {
+        return unexpected(checked.error());
+    }
+    (void)uri.account_.assign(account_text);  // lengths checked above
+    if (!issuer_value.empty()) {
+        (void)uri.issuer_.assign(issuer_value);
+        uri.issuer_mismatch_ = !label_issuer.empty() && label_issuer != issuer_value;
+    } else {
+        (void)uri.issuer_.assign(label_issuer);
+    }
+
+    // secret= (lenient base32; the decoded text is wiped before returning).
+    if (!secret_parameter.present) return unexpected(uri_error{errc::missing_secret, text.size()});
+    {
+        std::array<char, 4 * secret::max_size> secret_buffer{};
+        const auto secret_text = detail::decode_uri_value(
+            secret_parameter.value, secret_parameter.value_position, secret_buffer, errc::secret_too_long);
+        if (!secret_text) {
+            detail::secure_wipe(secret_buffer);
+            return unexpected(secret_text.error());
+        }
+        auto key = secret::from_base32(*secret_text, base32_mode::lenient);
+        detail::secure_wipe(secret_buffer);
+        if (!key) {
+            const base32_error e = key.error();
+            const std::size_t at = e.code == errc::empty_secret || e.code == errc::secret_too_long
+                                       ? 0
+                                       : detail::percent_source_position(secret_parameter.value, e.position);
+            return unexpected(uri_error{e.code, secret_parameter.value_position + at});
+        }
+        uri.key_ = std::move(*key);
+    }
+
+    // algorithm=, digits=
+    if (algorithm_parameter.present) {
+        std::array<char, 16> buffer{};
+        const auto value =
+            detail::decode_uri_value(algorithm_parameter.value, algorithm_parameter.value_position, buffer,
+                                     errc::unsupported_algorithm);
+        const auto parsed = value ? parse_algorithm(*value) : result<algorithm>(unexpected(errc{}));
+        if (!parsed)
+            return unexpected(uri_error{errc::unsupported_algorithm, algorithm_parameter.value_position});
+        uri.parameters_.hash = *parsed;
+    }
+    if (digits_parameter.present) {
+        std::array<char, 8> buffer{};
+        const auto value = detail::decode_uri_value(digits_parameter.value, digits_parameter.value_position,
+                                                    buffer, errc::invalid_digits);
+        const auto parsed = value ? parse_digits(*value) : result<unsigned>(unexpected(errc{}));
+        if (!parsed) return unexpected(uri_error{errc::invalid_digits, digits_parameter.value_position});
+        uri.parameters_.digits = *parsed;
+    }
+
+    // period= (TOTP) or counter= (HOTP).
+    if (uri.parameters_.type == otp_type::totp) {
+        if (period_parameter.present) {
+            std::array<char, 24> buffer{};
+            const auto value = detail::decode_uri_value(
+                period_parameter.value, period_parameter.value_position, buffer, errc::invalid_period);
+            std::uint64_t period = 0;
+            if (!value || !detail::parse_uri_decimal(*value, period) || period == 0 ||
+                period > max_uri_period) {
+                return unexpected(uri_error{errc::invalid_period, period_parameter.value_position});
+            }
+            uri.parameters_.period = static_cast<std::uint32_t>(period);
+        }
+    } else {
+        if (!counter_parameter.present) return unexpected(uri_error{errc::missing_counter, text.size()});
+        std::array<char, 24> buffer{};
+        const auto value = detail::decode_uri_value(counter_parameter.value, counter_parameter.value_position,
+                                                    buffer, errc::invalid_counter);
+        std::uint64_t counter = 0;
+        if (!value || !detail::parse_uri_decimal(*value, counter)) {
+            return unexpected(uri_error{errc::invalid_counter, counter_parameter.value_position});
+        }
+        uri.parameters_.counter = counter;
+    }
+    return uri;
+}
+
+/**
+ * Which parts of an OTP configuration some authenticator apps are known to get wrong, so that
+ * an application can warn its user before enrolling (and must still require one verified code
+ * before turning 2FA on). Each flag names its sources:
+ *
+ * - `algorithm_ignored`, `digits_ignored`, `period_ignored`: Google Authenticator ignores
+ *   `algorithm`, `digits` and `period` on some platforms and versions
+ *   (google/google-authenticator#521); Microsoft Authenticator and Authy fall back to
+ *   SHA1 / 6 digits / 30 s (kspearrin/Otp.NET#54). Such an app shows codes that never match.
+ * - `weak_secret`: the secret is shorter than 128 bits, below RFC 4226 §4 R6's minimum (real
+ *   services hand such 80-bit secrets out: totp-rs#54; they work, but are weak).
+ */
+struct compatibility_report {
+    bool algorithm_ignored = false;  ///< algorithm is not SHA1
+    bool digits_ignored = false;     ///< digits is not 6
+    bool period_ignored = false;     ///< TOTP period is not 30 seconds
+    bool weak_secret = false;        ///< secret shorter than 16 bytes
+
+    /// True when there is nothing to warn about.
+    [[nodiscard]] constexpr bool clean() const noexcept {
+        return !algorithm_ignored && !digits_ignored && !period_ignored && !weak_secret;
+    }
+    friend constexpr bool operator==(const compatibility_report&, const compatibility_report&) = default;
+};
+
+/// The warning line of each flag of `compatibility_report`, in English, one line each.
+inline constexpr std::string_view algorithm_warning =
+    "the algorithm is not SHA1: Google Authenticator (on some platforms), Microsoft Authenticator and Authy "
+    "ignore it and show codes that will not be accepted";
+inline constexpr std::string_view digits_warning =
+    "the code length is not 6 digits: Google Authenticator (on some platforms), Microsoft Authenticator and "
+    "Authy ignore it and show 6-digit codes that will not be accepted";
+inline constexpr std::string_view period_warning =
+    "the period is not 30 seconds: Google Authenticator (on some platforms), Microsoft Authenticator and "
+    "Authy "
+    "ignore it and show codes that will not be accepted";
+inline constexpr std::string_view weak_secret_warning =
+    "the secret is shorter than 128 bits, the minimum of RFC 4226: it works, but is weaker than it should be";
+
+/// The warning lines of a report: a small range of string_views with static storage (no heap).
+class compatibility_warnings {
+public:
+    constexpr explicit compatibility_warnings(const compatibility_report& report) noexcept {
+        if (report.algorithm_ignored) lines_[count_++] = algorithm_warning;
+        if (report.digits_ignored) lines_[count_++] = digits_warning;
+        if (report.period_ignored) lines_[count_++] = period_warning;
+        if (report.weak_secret) lines_[count_++] = weak_secret_warning;
+    }
+    [[nodiscard]] constexpr std::size_t size() const noexcept { return count_; }
+    [[nodiscard]] constexpr bool empty() const noexcept { return count_ == 0; }
+    [[nodiscard]] constexpr const std::string_view* begin() const noexcept { return lines_.data(); }
+    [[nodiscard]] constexpr const std::string_view* end() const noexcept { return lines_.data() + count_; }
+    /// Line `i`. Precondition: `i < size()`.
+    [[nodiscard]] constexpr std::string_view operator[](std::size_t i) const noexcept { return lines_[i]; }
+
+private:
+    std::array<std::string_view, 4> lines_{};
+    std::size_t count_ = 0;
+};
+
+/**
+ * The compatibility report of a configuration: `parameters` and a secret of `secret_size`
+ * bytes (the period is only looked at for TOTP).
+ *
+ *     auto report = twofactor::check_compatibility(uri->parameters(), uri->key().size());
+ *     for (std::string_view line : twofactor::compatibility_warnings(report)) warn(line);
+ */
+[[nodiscard]] constexpr compatibility_report check_compatibility(const otpauth_parameters& parameters,
+                                                                 std::size_t secret_size) noexcept {
+    compatibility_report report;
+    report.algorithm_ignored = parameters.hash != algorithm::sha1;
+    report.digits_ignored = parameters.digits != 6;
+    report.period_ignored = parameters.type == otp_type::totp && parameters.period != 30;
+    report.weak_secret = secret_size < secret::min_recommended_size;
+    return report;
+}
+
+/// The compatibility report of a Key URI.
+[[nodiscard]] constexpr compatibility_report check_compatibility(const otpauth_uri& uri) noexcept {
+    return check_compatibility(uri.parameters(), uri.key().size());
+}
+
+}  // namespace twofactor::inline v1
+// ---- end twofactor/otpauth_uri.hpp ----
 // clang-format on
 // ---- end twofactor/twofactor.hpp ----

@@ -17,6 +17,9 @@ namespace {
 constexpr std::array commands{
     command{"code", "print the one-time code for a secret (TOTP, or HOTP with --counter)", run_code},
     command{"verify", "check a one-time code against a secret (exit 0 accepted, 1 rejected)", run_verify},
+    command{"uri", "print the otpauth:// URI for an authenticator app (the QR code's text)", run_uri},
+    command{"qr", "print a QR code of a text (the otpauth:// URI) for the terminal, or as SVG/PNG/PBM",
+            run_qr},
 };
 
 void print_tool_help() {

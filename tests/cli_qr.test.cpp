@@ -1,0 +1,195 @@
+// Tests of `twofactor qr` (tools/twofactor/qr_command.cpp), run as a separate process. The
+// terminal rendering is read back into modules and decoded by an independent reader
+// (zbarimg, Debian package zbar-tools): the proof, without a phone or a screenshot, that what
+// the terminal shows scans.
+#include <boost/test/unit_test.hpp>
+#include <twofactor/qr.hpp>
+#include <twofactor/qr_render.hpp>
+
+#include <sys/stat.h>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "support/process.hpp"
+
+namespace fs = std::filesystem;
+using twofactor_test::cli_path;
+using twofactor_test::process_output;
+using twofactor_test::run_process;
+
+namespace {
+
+const std::string uri = "otpauth://totp/Example:alice@example.com?secret=JBSWY3DPEHPK3PXP&issuer=Example";
+
+process_output run_cli(const std::vector<std::string>& args) { return run_process(cli_path(), args); }
+
+// A fresh folder per test, removed afterwards.
+struct scratch_folder {
+    fs::path path;
+    scratch_folder() {
+        std::string pattern = (fs::temp_directory_path() / "twofactor-cli-qr-XXXXXX").string();
+        BOOST_REQUIRE(::mkdtemp(pattern.data()) != nullptr);
+        path = pattern;
+    }
+    ~scratch_folder() { fs::remove_all(path); }
+};
+
+std::string read_file(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+// The modules of the default (ansi palette) terminal rendering: the escape sequences removed,
+// each character two module rows; block characters are light modules (true = dark below).
+std::vector<std::vector<bool>> read_terminal_rendering(const std::string& text) {
+    std::vector<std::vector<bool>> rows;
+    std::istringstream lines(text);
+    std::string line;
+    while (std::getline(lines, line)) {
+        std::vector<bool> top;
+        std::vector<bool> bottom;
+        for (std::size_t i = 0; i < line.size();) {
+            if (line[i] == '\x1b') {  // SGR sequence: ESC [ ... m
+                i = line.find('m', i);
+                BOOST_REQUIRE(i != std::string::npos);
+                ++i;
+            } else if (line[i] == ' ') {
+                top.push_back(true);
+                bottom.push_back(true);
+                ++i;
+            } else {
+                const std::string glyph = line.substr(i, 3);
+                BOOST_REQUIRE_MESSAGE(glyph == "\u2588" || glyph == "\u2580" || glyph == "\u2584",
+                                      "unexpected character in the terminal rendering");
+                top.push_back(glyph == "\u2584");     // lower half light: upper dark
+                bottom.push_back(glyph == "\u2580");  // upper half light: lower dark
+                i += 3;
+            }
+        }
+        rows.push_back(top);
+        rows.push_back(bottom);
+    }
+    return rows;
+}
+
+// Decodes an image with zbarimg; fails naming the package when it is missing.
+std::string zbar_decode(const fs::path& image) {
+    const auto probe = run_process("zbarimg", {"--version"});
+    BOOST_REQUIRE_MESSAGE(probe.status == 0, "zbarimg does not run: install the Debian package zbar-tools");
+    const auto decoded = run_process("zbarimg", {"--raw", "-q", "-Sbinary", image.string()});
+    BOOST_REQUIRE_MESSAGE(decoded.status == 0,
+                          "zbarimg found no QR code in " << image << ": " << decoded.err);
+    return decoded.out;
+}
+
+// Writes modules as a binary PBM (P4), `scale` pixels per module.
+void write_pbm(const fs::path& path, const std::vector<std::vector<bool>>& modules, int scale) {
+    const int height = static_cast<int>(modules.size()) * scale;
+    const int width = static_cast<int>(modules.front().size()) * scale;
+    std::ofstream out(path, std::ios::binary);
+    out << "P4\n" << width << ' ' << height << '\n';
+    for (const auto& row : modules)
+        for (int repeat = 0; repeat < scale; ++repeat) {
+            std::vector<unsigned char> bytes(static_cast<std::size_t>((width + 7) / 8), 0);
+            for (int x = 0; x < width; ++x)
+                if (row[static_cast<std::size_t>(x / scale)])
+                    bytes[static_cast<std::size_t>(x / 8)] |= 0x80 >> (x % 8);
+            out.write(reinterpret_cast<const char*>(bytes.data()),
+                      static_cast<std::streamsize>(bytes.size()));
+        }
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(terminal_rendering_is_the_library_matrix_and_scans) {
+    const auto r = run_cli({"qr", "--format", "utf8", uri});
+    BOOST_TEST_REQUIRE(r.status == 0, r);
+    BOOST_TEST(r.err.empty());
+    const auto modules = read_terminal_rendering(r.out);
+
+    // The same matrix as the library's, inside a quiet zone of 4 light modules.
+    const auto code = twofactor::qr_code::encode_text(uri).value();
+    const int side = code.size() + 8;
+    BOOST_TEST_REQUIRE(modules.size() >= static_cast<std::size_t>(side));
+    for (int y = 0; y < side; ++y) {
+        BOOST_TEST_REQUIRE(modules[static_cast<std::size_t>(y)].size() == static_cast<std::size_t>(side));
+        for (int x = 0; x < side; ++x)
+            BOOST_TEST(modules[static_cast<std::size_t>(y)][static_cast<std::size_t>(x)] ==
+                           code.module(x - 4, y - 4),
+                       "module " << x - 4 << "," << y - 4);
+    }
+
+    // And an independent reader decodes exactly the URI from it.
+    scratch_folder folder;
+    write_pbm(folder.path / "terminal.pbm", modules, 4);
+    BOOST_TEST(zbar_decode(folder.path / "terminal.pbm") == uri);
+}
+
+BOOST_AUTO_TEST_CASE(files_in_each_format) {
+    scratch_folder folder;
+    const auto png = folder.path / "code.png";
+    auto r = run_cli({"qr", "--format", "png", "--ecc", "H", "--out", png.string(), uri});
+    BOOST_TEST_REQUIRE(r.status == 0, r);
+    BOOST_TEST(r.out.empty());
+    BOOST_TEST(zbar_decode(png) == uri);
+    BOOST_TEST(static_cast<unsigned>(fs::status(png).permissions() & fs::perms::all) == 0644u);
+
+    // The format follows the file's extension when --format is not given.
+    const auto svg = folder.path / "code.svg";
+    r = run_cli({"qr", "--out", svg.string(), uri});
+    BOOST_TEST_REQUIRE(r.status == 0, r);
+    BOOST_TEST(read_file(svg).find("<svg ") != std::string::npos);
+    const auto pbm = folder.path / "code.pbm";
+    r = run_cli({"qr", "--out", pbm.string(), uri});
+    BOOST_TEST_REQUIRE(r.status == 0, r);
+    BOOST_TEST(read_file(pbm).starts_with("P4\n"));
+    BOOST_TEST(zbar_decode(pbm) == uri);
+
+    // Replacing a file leaves no temporary file behind.
+    r = run_cli({"qr", "--format", "png", "--out", png.string(), "second"});
+    BOOST_TEST_REQUIRE(r.status == 0, r);
+    BOOST_TEST(zbar_decode(png) == "second");
+    BOOST_TEST(std::distance(fs::directory_iterator(folder.path), fs::directory_iterator()) == 3);
+}
+
+BOOST_AUTO_TEST_CASE(double_dash_ends_the_options) {
+    const auto r = run_cli({"qr", "--format", "svg", "--", "--not-an-option"});
+    BOOST_TEST_REQUIRE(r.status == 0, r);
+    const auto expected = twofactor::qr_code::encode_text("--not-an-option").value();
+    BOOST_TEST(r.out == twofactor::to_svg(expected).value());
+}
+
+BOOST_AUTO_TEST_CASE(bad_input_is_one_line_exit_2_and_writes_nothing) {
+    scratch_folder folder;
+    const auto out = (folder.path / "code.png").string();
+    const std::string too_long(3000, 'x');  // more than 2953 bytes, version 40-L's capacity
+    const std::vector<std::vector<std::string>> cases{
+        {"qr", "--format", "gif", uri},
+        {"qr", "--ecc", "X", uri},
+        {"qr"},
+        {"qr", "--out", out, too_long},
+        {"qr", "--ecc", "H", "--out", out, std::string(1300, 'x')},  // fits L, not H
+        {"qr", "--out", (folder.path / "missing-folder" / "code.png").string(), uri},
+        {"qr", "--out", "", uri},
+        {"qr", uri, "extra"},
+    };
+    for (const auto& args : cases) {
+        const auto r = run_cli(args);
+        BOOST_TEST(r.status == 2, r);
+        BOOST_TEST(r.out.empty());
+        BOOST_TEST(r.err.starts_with("twofactor: error: "), r);
+        BOOST_TEST(std::count(r.err.begin(), r.err.end(), '\n') == 1, r);
+    }
+    BOOST_TEST(fs::is_empty(folder.path));
+}
+
+BOOST_AUTO_TEST_CASE(help) {
+    const auto r = run_cli({"qr", "--help"});
+    BOOST_TEST(r.status == 0);
+    BOOST_TEST(r.out.find("twofactor qr") != std::string::npos);
+}

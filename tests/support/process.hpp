@@ -1,0 +1,100 @@
+// Running a program as a child process in a test: arguments without a shell, stdin from
+// /dev/null, stdout and stderr collected separately.
+#pragma once
+
+#include <boost/test/unit_test.hpp>
+
+#include <fcntl.h>
+#include <poll.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <ostream>
+#include <string>
+#include <vector>
+
+extern char** environ;
+
+namespace twofactor_test {
+
+struct process_output {
+    int status = -1;  ///< exit status, or 128 + the signal number when killed by a signal
+    std::string out;
+    std::string err;
+};
+
+/// For failure messages: the status and standard error (standard output may be binary).
+inline std::ostream& operator<<(std::ostream& out, const process_output& r) {
+    return out << "status " << r.status << ", stderr \"" << r.err << '"';
+}
+
+/// The twofactor tool's path, from the environment variable TWOFACTOR_CLI (ctest sets it).
+inline std::string cli_path() {
+    const char* path = std::getenv("TWOFACTOR_CLI");
+    BOOST_REQUIRE_MESSAGE(path != nullptr && *path != '\0',
+                          "TWOFACTOR_CLI is not set: it must name the twofactor executable "
+                          "(ctest sets it; by hand: TWOFACTOR_CLI=build/gcc/tools/twofactor/twofactor)");
+    BOOST_REQUIRE_MESSAGE(::access(path, X_OK) == 0,
+                          "TWOFACTOR_CLI=" << path << " is not an executable file");
+    return path;
+}
+
+/// Runs `program` with `args` and waits for it.
+inline process_output run_process(const std::string& program, const std::vector<std::string>& args) {
+    int out_pipe[2];
+    int err_pipe[2];
+    BOOST_REQUIRE(::pipe2(out_pipe, O_CLOEXEC) == 0);
+    BOOST_REQUIRE(::pipe2(err_pipe, O_CLOEXEC) == 0);
+
+    posix_spawn_file_actions_t actions;
+    ::posix_spawn_file_actions_init(&actions);
+    ::posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+    ::posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
+    ::posix_spawn_file_actions_adddup2(&actions, err_pipe[1], 2);
+
+    std::vector<std::string> storage{program};
+    storage.insert(storage.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (auto& s : storage) argv.push_back(s.data());
+    argv.push_back(nullptr);
+
+    pid_t pid = 0;
+    const int spawned = ::posix_spawnp(&pid, program.c_str(), &actions, nullptr, argv.data(), environ);
+    ::posix_spawn_file_actions_destroy(&actions);
+    ::close(out_pipe[1]);
+    ::close(err_pipe[1]);
+    if (spawned != 0) {
+        ::close(out_pipe[0]);
+        ::close(err_pipe[0]);
+        BOOST_FAIL("cannot start " << program);
+    }
+
+    process_output result;
+    pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
+    std::string* sinks[2] = {&result.out, &result.err};
+    int open_count = 2;
+    while (open_count > 0) {
+        if (::poll(fds, 2, -1) < 0) continue;  // EINTR
+        for (int i = 0; i < 2; ++i) {
+            if (fds[i].fd < 0 || fds[i].revents == 0) continue;
+            char buffer[4096];
+            const ssize_t n = ::read(fds[i].fd, buffer, sizeof buffer);
+            if (n > 0) {
+                sinks[i]->append(buffer, static_cast<std::size_t>(n));
+            } else {
+                ::close(fds[i].fd);
+                fds[i].fd = -1;
+                --open_count;
+            }
+        }
+    }
+    int wait_status = 0;
+    while (::waitpid(pid, &wait_status, 0) < 0) {
+    }
+    result.status = WIFEXITED(wait_status) ? WEXITSTATUS(wait_status) : 128 + WTERMSIG(wait_status);
+    return result;
+}
+
+}  // namespace twofactor_test

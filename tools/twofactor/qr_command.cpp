@@ -1,0 +1,138 @@
+// twofactor command-line tool: `twofactor qr`, a QR code (ISO/IEC 18004) of any text, for the
+// terminal (UTF-8 half blocks), as SVG, PNG or PBM.
+#include <array>
+#include <cstdio>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include <fmt/core.h>
+
+#include <twofactor/qr.hpp>
+#include <twofactor/qr_render.hpp>
+
+#include "atomic_file.hpp"
+#include "command_line.hpp"
+#include "commands.hpp"
+
+namespace twofactor::cli {
+
+namespace {
+
+constexpr std::array qr_options_table{
+    option_spec{"--format", "svg|utf8|png|pbm",
+                "output format (default: from the --out file's extension, else utf8)"},
+    option_spec{"--ecc", "L|M|Q|H",
+                "minimum error correction level (default M; raised while the size allows)"},
+    option_spec{"--out", "FILE", "write to FILE (replaced atomically) instead of standard output"},
+};
+constexpr std::string_view qr_usage =
+    "twofactor qr [--format svg|utf8|png|pbm] [--ecc L|M|Q|H] [--out FILE] [--] TEXT";
+constexpr std::string_view qr_description =
+    "Encodes TEXT (for instance the otpauth:// URI from 'twofactor uri') as a QR code.\n"
+    "utf8 draws it with half blocks in explicit colours, so it scans on dark and light\n"
+    "terminals alike. '--' ends the options, so TEXT may begin with '-'.";
+
+enum class output_format { utf8, svg, png, pbm };
+
+cli_result<output_format> parse_format(std::string_view text) {
+    if (text == "utf8") return output_format::utf8;
+    if (text == "svg") return output_format::svg;
+    if (text == "png") return output_format::png;
+    if (text == "pbm") return output_format::pbm;
+    return cli_error(
+        fmt::format("--format: unknown format {} (expected svg, utf8, png or pbm)", quoted(text)));
+}
+
+// The format a file name asks for, when its extension names one.
+std::optional<output_format> format_of_file(std::string_view path) {
+    const auto dot = path.find_last_of('.');
+    if (dot == std::string_view::npos || path.find('/', dot) != std::string_view::npos) return std::nullopt;
+    const auto format = parse_format(path.substr(dot + 1));
+    if (!format) return std::nullopt;
+    return *format;
+}
+
+cli_result<qr_ecc> parse_ecc(std::string_view text) {
+    if (text == "L") return qr_ecc::low;
+    if (text == "M") return qr_ecc::medium;
+    if (text == "Q") return qr_ecc::quartile;
+    if (text == "H") return qr_ecc::high;
+    return cli_error(
+        fmt::format("--ecc: unknown error correction level {} (expected L, M, Q or H)", quoted(text)));
+}
+
+template <class Bytes>
+std::string as_text(const Bytes& bytes) {
+    return std::string(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+}
+
+cli_result<std::string> render(const qr_code& code, output_format format) {
+    result<std::string> text = unexpected(errc::output_too_small);
+    switch (format) {
+        case output_format::utf8: text = to_terminal(code); break;
+        case output_format::svg: text = to_svg(code); break;
+        case output_format::png:
+            text = to_png(code).transform([](const auto& bytes) { return as_text(bytes); });
+            break;
+        case output_format::pbm:
+            text = to_pbm(code).transform([](const auto& bytes) { return as_text(bytes); });
+            break;
+    }
+    if (!text) return cli_error(fmt::format("cannot render the QR code: {}", describe(text.error())));
+    return std::move(text).value();
+}
+
+}  // namespace
+
+int run_qr(std::span<const std::string_view> raw_args) {
+    const auto args = parse_arguments(raw_args, qr_options_table, 1, "qr");
+    if (!args) return report_error(args.error());
+    if (args->help_requested()) {
+        print_command_help(qr_usage, qr_description, qr_options_table);
+        return exit_ok;
+    }
+    if (args->positionals().empty())
+        return report_error("missing TEXT to encode (see 'twofactor qr --help')");
+    const std::string_view text = args->positionals().front();
+
+    const auto out = args->value("--out");
+    if (out && out->empty()) return report_error("--out: empty file name");
+    output_format format = output_format::utf8;
+    if (const auto format_name = args->value("--format")) {
+        const auto parsed = parse_format(*format_name);
+        if (!parsed) return report_error(parsed.error());
+        format = *parsed;
+    } else if (out) {
+        format = format_of_file(*out).value_or(output_format::utf8);
+    }
+    qr_options options;
+    if (const auto ecc_name = args->value("--ecc")) {
+        const auto parsed = parse_ecc(*ecc_name);
+        if (!parsed) return report_error(parsed.error());
+        options.ecc = *parsed;
+    }
+
+    const auto code = qr_code::encode_text(text, options);
+    if (!code) {
+        if (code.error() == errc::qr_data_too_long)
+            return report_error(fmt::format("TEXT is too long for a QR code at level {} ({} bytes)",
+                                            args->value("--ecc").value_or("M"), text.size()));
+        return report_error(fmt::format("cannot encode TEXT: {}", describe(code.error())));
+    }
+    const auto rendered = render(*code, format);
+    if (!rendered) return report_error(rendered.error());
+
+    if (out) {
+        const auto written = write_file_atomically(std::string(*out), *rendered, 0644);
+        if (!written) return report_error(fmt::format("--out: {}", written.error()));
+        return exit_ok;
+    }
+    if (std::fwrite(rendered->data(), 1, rendered->size(), stdout) != rendered->size() ||
+        std::fflush(stdout) != 0)
+        return report_error("cannot write to standard output");
+    return exit_ok;
+}
+
+}  // namespace twofactor::cli
