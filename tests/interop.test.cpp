@@ -26,6 +26,7 @@
 #include <string_view>
 #include <vector>
 
+#include "support/process.hpp"
 #include "support/test_support.hpp"
 
 namespace {
@@ -105,23 +106,8 @@ std::vector<otp_case> random_cases(std::mt19937_64& rng, std::size_t count, unsi
     return cases;
 }
 
-struct command_output {
-    int status = -1;
-    std::string out;
-};
-
-// Runs a shell command (only fixed words, numbers and base32/hex text: nothing to quote).
-command_output run_shell(const std::string& command) {
-    command_output result;
-    FILE* pipe = ::popen(command.c_str(), "r");
-    if (pipe == nullptr) return result;
-    char buffer[4096];
-    std::size_t n;
-    while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) result.out.append(buffer, n);
-    const int status = ::pclose(pipe);
-    result.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return result;
-}
+using command_output = twofactor_test::process_output;
+using twofactor_test::run_shell;
 
 std::string trim(std::string text) {
     while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' '))

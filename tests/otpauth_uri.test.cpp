@@ -22,6 +22,7 @@
 #include <string_view>
 #include <vector>
 
+#include "support/process.hpp"
 #include "support/test_support.hpp"
 
 namespace tf = twofactor;
@@ -625,22 +626,8 @@ namespace {
 
 constexpr const char* python = "/usr/bin/python3";
 
-struct command_output {
-    int status = -1;
-    std::string out;
-};
-
-command_output run_shell(const std::string& command) {
-    command_output result;
-    FILE* pipe = ::popen(command.c_str(), "r");
-    if (pipe == nullptr) return result;
-    char buffer[4096];
-    std::size_t n;
-    while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) result.out.append(buffer, n);
-    const int status = ::pclose(pipe);
-    result.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return result;
-}
+using command_output = twofactor_test::process_output;
+using twofactor_test::run_shell;
 
 void require_pyotp() {
     BOOST_REQUIRE_MESSAGE(

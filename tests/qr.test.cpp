@@ -29,6 +29,7 @@
 #include <utility>
 #include <vector>
 
+#include "support/process.hpp"
 #include "support/test_support.hpp"
 
 namespace tf = twofactor;
@@ -709,22 +710,8 @@ BOOST_AUTO_TEST_CASE(masks_only_touch_the_encoding_region) {
 
 // ---- Decoding with zbarimg ----------------------------------------------------------------
 
-struct command_output {
-    int status = -1;
-    std::string out;
-};
-
-command_output run_shell(const std::string& command) {
-    command_output result;
-    FILE* pipe = ::popen(command.c_str(), "r");
-    if (pipe == nullptr) return result;
-    char buffer[65536];
-    std::size_t n;
-    while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) result.out.append(buffer, n);
-    const int status = ::pclose(pipe);
-    result.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return result;
-}
+using command_output = twofactor_test::process_output;
+using twofactor_test::run_shell;
 
 void require_zbarimg() {
     const auto probe = run_shell("zbarimg --version 2>&1");

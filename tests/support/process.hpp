@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <ostream>
 #include <string>
@@ -94,6 +95,20 @@ inline process_output run_process(const std::string& program, const std::vector<
     while (::waitpid(pid, &wait_status, 0) < 0) {
     }
     result.status = WIFEXITED(wait_status) ? WEXITSTATUS(wait_status) : 128 + WTERMSIG(wait_status);
+    return result;
+}
+
+/// Runs `command` through /bin/sh and collects its standard output (standard error passes
+/// through). Only for commands built from fixed words and test data that needs no quoting.
+inline process_output run_shell(const std::string& command) {
+    process_output result;
+    FILE* pipe = ::popen(command.c_str(), "r");
+    if (pipe == nullptr) return result;
+    char buffer[65536];
+    std::size_t n;
+    while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) result.out.append(buffer, n);
+    const int status = ::pclose(pipe);
+    result.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     return result;
 }
 
