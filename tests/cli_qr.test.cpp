@@ -107,6 +107,15 @@ void write_pbm(const fs::path& path, const std::vector<std::vector<bool>>& modul
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(terminal_rendering_is_the_library_matrix_and_scans) {
+    // twofactor qr --format utf8 "$(twofactor uri --secret JBSWY3DPEHPK3PXP --issuer Example
+    //                               --account alice@example.com)"
+    const auto made = run_cli(
+        {"uri", "--secret", "JBSWY3DPEHPK3PXP", "--issuer", "Example", "--account", "alice@example.com"});
+    BOOST_TEST_REQUIRE(made.status == 0, made);
+    BOOST_TEST_REQUIRE(made.out.ends_with("\n"));
+    const std::string uri = made.out.substr(0, made.out.size() - 1);
+    BOOST_TEST(uri.starts_with("otpauth://totp/Example:alice@example.com?secret=JBSWY3DPEHPK3PXP&"));
+
     const auto r = run_cli({"qr", "--format", "utf8", uri});
     BOOST_TEST_REQUIRE(r.status == 0, r);
     BOOST_TEST(r.err.empty());

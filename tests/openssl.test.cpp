@@ -6,6 +6,7 @@
 
 #include <twofactor/hmac.hpp>
 #include <twofactor/openssl.hpp>
+#include <twofactor/secret.hpp>
 
 #include <array>
 #include <cstddef>
@@ -204,6 +205,19 @@ BOOST_AUTO_TEST_CASE_TEMPLATE(equals_builtin_hmac, Pair, model_pairs) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_CASE(rand_bytes_is_a_random_source) {
+    // RAND_bytes as a random_source: secrets of the recommended size, not all zero, distinct.
+    twofactor::openssl::random rng;
+    const auto a = twofactor::secret::generate(twofactor::algorithm::sha256, rng);
+    const auto b = twofactor::secret::generate(twofactor::algorithm::sha256, rng);
+    BOOST_TEST_REQUIRE(a.has_value());
+    BOOST_TEST_REQUIRE(b.has_value());
+    BOOST_TEST(a->size() == 32u);
+    BOOST_TEST(!(*a == *b));
+    const auto bytes = a->reveal_bytes();
+    BOOST_TEST(std::any_of(bytes.begin(), bytes.end(), [](std::byte x) { return x != std::byte{0}; }));
+}
 
 #else  // no OpenSSL in this build
 

@@ -3,15 +3,20 @@
 // This is the only twofactor header that includes OpenSSL; link with OpenSSL::Crypto (twofactor::openssl).
 #pragma once
 
+#include <algorithm>
+#include <climits>
 #include <cstddef>
 #include <cstdlib>
 #include <span>
 #include <string_view>
 
 #include <openssl/evp.h>
+#include <openssl/rand.h>
 
 #include "config.hpp"
+#include "error.hpp"
 #include "hash.hpp"
+#include "random.hpp"
 
 namespace twofactor::inline v1 {
 
@@ -149,6 +154,34 @@ static_assert(hash_function<sha256>);
 using sha512 = detail::openssl_hash<detail::openssl_sha512_traits>;
 static_assert(hash_function<sha512>);
 
+/**
+ * OpenSSL's CSPRNG (RAND_bytes) as a random_source, for applications that already seed and
+ * trust OpenSSL's generator. A failure is errc::random_source_failed with the buffer zeroed,
+ * never a weaker fallback.
+ *
+ *     twofactor::openssl::random rng;
+ *     auto key = twofactor::secret::generate(twofactor::algorithm::sha1, rng);
+ */
+struct random {
+    [[nodiscard]] result<void> fill(std::span<std::byte> out) noexcept {
+        for (std::size_t done = 0; done < out.size();) {
+            const std::size_t chunk = std::min<std::size_t>(out.size() - done, INT_MAX);
+            if (RAND_bytes(reinterpret_cast<unsigned char*>(out.data() + done), static_cast<int>(chunk)) !=
+                1) {
+                detail::secure_wipe(out);
+                return unexpected(errc::random_source_failed);
+            }
+            done += chunk;
+        }
+        return {};
+    }
+};
+
 }  // namespace openssl
+
+/// The explicit opt-in: RAND_bytes is a cryptographically secure generator.
+template <>
+inline constexpr bool enable_random_source<openssl::random> = true;
+static_assert(random_source<openssl::random>);
 
 }  // namespace twofactor::inline v1
