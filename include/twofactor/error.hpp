@@ -66,10 +66,27 @@ enum class errc : int {
     duplicate_parameter,       ///< a parameter given more than once
     invalid_counter,           ///< an HOTP counter that is not a decimal 0..2^64-1
     missing_counter,           ///< an HOTP URI without counter
+
+    // Backup codes and the account record: logging in, throttling.
+    malformed_backup_code,  ///< not a backup code's length of its alphabet (ignoring case, spaces, hyphens)
+    backup_code_used,       ///< a backup code of the set that was already used once
+    invalid_hash_cost,      ///< a PBKDF2 iteration count outside the supported range
+    locked_out,             ///< too many failed attempts: no code is checked until the lockout ends
+    malformed_login_input,  ///< neither a one-time code nor a backup code
+
+    // Stored records (the account record, the enrollment wizard's state).
+    not_a_record,                ///< the text does not start with the record's header line
+    unsupported_record_version,  ///< a record version this library does not read
+    missing_field,               ///< a required field is absent
+    duplicate_field,             ///< a field given more than once
+    unknown_field,               ///< a field this record version does not have
+    invalid_field_value,         ///< a field whose value is malformed or out of range
+    record_truncated,            ///< the record ends before its checksum line
+    record_checksum_mismatch,    ///< the checksum does not match the contents (a corrupted record)
 };
 
 namespace detail {
-inline constexpr errc last_errc = errc::missing_counter;
+inline constexpr errc last_errc = errc::record_checksum_mismatch;
 }
 
 /// A short, fixed English description of `code`, without allocating.
@@ -109,6 +126,19 @@ inline constexpr errc last_errc = errc::missing_counter;
         case errc::duplicate_parameter: return "parameter given more than once";
         case errc::invalid_counter: return "invalid counter";
         case errc::missing_counter: return "HOTP URI without counter";
+        case errc::malformed_backup_code: return "malformed backup code";
+        case errc::backup_code_used: return "backup code already used";
+        case errc::invalid_hash_cost: return "invalid hash cost (PBKDF2 iterations)";
+        case errc::locked_out: return "too many failed attempts: locked out";
+        case errc::malformed_login_input: return "neither a one-time code nor a backup code";
+        case errc::not_a_record: return "not a twofactor record";
+        case errc::unsupported_record_version: return "unsupported record version";
+        case errc::missing_field: return "missing field";
+        case errc::duplicate_field: return "field given more than once";
+        case errc::unknown_field: return "unknown field";
+        case errc::invalid_field_value: return "invalid field value";
+        case errc::record_truncated: return "record truncated";
+        case errc::record_checksum_mismatch: return "record checksum mismatch (corrupted)";
     }
     return "unknown twofactor error";
 }

@@ -74,8 +74,7 @@ inline constexpr bool enable_random_source = false;
  * Concrete models
  *   - `os_random` (the default): getrandom / arc4random_buf / BCryptGenRandom;
  *   - `callback_random<F>`: a user callable, for firmware with a hardware TRNG;
- *   - (`twofactor/openssl.hpp` may add RAND_bytes: a struct with the `fill` below and one
- *     `enable_random_source` specialisation.)
+ *   - `openssl::random` in `twofactor/openssl.hpp`: OpenSSL's RAND_bytes.
  *
  * Deliberately not models: `std::mt19937` (seeded, predictable), `std::random_device` (no
  * guarantee of unpredictability: on some platforms it is a PRNG with a fixed seed), any type

@@ -20,4 +20,6 @@
 #include "random.hpp"
 #include "secret.hpp"
 #include "otpauth_uri.hpp"
+#include "backup_codes.hpp"
+#include "account.hpp"
 // clang-format on

@@ -130,10 +130,27 @@ enum class errc : int {
     duplicate_parameter,       ///< a parameter given more than once
     invalid_counter,           ///< an HOTP counter that is not a decimal 0..2^64-1
     missing_counter,           ///< an HOTP URI without counter
+
+    // Backup codes and the account record: logging in, throttling.
+    malformed_backup_code,  ///< not a backup code's length of its alphabet (ignoring case, spaces, hyphens)
+    backup_code_used,       ///< a backup code of the set that was already used once
+    invalid_hash_cost,      ///< a PBKDF2 iteration count outside the supported range
+    locked_out,             ///< too many failed attempts: no code is checked until the lockout ends
+    malformed_login_input,  ///< neither a one-time code nor a backup code
+
+    // Stored records (the account record, the enrollment wizard's state).
+    not_a_record,                ///< the text does not start with the record's header line
+    unsupported_record_version,  ///< a record version this library does not read
+    missing_field,               ///< a required field is absent
+    duplicate_field,             ///< a field given more than once
+    unknown_field,               ///< a field this record version does not have
+    invalid_field_value,         ///< a field whose value is malformed or out of range
+    record_truncated,            ///< the record ends before its checksum line
+    record_checksum_mismatch,    ///< the checksum does not match the contents (a corrupted record)
 };
 
 namespace detail {
-inline constexpr errc last_errc = errc::missing_counter;
+inline constexpr errc last_errc = errc::record_checksum_mismatch;
 }
 
 /// A short, fixed English description of `code`, without allocating.
@@ -173,6 +190,19 @@ inline constexpr errc last_errc = errc::missing_counter;
         case errc::duplicate_parameter: return "parameter given more than once";
         case errc::invalid_counter: return "invalid counter";
         case errc::missing_counter: return "HOTP URI without counter";
+        case errc::malformed_backup_code: return "malformed backup code";
+        case errc::backup_code_used: return "backup code already used";
+        case errc::invalid_hash_cost: return "invalid hash cost (PBKDF2 iterations)";
+        case errc::locked_out: return "too many failed attempts: locked out";
+        case errc::malformed_login_input: return "neither a one-time code nor a backup code";
+        case errc::not_a_record: return "not a twofactor record";
+        case errc::unsupported_record_version: return "unsupported record version";
+        case errc::missing_field: return "missing field";
+        case errc::duplicate_field: return "field given more than once";
+        case errc::unknown_field: return "unknown field";
+        case errc::invalid_field_value: return "invalid field value";
+        case errc::record_truncated: return "record truncated";
+        case errc::record_checksum_mismatch: return "record checksum mismatch (corrupted)";
     }
     return "unknown twofactor error";
 }
@@ -5300,8 +5330,7 @@ inline constexpr bool enable_random_source = false;
  * Concrete models
  *   - `os_random` (the default): getrandom / arc4random_buf / BCryptGenRandom;
  *   - `callback_random<F>`: a user callable, for firmware with a hardware TRNG;
- *   - (`twofactor/openssl.hpp` may add RAND_bytes: a struct with the `fill` below and one
- *     `enable_random_source` specialisation.)
+ *   - `openssl::random` in `twofactor/openssl.hpp`: OpenSSL's RAND_bytes.
  *
  * Deliberately not models: `std::mt19937` (seeded, predictable), `std::random_device` (no
  * guarantee of unpredictability: on some platforms it is a PRNG with a fixed seed), any type
@@ -6651,5 +6680,1423 @@ private:
 
 }  // namespace twofactor::inline v1
 // ---- end twofactor/otpauth_uri.hpp ----
+
+// ---- begin twofactor/backup_codes.hpp ----
+// twofactor: backup codes, the single-use recovery codes handed out at enrollment (the
+// "Download" step of the setup wizard), kept only as salted slow hashes (PBKDF2, RFC 8018).
+
+#include <array>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+
+namespace twofactor::inline v1 {
+
+/// The characters of a backup code: digits and capital letters without the look-alikes 0/O
+/// and 1/I/L, so a code read from paper is typed right. 31 symbols.
+inline constexpr std::string_view backup_code_alphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+
+/// Characters in a backup code: 12 symbols of 31 carry 59.4 bits of entropy (at least 50 are
+/// required so that guessing within any lockout schedule is hopeless).
+inline constexpr std::size_t backup_code_length = 12;
+
+/// Characters per group when a code is shown: "7KQ4-XR2P-DM9A".
+inline constexpr std::size_t backup_code_group_size = 4;
+
+/// Length of the grouped form shown to the user (groups joined by '-').
+inline constexpr std::size_t backup_code_display_size =
+    backup_code_length + (backup_code_length - 1) / backup_code_group_size;
+
+/**
+ * PBKDF2 iterations per backup-code hash. The default, 100,000 PBKDF2-HMAC-SHA256 iterations,
+ * takes 12 ms on one core of a 2.1 GHz EPYC with SHA-NI (benchmarks/backup_codes.bench.cpp);
+ * a login with a backup code pays it once, generation once per code. Stored records may
+ * carry any count from min to max; lower counts are for tests and small devices.
+ */
+inline constexpr std::uint32_t default_backup_code_iterations = 100'000;
+inline constexpr std::uint32_t min_backup_code_iterations = 1'000;  // RFC 8018 §4.2's minimum
+inline constexpr std::uint32_t max_backup_code_iterations = 10'000'000;
+
+namespace detail {
+
+/// The alphabet index of `c` (case-insensitive), or -1.
+[[nodiscard]] constexpr int backup_code_symbol(char c) noexcept {
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    for (std::size_t i = 0; i < backup_code_alphabet.size(); ++i)
+        if (backup_code_alphabet[i] == c) return static_cast<int>(i);
+    return -1;
+}
+
+/// Whether a typed character is ignored: a space, tab or hyphen between groups.
+[[nodiscard]] constexpr bool backup_code_separator(char c) noexcept {
+    return c == ' ' || c == '-' || c == '\t';
+}
+
+}  // namespace detail
+
+/**
+ * One backup code: `backup_code_length` characters of `backup_code_alphabet`. The plain text
+ * of a code exists only in the value `backup_code_set::generate` returns (to show once and to
+ * download) and in what the user types; it is wiped on destruction and compared in constant
+ * time.
+ */
+class backup_code {
+public:
+    constexpr backup_code() noexcept { normalised_.fill(backup_code_alphabet[0]); }
+    constexpr backup_code(const backup_code&) noexcept = default;
+    constexpr backup_code& operator=(const backup_code&) noexcept = default;
+    constexpr ~backup_code() {
+        if (std::is_constant_evaluated()) return;
+        detail::secure_wipe_bytes(normalised_.data(), normalised_.size());
+    }
+
+    /**
+     * Parses what a user typed: letters in either case; spaces, tabs and hyphens anywhere are
+     * ignored ("7kq4 xr2p-dm9a" is "7KQ4-XR2P-DM9A"). Errors: errc::malformed_backup_code
+     * (another character, or not exactly backup_code_length symbols).
+     */
+    [[nodiscard]] static constexpr result<backup_code> parse(std::string_view typed) noexcept {
+        backup_code code;
+        std::size_t count = 0;
+        for (const char c : typed) {
+            if (detail::backup_code_separator(c)) continue;
+            const int symbol = detail::backup_code_symbol(c);
+            if (symbol < 0 || count == backup_code_length) return unexpected(errc::malformed_backup_code);
+            code.normalised_[count++] = backup_code_alphabet[static_cast<std::size_t>(symbol)];
+        }
+        if (count != backup_code_length) return unexpected(errc::malformed_backup_code);
+        return code;
+    }
+
+    /// The code as shown and printed, grouped: "7KQ4-XR2P-DM9A". Reveals the code.
+    [[nodiscard]] constexpr std::array<char, backup_code_display_size> reveal_grouped() const noexcept {
+        std::array<char, backup_code_display_size> grouped{};
+        std::size_t at = 0;
+        for (std::size_t i = 0; i < backup_code_length; ++i) {
+            if (i != 0 && i % backup_code_group_size == 0) grouped[at++] = '-';
+            grouped[at++] = normalised_[i];
+        }
+        return grouped;
+    }
+
+    /// The normalised characters (no separators, capitals): the input of the stored hash.
+    [[nodiscard]] constexpr std::string_view reveal_normalised() const noexcept {
+        return {normalised_.data(), normalised_.size()};
+    }
+
+    /// Constant-time equality.
+    [[nodiscard]] friend constexpr bool operator==(const backup_code& a, const backup_code& b) noexcept {
+        return detail::equal(std::span<const char>(a.normalised_), std::span<const char>(b.normalised_));
+    }
+
+private:
+    template <std::size_t, hash_function>
+    friend class backup_code_set;
+    std::array<char, backup_code_length> normalised_;
+};
+
+/// Which code of a set a successful `consume` used, and how many unused codes are left.
+struct backup_code_use {
+    std::size_t index = 0;      ///< position of the code in the set (0-based, as generated)
+    std::size_t remaining = 0;  ///< unused codes left after this one
+    friend constexpr bool operator==(backup_code_use, backup_code_use) = default;
+};
+
+template <std::size_t N, hash_function Hash>
+struct generated_backup_codes;
+
+/**
+ * N single-use backup codes as stored: one random salt per set and, per code, its
+ * PBKDF2-HMAC-Hash digest and a used flag. No plain code is kept: a stolen record gives an
+ * attacker one PBKDF2 evaluation per guess of a 59-bit code.
+ *
+ *     twofactor::os_random rng;
+ *     auto fresh = twofactor::backup_code_set<10>::generate(rng);   // show fresh->codes once
+ *     twofactor::backup_code_set<10> stored = fresh->set;            // keep this
+ *     auto used = stored.consume("7kq4 xr2p dm9a");  // result<backup_code_use>
+ *
+ * `consume` checks the typed code against all N digests in constant time (one PBKDF2, then N
+ * comparisons with no early exit and no branch on which code matched), marks the match used
+ * and refuses it afterwards. A set is a plain value (no heap): copy it, store it, and write
+ * it back with compare-and-set (see account.hpp) so two requests cannot spend one code twice.
+ *
+ * N: 1..64 codes. Hash: the PBKDF2 PRF's hash (SHA-256 by default).
+ */
+template <std::size_t N = 10, hash_function Hash = sha256>
+class backup_code_set {
+    static_assert(N >= 1 && N <= 64, "backup_code_set: between 1 and 64 codes");
+
+public:
+    using hash_type = Hash;
+    using digest_type = std::array<std::byte, Hash::digest_size>;
+    static constexpr std::size_t count = N;
+    static constexpr std::size_t salt_size = 16;
+
+    /// An empty set: every code used, nothing can match. Use `generate` or `from_parts`.
+    constexpr backup_code_set() noexcept { used_.fill(true); }
+
+    /**
+     * Draws N distinct codes and a salt from `rng` and hashes each code with `iterations`
+     * PBKDF2 iterations. Errors: errc::invalid_hash_cost (iterations outside
+     * min_backup_code_iterations..max_backup_code_iterations), errc::random_source_failed.
+     */
+    template <random_source Rng>
+    [[nodiscard]] static result<generated_backup_codes<N, Hash>> generate(
+        Rng& rng, std::uint32_t iterations = default_backup_code_iterations) noexcept;
+
+    /// `generate` from the operating system's CSPRNG (`os_random`), where there is one.
+    template <class Rng = os_random>
+    requires random_source<Rng>
+    [[nodiscard]] static result<generated_backup_codes<N, Hash>> generate(
+        std::uint32_t iterations = default_backup_code_iterations) noexcept {
+        Rng rng;
+        return generate(rng, iterations);
+    }
+
+    /**
+     * Rebuilds a stored set (from a parsed record). Errors: errc::invalid_hash_cost.
+     */
+    [[nodiscard]] static constexpr result<backup_code_set> from_parts(
+        std::span<const std::byte, salt_size> salt, std::uint32_t iterations,
+        std::span<const digest_type, N> digests, std::span<const bool, N> used) noexcept {
+        if (iterations < min_backup_code_iterations || iterations > max_backup_code_iterations)
+            return unexpected(errc::invalid_hash_cost);
+        backup_code_set set;
+        for (std::size_t i = 0; i < salt_size; ++i) set.salt_[i] = salt[i];
+        set.iterations_ = iterations;
+        for (std::size_t i = 0; i < N; ++i) {
+            set.digests_[i] = digests[i];
+            set.used_[i] = used[i];
+        }
+        return set;
+    }
+
+    /**
+     * Verify-and-consume: if `typed` is an unused code of this set, marks it used and returns
+     * which one and how many remain. Errors: errc::malformed_backup_code (not a backup code:
+     * nothing was hashed), errc::wrong_code (no code of this set), errc::backup_code_used
+     * (a code of this set used before). The set is unchanged on error.
+     */
+    [[nodiscard]] constexpr result<backup_code_use> consume(std::string_view typed) noexcept {
+        const auto code = backup_code::parse(typed);
+        if (!code) return unexpected(code.error());
+        return consume(*code);
+    }
+
+    /// consume() of a parsed code.
+    [[nodiscard]] constexpr result<backup_code_use> consume(const backup_code& code) noexcept {
+        digest_type derived = digest_of(code);
+        // Every digest is compared and every flag read; the match is selected with masks.
+        std::uint32_t matched = 0;
+        std::uint32_t matched_used = 0;
+        std::size_t index = 0;
+        for (std::size_t i = 0; i < N; ++i) {
+            const std::uint32_t equal = detail::mask_if_zero(difference(derived, digests_[i]));
+            matched |= equal;
+            matched_used |= equal & detail::mask_if_zero(static_cast<std::uint32_t>(!used_[i]));
+            const std::size_t index_mask = std::size_t{0} - static_cast<std::size_t>(equal & 1u);
+            index = detail::select(index_mask, i, index);
+        }
+        detail::secure_wipe(std::span<std::byte>(derived));
+        if (detail::value_barrier(matched) == 0) return unexpected(errc::wrong_code);
+        if (matched_used != 0) return unexpected(errc::backup_code_used);
+        used_[index] = true;
+        return backup_code_use{index, remaining()};
+    }
+
+    /// Unused codes left (0..N).
+    [[nodiscard]] constexpr std::size_t remaining() const noexcept {
+        std::size_t left = 0;
+        for (const bool used : used_) left += used ? 0 : 1;
+        return left;
+    }
+    /// Whether the code at `index` (< N) was used.
+    [[nodiscard]] constexpr bool used(std::size_t index) const noexcept {
+        TWOFACTOR_ASSERT(index < N, "backup_code_set::used: index out of range");
+        return used_[index];
+    }
+    /// The PBKDF2 iteration count the digests were made with.
+    [[nodiscard]] constexpr std::uint32_t iterations() const noexcept { return iterations_; }
+    /// The per-set salt (stored with the record; not secret).
+    [[nodiscard]] constexpr std::span<const std::byte, salt_size> salt() const noexcept { return salt_; }
+    /// The digest of code `index` (< N): for serialisation.
+    [[nodiscard]] constexpr const digest_type& digest(std::size_t index) const noexcept {
+        TWOFACTOR_ASSERT(index < N, "backup_code_set::digest: index out of range");
+        return digests_[index];
+    }
+
+    /// Whether two sets hold the same salt, cost, digests and flags (constant time in the digests).
+    [[nodiscard]] friend constexpr bool operator==(const backup_code_set& a,
+                                                   const backup_code_set& b) noexcept {
+        std::uint32_t different = difference(a.salt_, b.salt_);
+        for (std::size_t i = 0; i < N; ++i) different |= difference(a.digests_[i], b.digests_[i]);
+        return detail::value_barrier(different) == 0 && a.iterations_ == b.iterations_ && a.used_ == b.used_;
+    }
+
+private:
+    template <std::size_t M>
+    [[nodiscard]] static constexpr std::uint32_t difference(const std::array<std::byte, M>& a,
+                                                            const std::array<std::byte, M>& b) noexcept {
+        std::uint32_t bits = 0;
+        for (std::size_t i = 0; i < M; ++i) bits |= static_cast<std::uint32_t>(a[i] ^ b[i]);
+        return bits;
+    }
+
+    [[nodiscard]] constexpr digest_type digest_of(const backup_code& code) const noexcept {
+        std::array<std::byte, backup_code_length> password{};
+        for (std::size_t i = 0; i < backup_code_length; ++i)
+            password[i] = static_cast<std::byte>(code.normalised_[i]);
+        digest_type derived{};
+        pbkdf2<Hash>(password, salt_, iterations_, derived);
+        detail::secure_wipe(std::span<std::byte>(password));
+        return derived;
+    }
+
+    std::array<std::byte, salt_size> salt_{};
+    std::uint32_t iterations_ = default_backup_code_iterations;
+    std::array<digest_type, N> digests_{};
+    std::array<bool, N> used_{};
+};
+
+/**
+ * What `backup_code_set::generate` returns: the set to store and the plain codes to show
+ * once (and to put in the download file with `write_backup_codes_text`). Let `codes` go out
+ * of scope as soon as they have been shown: they are wiped then.
+ */
+template <std::size_t N, hash_function Hash>
+struct generated_backup_codes {
+    backup_code_set<N, Hash> set;
+    std::array<backup_code, N> codes;
+};
+
+template <std::size_t N, hash_function Hash>
+template <random_source Rng>
+result<generated_backup_codes<N, Hash>> backup_code_set<N, Hash>::generate(
+    Rng& rng, std::uint32_t iterations) noexcept {
+    if (iterations < min_backup_code_iterations || iterations > max_backup_code_iterations)
+        return unexpected(errc::invalid_hash_cost);
+    generated_backup_codes<N, Hash> fresh;
+    if (auto filled = fill_random(rng, fresh.set.salt_); !filled) return unexpected(filled.error());
+    fresh.set.iterations_ = iterations;
+
+    // Uniform symbols by rejection: a byte below 248 = 8 * 31 maps to byte % 31 without bias.
+    constexpr std::size_t unbiased_limit = 256 - 256 % backup_code_alphabet.size();
+    std::array<std::byte, 64> pool{};
+    std::size_t pool_next = pool.size();
+    for (std::size_t i = 0; i < N; ++i) {
+        bool distinct = false;
+        while (!distinct) {
+            for (std::size_t k = 0; k < backup_code_length;) {
+                if (pool_next == pool.size()) {
+                    if (auto filled = fill_random(rng, pool); !filled) {
+                        detail::secure_wipe(std::span<std::byte>(pool));
+                        return unexpected(filled.error());
+                    }
+                    pool_next = 0;
+                }
+                const auto value = static_cast<std::size_t>(pool[pool_next++]);
+                if (value >= unbiased_limit) continue;
+                fresh.codes[i].normalised_[k++] = backup_code_alphabet[value % backup_code_alphabet.size()];
+            }
+            // A repeat (probability about 2^-60) would make two entries one code: draw again.
+            distinct = true;
+            for (std::size_t j = 0; j < i; ++j) distinct = distinct && !(fresh.codes[j] == fresh.codes[i]);
+        }
+        fresh.set.digests_[i] = fresh.set.digest_of(fresh.codes[i]);
+        fresh.set.used_[i] = false;
+    }
+    detail::secure_wipe(std::span<std::byte>(pool));
+    return fresh;
+}
+
+/// The heading facts of the download file.
+struct backup_codes_text_info {
+    std::string_view issuer;           ///< the service, as in the otpauth:// URI (may be empty)
+    std::string_view account;          ///< the account name
+    std::chrono::year_month_day date;  ///< when the codes were generated
+};
+
+namespace detail {
+
+// Writes the download text to `out` (when not null) and returns its length.
+template <std::size_t N>
+constexpr std::size_t render_backup_codes_text(char* out, const backup_codes_text_info& info,
+                                               std::span<const backup_code, N> codes) noexcept {
+    std::size_t size = 0;
+    auto put = [&](std::string_view text) {
+        if (out != nullptr)
+            for (std::size_t i = 0; i < text.size(); ++i) out[size + i] = text[i];
+        size += text.size();
+    };
+    auto number = [&](unsigned value, std::size_t width) {
+        std::array<char, 10> digits{};
+        std::size_t n = 0;
+        do {
+            digits[n++] = static_cast<char>('0' + value % 10);
+            value /= 10;
+        } while (value != 0 || n < width);
+        while (n > 0) put(std::string_view(&digits[--n], 1));
+    };
+    put("Backup codes for ");
+    put(info.issuer.empty() ? info.account : info.issuer);
+    if (!info.issuer.empty()) {
+        put(" (");
+        put(info.account);
+        put(")");
+    }
+    put("\nGenerated ");
+    number(static_cast<unsigned>(static_cast<int>(info.date.year())), 4);
+    put("-");
+    number(static_cast<unsigned>(info.date.month()), 2);
+    put("-");
+    number(static_cast<unsigned>(info.date.day()), 2);
+    put("\n\n");
+    put("Each code signs you in once when you cannot use your authenticator app.\n\n");
+    for (std::size_t i = 0; i < N; ++i) {
+        put(i + 1 < 10 && N >= 10 ? " " : "");
+        number(static_cast<unsigned>(i + 1), 1);
+        put(". ");
+        const auto grouped = codes[i].reveal_grouped();
+        put(std::string_view(grouped.data(), grouped.size()));
+        put("\n");
+    }
+    put("\nKeep these codes as safe as a password: anyone who has your password and one of\n"
+        "these codes can sign in as you. Store them in a password manager, or print them and\n"
+        "keep the paper somewhere secure; delete this file once they are stored. Each code\n"
+        "works once. Generating new codes makes all of these stop working.\n");
+    return size;
+}
+
+}  // namespace detail
+
+/// The length of `write_backup_codes_text`'s output.
+template <std::size_t N>
+[[nodiscard]] constexpr std::size_t backup_codes_text_size(const backup_codes_text_info& info,
+                                                           std::span<const backup_code, N> codes) noexcept {
+    return detail::render_backup_codes_text<N>(nullptr, info, codes);
+}
+
+/**
+ * Writes the text of the wizard's "Download" link: the issuer, account and date, the N codes
+ * numbered and grouped, and how to keep them safe. Plain ASCII apart from the names (UTF-8),
+ * '\n' line ends. Returns the number of chars written. Errors: errc::output_too_small (nothing
+ * written; see backup_codes_text_size).
+ *
+ *     std::array<char, 2048> text;
+ *     auto size = twofactor::write_backup_codes_text(text, {"ACME Co", "alice@example.com", today},
+ *                                                    std::span(fresh->codes));
+ */
+template <std::size_t N>
+[[nodiscard]] constexpr result<std::size_t> write_backup_codes_text(
+    std::span<char> out, const backup_codes_text_info& info, std::span<const backup_code, N> codes) noexcept {
+    const std::size_t size = backup_codes_text_size(info, codes);
+    if (out.size() < size) return unexpected(errc::output_too_small);
+    return detail::render_backup_codes_text<N>(out.data(), info, codes);
+}
+
+}  // namespace twofactor::inline v1
+// ---- end twofactor/backup_codes.hpp ----
+
+// ---- begin twofactor/account.hpp ----
+// twofactor: the per-user 2FA account record and logging in with it: a TOTP (or HOTP) code
+// or a backup code, replay protection (RFC 6238 §5.2), throttling of failed attempts
+// (RFC 4226 §7.3), a revision for compare-and-set storage, and a versioned text form.
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+
+// ---- begin twofactor/detail/record_text.hpp ----
+// twofactor: the line-based text form shared by stored records (the account record, the
+// enrollment wizard's state): a header line "<kind> <version>", then "<field> <value>" lines,
+// then "checksum <SHA-256 of every byte before this line, lowercase hex>". The checksum
+// catches corruption and truncation (it is not a MAC: an attacker who can write the record
+// can recompute it).
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <span>
+#include <string_view>
+
+
+namespace twofactor::inline v1 {
+
+/// Why a stored record was rejected, and on which line (1-based; 0 when the problem is the
+/// record as a whole, e.g. a missing field).
+struct record_error {
+    errc code;
+    std::size_t line;
+    friend constexpr bool operator==(const record_error&, const record_error&) = default;
+};
+
+}  // namespace twofactor::inline v1
+
+namespace twofactor::inline v1::detail {
+
+inline constexpr std::string_view record_checksum_field = "checksum";
+inline constexpr std::size_t record_checksum_hex_size = 2 * sha256::digest_size;
+inline constexpr std::string_view lowercase_hex_digits = "0123456789abcdef";
+
+/// Decimal digits of `value`.
+[[nodiscard]] constexpr std::size_t decimal_size(std::uint64_t value) noexcept {
+    std::size_t n = 1;
+    while (value >= 10) {
+        value /= 10;
+        ++n;
+    }
+    return n;
+}
+
+/**
+ * Writes a record, or only counts its length when constructed with a null pointer (the same
+ * code computes the size and the text, so they cannot disagree). Values are written as given:
+ * callers pass text that has no spaces or line breaks, or use `encoded`.
+ */
+class record_writer {
+public:
+    constexpr explicit record_writer(char* out) noexcept : out_(out) {}
+
+    constexpr void header(std::string_view kind, std::uint32_t version) noexcept {
+        put(kind);
+        put(" ");
+        number(version);
+        put("\n");
+    }
+    /// Starts "<name> "; finish the line with values and `end_line`.
+    constexpr void field(std::string_view name) noexcept {
+        put(name);
+        put(" ");
+    }
+    constexpr void end_line() noexcept { put("\n"); }
+
+    constexpr void put(std::string_view text) noexcept {
+        if (out_ != nullptr)
+            for (std::size_t i = 0; i < text.size(); ++i) out_[size_ + i] = text[i];
+        size_ += text.size();
+    }
+    constexpr void number(std::uint64_t value) noexcept {
+        std::array<char, 20> digits{};
+        std::size_t n = 0;
+        do {
+            digits[n++] = static_cast<char>('0' + value % 10);
+            value /= 10;
+        } while (value != 0);
+        while (n > 0) put(std::string_view(&digits[--n], 1));
+    }
+    constexpr void signed_number(std::int64_t value) noexcept {
+        if (value < 0) {
+            put("-");
+            number(std::uint64_t{0} - static_cast<std::uint64_t>(value));
+        } else {
+            number(static_cast<std::uint64_t>(value));
+        }
+    }
+    constexpr void hex(std::span<const std::byte> bytes) noexcept {
+        for (const std::byte b : bytes) {
+            const auto value = static_cast<unsigned>(b);
+            const std::array<char, 2> pair{lowercase_hex_digits[value >> 4],
+                                           lowercase_hex_digits[value & 15]};
+            put(std::string_view(pair.data(), 2));
+        }
+    }
+    /// UTF-8 text percent-encoded as in a URI (no spaces or controls remain).
+    constexpr void encoded(std::string_view text) noexcept {
+        if (out_ != nullptr)
+            size_ += percent_encode(text, out_ + size_);
+        else
+            size_ += percent_encoded_size(text);
+    }
+    /// Ends the record with its checksum line (needs the written text, so a counting writer
+    /// only adds the line's length).
+    constexpr void checksum() noexcept {
+        if (out_ == nullptr) {
+            size_ += record_checksum_field.size() + 1 + record_checksum_hex_size + 1;
+            return;
+        }
+        const auto digest = checksum_of(std::string_view(out_, size_));
+        field(record_checksum_field);
+        hex(digest.bytes);
+        end_line();
+    }
+    [[nodiscard]] constexpr std::size_t size() const noexcept { return size_; }
+
+    [[nodiscard]] static constexpr sha256::digest_type checksum_of(std::string_view text) noexcept {
+        sha256 h;
+        for (const char c : text) {
+            const std::byte b = static_cast<std::byte>(c);
+            h.update(std::span<const std::byte>(&b, 1));
+        }
+        return h.finalize();
+    }
+
+private:
+    char* out_;
+    std::size_t size_ = 0;
+};
+
+/// Parses a canonical unsigned decimal: digits only, no sign, no leading zero (except "0"),
+/// at most `max`.
+[[nodiscard]] constexpr bool parse_decimal(
+    std::string_view text, std::uint64_t& value,
+    std::uint64_t max = std::numeric_limits<std::uint64_t>::max()) noexcept {
+    if (text.empty() || (text.size() > 1 && text[0] == '0')) return false;
+    std::uint64_t result = 0;
+    for (const char c : text) {
+        if (c < '0' || c > '9') return false;
+        const auto digit = static_cast<std::uint64_t>(c - '0');
+        if (result > (max - digit) / 10) return false;
+        result = result * 10 + digit;
+    }
+    value = result;
+    return true;
+}
+
+/// Parses a canonical signed decimal: as parse_decimal, with an optional '-' (not "-0").
+[[nodiscard]] constexpr bool parse_signed_decimal(std::string_view text, std::int64_t& value) noexcept {
+    const bool negative = !text.empty() && text[0] == '-';
+    std::uint64_t magnitude = 0;
+    constexpr auto max_positive = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
+    if (!parse_decimal(negative ? text.substr(1) : text, magnitude,
+                       negative ? max_positive + 1 : max_positive))
+        return false;
+    if (negative && magnitude == 0) return false;
+    value = negative ? static_cast<std::int64_t>(std::uint64_t{0} - magnitude)
+                     : static_cast<std::int64_t>(magnitude);
+    return true;
+}
+
+/// Parses exactly `out.size()` bytes of lowercase hex.
+[[nodiscard]] constexpr bool parse_hex(std::string_view text, std::span<std::byte> out) noexcept {
+    if (text.size() != 2 * out.size()) return false;
+    auto nibble = [](char c) -> int {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        return -1;
+    };
+    for (std::size_t i = 0; i < out.size(); ++i) {
+        const int high = nibble(text[2 * i]);
+        const int low = nibble(text[2 * i + 1]);
+        if (high < 0 || low < 0) return false;
+        out[i] = static_cast<std::byte>(high * 16 + low);
+    }
+    return true;
+}
+
+/// One "<name> <value>" line of a record.
+struct record_line {
+    std::string_view name;
+    std::string_view value;
+    std::size_t number = 0;  ///< 1-based line number
+};
+
+/**
+ * Checks a record's frame: the header "<kind> <version>" on line 1, only printable ASCII and
+ * '\n', a final '\n', and the checksum line last; then hands out the field lines between.
+ * Errors: not_a_record (another header), unsupported_record_version, invalid_field_value (a
+ * byte that is not printable ASCII), record_truncated (no final '\n' or no checksum line),
+ * record_checksum_mismatch.
+ */
+class record_reader {
+public:
+    [[nodiscard]] static constexpr result<record_reader, record_error> open(std::string_view text,
+                                                                            std::string_view kind,
+                                                                            std::uint32_t version) noexcept {
+        // The header first, so that any other file is "not a record" rather than "truncated".
+        const std::size_t header_end = text.find('\n');
+        const std::string_view header = text.substr(0, header_end);
+        if (header.size() <= kind.size() || header.substr(0, kind.size()) != kind ||
+            header[kind.size()] != ' ')
+            return unexpected(record_error{errc::not_a_record, 1});
+        std::uint64_t found_version = 0;
+        if (!parse_decimal(header.substr(kind.size() + 1), found_version, 0xffffffffU))
+            return unexpected(record_error{errc::not_a_record, 1});
+        if (found_version != version) return unexpected(record_error{errc::unsupported_record_version, 1});
+
+        std::size_t line = 1;
+        for (const char c : text) {
+            const auto byte = static_cast<unsigned char>(c);
+            if (byte == '\n') {
+                ++line;
+            } else if (byte < 0x20 || byte > 0x7e) {
+                return unexpected(record_error{errc::invalid_field_value, line});
+            }
+        }
+        if (text.empty() || text.back() != '\n')
+            return unexpected(record_error{errc::record_truncated, line});
+
+        // The last line: "checksum <hex>" over every byte before it.
+        const std::size_t last_start = text.find_last_of('\n', text.size() - 2) + 1;
+        const std::size_t checksum_line = line - 1;
+        if (last_start <= header_end) return unexpected(record_error{errc::record_truncated, checksum_line});
+        const std::string_view last = text.substr(last_start, text.size() - 1 - last_start);
+        const std::size_t prefix = record_checksum_field.size() + 1;
+        std::array<std::byte, sha256::digest_size> stored{};
+        if (last.size() != prefix + record_checksum_hex_size ||
+            last.substr(0, prefix - 1) != record_checksum_field || last[prefix - 1] != ' ')
+            return unexpected(record_error{errc::record_truncated, checksum_line});
+        if (!parse_hex(last.substr(prefix), stored))
+            return unexpected(record_error{errc::record_checksum_mismatch, checksum_line});
+        const auto computed = record_writer::checksum_of(text.substr(0, last_start));
+        if (computed.bytes != stored)  // not secret: a plain comparison
+            return unexpected(record_error{errc::record_checksum_mismatch, checksum_line});
+
+        record_reader reader;
+        reader.rest_ = text.substr(header_end + 1, last_start - header_end - 1);
+        reader.line_ = 1;
+        return reader;
+    }
+
+    /// The next field line into `line`; false after the last one. Error: invalid_field_value
+    /// (a line without a space, or with an empty name).
+    [[nodiscard]] constexpr result<bool, record_error> next(record_line& line) noexcept {
+        if (rest_.empty()) return false;
+        const std::size_t end = rest_.find('\n');
+        const std::string_view text = rest_.substr(0, end);
+        rest_ = rest_.substr(end + 1);
+        ++line_;
+        const std::size_t space = text.find(' ');
+        if (space == std::string_view::npos || space == 0)
+            return unexpected(record_error{errc::invalid_field_value, line_});
+        line = record_line{text.substr(0, space), text.substr(space + 1), line_};
+        return true;
+    }
+
+private:
+    constexpr record_reader() noexcept = default;
+    std::string_view rest_;
+    std::size_t line_ = 0;
+};
+
+/// Tracks which of up to 64 fields have been seen, for duplicate_field and missing_field.
+class record_fields_seen {
+public:
+    /// Marks field `index`; duplicate_field on `line` when it was seen before.
+    [[nodiscard]] constexpr result<void, record_error> mark(std::size_t index, std::size_t line) noexcept {
+        const std::uint64_t bit = std::uint64_t{1} << index;
+        if ((seen_ & bit) != 0) return unexpected(record_error{errc::duplicate_field, line});
+        seen_ |= bit;
+        return {};
+    }
+    [[nodiscard]] constexpr bool has(std::size_t index) const noexcept { return (seen_ >> index) & 1u; }
+
+private:
+    std::uint64_t seen_ = 0;
+};
+
+}  // namespace twofactor::inline v1::detail
+// ---- end twofactor/detail/record_text.hpp ----
+
+namespace twofactor::inline v1 {
+
+/**
+ * Throttling of failed login attempts (RFC 4226 §7.3). The first `free_failures` consecutive
+ * failures cost nothing; the next one locks the account for `first_lockout`, and each
+ * further failure doubles the lockout, up to `max_lockout`. A success resets the count.
+ * While locked, no code is checked at all, so an attempt reveals nothing.
+ *
+ * With the defaults (5, 30 s, 1 day) a 6-digit code and a ±1 step window, an attacker who
+ * does nothing but guess gets at most 5 + 12 guesses in the first day and about one a day
+ * after that: each guess succeeds with probability 3 / 10^6.
+ */
+struct throttle_policy {
+    std::uint32_t free_failures = 5;
+    std::chrono::seconds first_lockout{30};
+    std::chrono::seconds max_lockout{86400};
+    friend constexpr bool operator==(const throttle_policy&, const throttle_policy&) = default;
+};
+
+/// The lockout that follows the `failures`-th consecutive failure: zero while failures <=
+/// free_failures, then first_lockout * 2^(failures - free_failures - 1), at most max_lockout.
+[[nodiscard]] constexpr std::chrono::seconds lockout_after(std::uint32_t failures,
+                                                           const throttle_policy& policy) noexcept {
+    if (failures <= policy.free_failures || policy.first_lockout.count() <= 0) return std::chrono::seconds{0};
+    const std::uint32_t doublings = failures - policy.free_failures - 1;
+    std::int64_t lockout = policy.first_lockout.count();
+    for (std::uint32_t i = 0; i < doublings && lockout < policy.max_lockout.count(); ++i) lockout *= 2;
+    return std::chrono::seconds{std::min<std::int64_t>(
+        lockout, std::max<std::int64_t>(policy.max_lockout.count(), policy.first_lockout.count()))};
+}
+
+/// How `login` verifies: the TOTP window, the HOTP look-ahead, the throttling.
+struct login_policy {
+    verify_window window{1, 1};          ///< TOTP: steps accepted before and after the current one
+    std::uint32_t hotp_look_ahead = 10;  ///< HOTP: counters accepted after the expected one
+    throttle_policy throttle{};
+    bool accept_backup_codes = true;  ///< false: only one-time codes (e.g. to confirm a change)
+};
+
+/// Which kind of input a login accepted.
+enum class login_method {
+    one_time_code,  ///< a TOTP or HOTP code from the authenticator app
+    backup_code,    ///< one of the single-use backup codes
+};
+
+/// What a successful login matched.
+struct login_match {
+    login_method method = login_method::one_time_code;
+    std::uint64_t step = 0;  ///< one_time_code: the accepted TOTP step or HOTP counter
+    std::int64_t offset =
+        0;  ///< one_time_code: steps from the current one (TOTP) or the expected counter (HOTP)
+    std::size_t backup_code_index = 0;       ///< backup_code: which code of the set (0-based)
+    std::size_t backup_codes_remaining = 0;  ///< backup_code: unused codes left
+    friend constexpr bool operator==(const login_match&, const login_match&) = default;
+};
+
+template <std::size_t N, hash_function BackupHash>
+class account_record;
+template <std::size_t N, hash_function BackupHash>
+struct login_outcome;
+
+template <std::size_t N, hash_function BackupHash>
+[[nodiscard]] constexpr login_outcome<N, BackupHash> login(const account_record<N, BackupHash>& current,
+                                                           std::string_view typed,
+                                                           std::chrono::sys_seconds now,
+                                                           const login_policy& policy = {}) noexcept;
+
+/**
+ * The result of `login`: the record to store, and what matched or why the attempt failed.
+ *
+ * `record` is the input record when nothing changed (`record_changed` false: a malformed
+ * input, an attempt during a lockout, a time before T0), otherwise a copy with its revision
+ * increased by one. Store it only if the stored revision is still the one you loaded
+ * (compare-and-set): then of two requests racing with the same code, exactly one can store its
+ * record and win; the other must reload and try again, and is then refused as a replay.
+ */
+template <std::size_t N, hash_function BackupHash>
+struct login_outcome {
+    account_record<N, BackupHash> record;
+    /// The match, or: errc::wrong_code, errc::replayed_code, errc::backup_code_used (these
+    /// count as failures), errc::locked_out, errc::malformed_login_input, errc::malformed_code
+    /// (digits, but not as many as the account's codes), errc::time_before_epoch,
+    /// errc::counter_overflow (these do not).
+    result<login_match> match;
+    bool record_changed = false;
+    /// When the account is locked after this attempt (or was already): the end of the lockout.
+    std::optional<std::chrono::sys_seconds> locked_until;
+};
+
+/**
+ * One user's 2FA configuration and state: the enrollment (issuer, account name, secret,
+ * algorithm, digits, period or HOTP counter), T0, the last accepted TOTP step (or the next
+ * HOTP counter), the backup codes (salted PBKDF2 digests and used flags), the consecutive
+ * failures and lockout deadline, and a revision.
+ *
+ * A record is a value: `login` and `with_backup_codes` return a new one with `revision() + 1`.
+ * Store records with compare-and-set on the revision (UPDATE ... WHERE revision = loaded).
+ *
+ * The text form (`serialize`/`parse`) holds the secret: encrypt it at rest.
+ *
+ *     auto record = twofactor::account_record<>::create(uri, fresh->set);
+ *     auto outcome = twofactor::login(*record, typed, std::chrono::floor<std::chrono::seconds>(now));
+ *     if (outcome.record_changed) store_if_revision(outcome.record, record->revision());
+ *     if (outcome.match) { ... signed in ... }
+ */
+template <std::size_t N = 10, hash_function BackupHash = sha256>
+class account_record {
+public:
+    using backup_codes_type = backup_code_set<N, BackupHash>;
+
+    /// The first line of the text form: "twofactor-account 1".
+    static constexpr std::string_view record_kind = "twofactor-account";
+    static constexpr std::uint32_t format_version = 1;
+
+    /// The longest text `serialize` can produce.
+    static constexpr std::size_t max_serialized_size =
+        32 + 2 * (16 + 3 * max_label_part_size) + 5 * 16 + 10 + 16 + secret::max_base32_size + 4 * 32 +
+        (48 + 2 * backup_codes_type::salt_size) + N * (24 + 2 * BackupHash::digest_size) + 80;
+
+    /**
+     * A new record for an enrollment. For TOTP, `t0` is RFC 6238's T0 and no step has been
+     * accepted yet; for HOTP the next expected counter is the URI's counter.
+     * Errors: errc::empty_secret (a default-constructed URI).
+     */
+    [[nodiscard]] static constexpr result<account_record> create(const otpauth_uri& enrollment,
+                                                                 const backup_codes_type& backup_codes,
+                                                                 std::int64_t t0 = 0) noexcept {
+        if (enrollment.key().empty()) return unexpected(errc::empty_secret);
+        account_record record(enrollment);
+        record.t0_ = t0;
+        record.backup_codes_ = backup_codes;
+        return record;
+    }
+
+    /// Issuer, account name, secret and OTP parameters (its counter is the initial one).
+    [[nodiscard]] constexpr const otpauth_uri& enrollment() const noexcept { return enrollment_; }
+    [[nodiscard]] constexpr std::int64_t t0() const noexcept { return t0_; }
+    /// TOTP: the last accepted time step, if any; a code for it or an earlier step is a replay.
+    [[nodiscard]] constexpr std::optional<std::uint64_t> last_accepted_step() const noexcept {
+        return last_step_;
+    }
+    /// HOTP: the counter the next code should have (also the enrollment's `counter`).
+    [[nodiscard]] constexpr std::uint64_t next_counter() const noexcept { return enrollment_.counter(); }
+    [[nodiscard]] constexpr const backup_codes_type& backup_codes() const noexcept { return backup_codes_; }
+    [[nodiscard]] constexpr std::uint32_t consecutive_failures() const noexcept { return failures_; }
+    /// The end of the current lockout (it may lie in the past: then it is over).
+    [[nodiscard]] constexpr std::optional<std::chrono::sys_seconds> locked_until() const noexcept {
+        return locked_until_;
+    }
+    [[nodiscard]] constexpr std::uint64_t revision() const noexcept { return revision_; }
+
+    /// A copy with a new set of backup codes (regeneration: the old codes stop working) and
+    /// the revision increased.
+    [[nodiscard]] constexpr account_record with_backup_codes(const backup_codes_type& codes) const noexcept {
+        account_record next = *this;
+        next.backup_codes_ = codes;
+        ++next.revision_;
+        return next;
+    }
+
+    friend constexpr bool operator==(const account_record&, const account_record&) = default;
+
+    /// The exact length of `serialize`'s output.
+    [[nodiscard]] constexpr std::size_t serialized_size() const noexcept { return render(nullptr); }
+
+    /**
+     * Writes the record's text form (see below) to `out` and returns its length.
+     * Errors: errc::output_too_small (nothing written). The text holds the secret.
+     *
+     *     twofactor-account 1
+     *     issuer ACME%20Co
+     *     account alice@example.com
+     *     type totp
+     *     algorithm SHA1
+     *     digits 6
+     *     period 30
+     *     t0 0
+     *     secret GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ
+     *     last-step none
+     *     failures 0
+     *     locked-until none
+     *     revision 3
+     *     backup-codes 10 pbkdf2-sha256 100000 <salt: 32 hex digits>
+     *     backup-code 1 unused <digest: 64 hex digits>
+     *     ...
+     *     backup-code 10 used <digest>
+     *     checksum <SHA-256 of all lines above: 64 hex digits>
+     *
+     * Names are percent-encoded UTF-8 (an empty issuer is "issuer " with nothing after the
+     * space); the secret is unpadded base32; HOTP records have "counter N" (the next expected
+     * counter) instead of "period", "t0" and "last-step". Every line ends with '\n'.
+     */
+    [[nodiscard]] constexpr result<std::size_t> serialize(std::span<char> out) const noexcept {
+        const std::size_t size = serialized_size();
+        if (out.size() < size) return unexpected(errc::output_too_small);
+        return render(out.data());
+    }
+
+    /// serialize() into a std::string (allocates; the string holds the secret: wipe or
+    /// protect it as such).
+    [[nodiscard]] std::string serialize() const {
+        std::string text(serialized_size(), '\0');
+        (void)render(text.data());
+        return text;
+    }
+
+    /**
+     * Parses the text form strictly: every field exactly once (in any order between the
+     * header and the checksum), canonical values only, nothing else; exactly the record that
+     * was serialised, or an error naming the problem and its line:
+     * errc::not_a_record, errc::unsupported_record_version, errc::record_truncated,
+     * errc::record_checksum_mismatch, errc::unknown_field, errc::duplicate_field,
+     * errc::missing_field (line 0), errc::invalid_field_value; and errors of the values
+     * (errc::invalid_label, errc::invalid_utf8, errc::label_too_long,
+     * errc::missing_account_name, errc::unsupported_algorithm, errc::invalid_digits,
+     * errc::invalid_period, errc::invalid_hash_cost, errc::secret_too_long, base32 errors).
+     */
+    [[nodiscard]] static constexpr result<account_record, record_error> parse(std::string_view text) noexcept;
+
+private:
+    constexpr explicit account_record(const otpauth_uri& enrollment) noexcept : enrollment_(enrollment) {}
+    constexpr std::size_t render(char* out) const noexcept;
+
+    otpauth_uri enrollment_;
+    std::int64_t t0_ = 0;
+    std::optional<std::uint64_t> last_step_;
+    backup_codes_type backup_codes_;
+    std::uint32_t failures_ = 0;
+    std::optional<std::chrono::sys_seconds> locked_until_;
+    std::uint64_t revision_ = 0;
+
+    template <std::size_t M, hash_function H>
+    friend constexpr login_outcome<M, H> login(const account_record<M, H>&, std::string_view,
+                                               std::chrono::sys_seconds, const login_policy&) noexcept;
+    constexpr void set_next_counter(std::uint64_t counter) noexcept {
+        otpauth_parameters p = enrollment_.parameters();
+        p.counter = counter;
+        // The same names, key and (valid) parameters: make cannot fail.
+        enrollment_ = *otpauth_uri::make(enrollment_.issuer(), enrollment_.account(), enrollment_.key(), p);
+    }
+};
+
+namespace detail {
+
+// The field names of the text form, in the order they are written.
+enum class account_field : std::size_t {
+    issuer,
+    account,
+    type,
+    algorithm,
+    digits,
+    period,
+    t0,
+    counter,
+    secret,
+    last_step,
+    failures,
+    locked_until,
+    revision,
+    backup_codes,
+    backup_code,  // one line per code; each index once
+    count
+};
+inline constexpr std::array<std::string_view, static_cast<std::size_t>(account_field::count)>
+    account_field_names{"issuer",   "account",      "type",     "algorithm",    "digits",
+                        "period",   "t0",           "counter",  "secret",       "last-step",
+                        "failures", "locked-until", "revision", "backup-codes", "backup-code"};
+
+[[nodiscard]] constexpr std::string_view account_field_name(account_field f) noexcept {
+    return account_field_names[static_cast<std::size_t>(f)];
+}
+
+template <hash_function H>
+[[nodiscard]] constexpr bool pbkdf2_name_matches(std::string_view text) noexcept {
+    // "pbkdf2-" and the hash name in lowercase: "pbkdf2-sha256".
+    constexpr std::string_view prefix = "pbkdf2-";
+    const std::string_view name = H::name;
+    if (text.size() != prefix.size() + name.size() || text.substr(0, prefix.size()) != prefix) return false;
+    for (std::size_t i = 0; i < name.size(); ++i) {
+        char c = name[i];
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+        if (text[prefix.size() + i] != c) return false;
+    }
+    return true;
+}
+
+template <hash_function H>
+constexpr void write_pbkdf2_name(record_writer& w) noexcept {
+    w.put("pbkdf2-");
+    for (const char c : std::string_view(H::name)) {
+        const char lower = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+        w.put(std::string_view(&lower, 1));
+    }
+}
+
+// Decodes a percent-encoded name field into `out`; the re-encoding must give back `text`, so
+// only the canonical form is accepted.
+template <std::size_t Capacity>
+[[nodiscard]] constexpr bool decode_record_name(std::string_view text, std::array<char, Capacity>& out,
+                                                std::size_t& size) noexcept {
+    const auto decoded = percent_decode(text, out);
+    if (!decoded) return false;
+    size = *decoded;
+    const std::string_view name(out.data(), size);
+    if (percent_encoded_size(name) != text.size()) return false;
+    std::array<char, 3 * Capacity> again{};
+    (void)percent_encode(name, again.data());
+    return std::string_view(again.data(), text.size()) == text;
+}
+
+}  // namespace detail
+
+template <std::size_t N, hash_function BackupHash>
+constexpr std::size_t account_record<N, BackupHash>::render(char* out) const noexcept {
+    using detail::account_field;
+    using detail::account_field_name;
+    detail::record_writer w(out);
+    auto field = [&](account_field f) { w.field(account_field_name(f)); };
+    const otpauth_parameters& p = enrollment_.parameters();
+    w.header(record_kind, format_version);
+    field(account_field::issuer);
+    w.encoded(enrollment_.issuer());
+    w.end_line();
+    field(account_field::account);
+    w.encoded(enrollment_.account());
+    w.end_line();
+    field(account_field::type);
+    w.put(to_string(p.type));
+    w.end_line();
+    field(account_field::algorithm);
+    w.put(to_string(p.hash));
+    w.end_line();
+    field(account_field::digits);
+    w.number(p.digits);
+    w.end_line();
+    if (p.type == otp_type::totp) {
+        field(account_field::period);
+        w.number(p.period);
+        w.end_line();
+        field(account_field::t0);
+        w.signed_number(t0_);
+        w.end_line();
+    } else {
+        field(account_field::counter);
+        w.number(enrollment_.counter());
+        w.end_line();
+    }
+    field(account_field::secret);
+    {
+        std::array<char, secret::max_base32_size> b32{};
+        const auto size = enrollment_.key().reveal_base32(b32);
+        w.put(std::string_view(b32.data(), size ? *size : 0));
+        detail::secure_wipe_bytes(b32.data(), b32.size());
+    }
+    w.end_line();
+    if (p.type == otp_type::totp) {
+        field(account_field::last_step);
+        if (last_step_)
+            w.number(*last_step_);
+        else
+            w.put("none");
+        w.end_line();
+    }
+    field(account_field::failures);
+    w.number(failures_);
+    w.end_line();
+    field(account_field::locked_until);
+    if (locked_until_)
+        w.signed_number(locked_until_->time_since_epoch().count());
+    else
+        w.put("none");
+    w.end_line();
+    field(account_field::revision);
+    w.number(revision_);
+    w.end_line();
+    field(account_field::backup_codes);
+    w.number(N);
+    w.put(" ");
+    detail::write_pbkdf2_name<BackupHash>(w);
+    w.put(" ");
+    w.number(backup_codes_.iterations());
+    w.put(" ");
+    w.hex(backup_codes_.salt());
+    w.end_line();
+    for (std::size_t i = 0; i < N; ++i) {
+        field(account_field::backup_code);
+        w.number(i + 1);
+        w.put(backup_codes_.used(i) ? " used " : " unused ");
+        w.hex(backup_codes_.digest(i));
+        w.end_line();
+    }
+    w.checksum();
+    return w.size();
+}
+
+template <std::size_t N, hash_function BackupHash>
+constexpr result<account_record<N, BackupHash>, record_error> account_record<N, BackupHash>::parse(
+    std::string_view text) noexcept {
+    using detail::account_field;
+    auto reader = detail::record_reader::open(text, record_kind, format_version);
+    if (!reader) return unexpected(reader.error());
+
+    // Raw values first; their meaning (and which fields the type needs) is checked after.
+    std::array<std::string_view, static_cast<std::size_t>(account_field::count)> value{};
+    std::array<std::size_t, static_cast<std::size_t>(account_field::count)> line_of{};
+    std::array<std::string_view, N> code_lines{};
+    std::array<std::size_t, N> code_line_numbers{};
+    detail::record_fields_seen seen;
+    std::uint64_t codes_seen = 0;
+    detail::record_line line;
+    for (;;) {
+        const auto more = reader->next(line);
+        if (!more) return unexpected(more.error());
+        if (!*more) break;
+        std::size_t index = 0;
+        while (index < detail::account_field_names.size() && detail::account_field_names[index] != line.name)
+            ++index;
+        if (index == detail::account_field_names.size())
+            return unexpected(record_error{errc::unknown_field, line.number});
+        if (static_cast<account_field>(index) == account_field::backup_code) {
+            // "<i> used|unused <digest>", i in 1..N, each once.
+            const std::size_t space = line.value.find(' ');
+            std::uint64_t i = 0;
+            if (space == std::string_view::npos ||
+                !detail::parse_decimal(line.value.substr(0, space), i, N) || i == 0)
+                return unexpected(record_error{errc::invalid_field_value, line.number});
+            if ((codes_seen >> (i - 1)) & 1u)
+                return unexpected(record_error{errc::duplicate_field, line.number});
+            codes_seen |= std::uint64_t{1} << (i - 1);
+            code_lines[i - 1] = line.value.substr(space + 1);
+            code_line_numbers[i - 1] = line.number;
+            continue;
+        }
+        if (auto marked = seen.mark(index, line.number); !marked) return unexpected(marked.error());
+        value[index] = line.value;
+        line_of[index] = line.number;
+    }
+
+    auto has = [&](account_field f) { return seen.has(static_cast<std::size_t>(f)); };
+    auto get = [&](account_field f) { return value[static_cast<std::size_t>(f)]; };
+    auto bad = [&](account_field f, errc code = errc::invalid_field_value) {
+        return unexpected(record_error{code, line_of[static_cast<std::size_t>(f)]});
+    };
+    for (const account_field f :
+         {account_field::issuer, account_field::account, account_field::type, account_field::algorithm,
+          account_field::digits, account_field::secret, account_field::failures, account_field::locked_until,
+          account_field::revision, account_field::backup_codes})
+        if (!has(f)) return unexpected(record_error{errc::missing_field, 0});
+
+    otpauth_parameters parameters;
+    if (get(account_field::type) == "totp")
+        parameters.type = otp_type::totp;
+    else if (get(account_field::type) == "hotp")
+        parameters.type = otp_type::hotp;
+    else
+        return bad(account_field::type, errc::unsupported_otp_type);
+    const bool is_totp = parameters.type == otp_type::totp;
+    // The fields of the other type are unknown here, the type's own are required.
+    for (const account_field f : {account_field::period, account_field::t0, account_field::last_step})
+        if (has(f) != is_totp)
+            return is_totp ? unexpected(record_error{errc::missing_field, 0}) : bad(f, errc::unknown_field);
+    if (has(account_field::counter) == is_totp)
+        return is_totp ? bad(account_field::counter, errc::unknown_field)
+                       : unexpected(record_error{errc::missing_field, 0});
+
+    // The canonical spelling only: "SHA1", not "sha1".
+    const auto hash = parse_algorithm(get(account_field::algorithm));
+    if (!hash || to_string(*hash) != get(account_field::algorithm))
+        return bad(account_field::algorithm, hash ? errc::invalid_field_value : hash.error());
+    parameters.hash = *hash;
+    std::uint64_t number = 0;
+    if (!detail::parse_decimal(get(account_field::digits), number, 9) || number < 6)
+        return bad(account_field::digits, errc::invalid_digits);
+    parameters.digits = static_cast<unsigned>(number);
+
+    std::int64_t t0 = 0;
+    std::optional<std::uint64_t> last_step;
+    if (is_totp) {
+        if (!detail::parse_decimal(get(account_field::period), number, max_uri_period) || number == 0)
+            return bad(account_field::period, errc::invalid_period);
+        parameters.period = static_cast<std::uint32_t>(number);
+        if (!detail::parse_signed_decimal(get(account_field::t0), t0)) return bad(account_field::t0);
+        if (get(account_field::last_step) != "none") {
+            if (!detail::parse_decimal(get(account_field::last_step), number))
+                return bad(account_field::last_step);
+            last_step = number;
+        }
+    } else {
+        if (!detail::parse_decimal(get(account_field::counter), parameters.counter))
+            return bad(account_field::counter, errc::invalid_counter);
+    }
+
+    // Unpadded strict base32, as written.
+    const auto key = secret::from_base32(get(account_field::secret), base32_mode::strict);
+    if (!key) return bad(account_field::secret, key.error().code);
+    if (get(account_field::secret).find('=') != std::string_view::npos) return bad(account_field::secret);
+
+    std::array<char, max_label_part_size> issuer{};
+    std::array<char, max_label_part_size> account{};
+    std::size_t issuer_size = 0;
+    std::size_t account_size = 0;
+    if (!detail::decode_record_name(get(account_field::issuer), issuer, issuer_size))
+        return bad(account_field::issuer);
+    if (!detail::decode_record_name(get(account_field::account), account, account_size))
+        return bad(account_field::account);
+    const auto enrollment =
+        otpauth_uri::make(std::string_view(issuer.data(), issuer_size),
+                          std::string_view(account.data(), account_size), *key, parameters);
+    if (!enrollment) {
+        const bool issuer_problem = !check_issuer(std::string_view(issuer.data(), issuer_size));
+        return bad(issuer_problem ? account_field::issuer : account_field::account, enrollment.error());
+    }
+    account_record record(*enrollment);
+    record.t0_ = t0;
+    record.last_step_ = last_step;
+
+    if (!detail::parse_decimal(get(account_field::failures), number,
+                               std::numeric_limits<std::uint32_t>::max()))
+        return bad(account_field::failures);
+    record.failures_ = static_cast<std::uint32_t>(number);
+    if (get(account_field::locked_until) != "none") {
+        std::int64_t until = 0;
+        if (!detail::parse_signed_decimal(get(account_field::locked_until), until))
+            return bad(account_field::locked_until);
+        record.locked_until_ = std::chrono::sys_seconds{std::chrono::seconds{until}};
+    }
+    if (!detail::parse_decimal(get(account_field::revision), record.revision_))
+        return bad(account_field::revision);
+
+    // "backup-codes <N> pbkdf2-<hash> <iterations> <salt hex>"
+    {
+        std::array<std::string_view, 4> parts{};
+        std::string_view rest = get(account_field::backup_codes);
+        for (std::size_t i = 0; i < parts.size(); ++i) {
+            const std::size_t space = rest.find(' ');
+            if ((space == std::string_view::npos) != (i + 1 == parts.size()))
+                return bad(account_field::backup_codes);
+            parts[i] = rest.substr(0, space);
+            rest = space == std::string_view::npos ? std::string_view{} : rest.substr(space + 1);
+        }
+        std::uint64_t iterations = 0;
+        std::array<std::byte, backup_codes_type::salt_size> salt{};
+        if (!detail::parse_decimal(parts[0], number) || number != N ||
+            !detail::pbkdf2_name_matches<BackupHash>(parts[1]) ||
+            !detail::parse_decimal(parts[2], iterations) || !detail::parse_hex(parts[3], salt))
+            return bad(account_field::backup_codes);
+        std::array<typename backup_codes_type::digest_type, N> digests{};
+        std::array<bool, N> used{};
+        for (std::size_t i = 0; i < N; ++i) {
+            if (((codes_seen >> i) & 1u) == 0) return unexpected(record_error{errc::missing_field, 0});
+            const std::string_view code = code_lines[i];
+            const std::size_t space = code.find(' ');
+            const std::string_view flag = code.substr(0, space);
+            if (space == std::string_view::npos || (flag != "used" && flag != "unused") ||
+                !detail::parse_hex(code.substr(space + 1), digests[i]))
+                return unexpected(record_error{errc::invalid_field_value, code_line_numbers[i]});
+            used[i] = flag == "used";
+        }
+        const auto codes = backup_codes_type::from_parts(
+            salt, iterations > max_backup_code_iterations ? 0 : static_cast<std::uint32_t>(iterations),
+            digests, used);
+        if (!codes) return bad(account_field::backup_codes, codes.error());
+        record.backup_codes_ = *codes;
+    }
+    return record;
+}
+
+/**
+ * One login attempt with `typed` (a one-time code, spaces allowed: "123 456"; or a backup
+ * code) at time `now`. See login_outcome for what to store and what the errors mean.
+ *
+ * - During a lockout (now < locked_until) nothing is checked: errc::locked_out, record
+ *   unchanged.
+ * - Input that is neither a code of the account's digit count nor a backup code is
+ *   errc::malformed_login_input (errc::malformed_code for the wrong number of digits), and
+ *   costs nothing.
+ * - TOTP: the steps of `policy.window` around now; a step at or before the last accepted one is
+ *   errc::replayed_code (RFC 6238 §5.2). HOTP: the expected counter and `hotp_look_ahead`
+ *   after it; the counter before it is a replay.
+ * - Success stores the step (or counter + 1, or marks the backup code used) and resets the
+ *   failure count and lockout; a failure counts, and from the (free_failures + 1)-th on
+ *   locks the account for lockout_after(failures).
+ */
+template <std::size_t N, hash_function BackupHash>
+[[nodiscard]] constexpr login_outcome<N, BackupHash> login(const account_record<N, BackupHash>& current,
+                                                           std::string_view typed,
+                                                           std::chrono::sys_seconds now,
+                                                           const login_policy& policy) noexcept {
+    login_outcome<N, BackupHash> outcome{current, unexpected(errc::wrong_code), false, current.locked_until_};
+    if (current.locked_until_ && now < *current.locked_until_) {
+        outcome.match = unexpected(errc::locked_out);
+        return outcome;
+    }
+    outcome.locked_until.reset();
+
+    // A one-time code is all digits (spaces between groups ignored); anything else is tried as
+    // a backup code.
+    std::array<char, 16> digits{};
+    std::size_t digit_count = 0;
+    bool only_digits = !typed.empty();
+    for (const char c : typed) {
+        if (c == ' ') continue;
+        if (c < '0' || c > '9' || digit_count == digits.size()) {
+            only_digits = false;
+            break;
+        }
+        digits[digit_count++] = c;
+    }
+    only_digits = only_digits && digit_count > 0;
+
+    account_record<N, BackupHash> next = current;
+    result<login_match> match = unexpected(errc::wrong_code);
+    if (only_digits) {
+        const otpauth_uri& e = current.enrollment_;
+        const std::string_view code(digits.data(), digit_count);
+        if (digit_count != e.digits()) {
+            outcome.match = unexpected(errc::malformed_code);
+            return outcome;
+        }
+        const auto key = e.key().reveal_bytes();
+        match = visit_algorithm(e.hash(), [&](auto hash) {
+            using Hash = typename decltype(hash)::type;
+            return visit_digits(e.digits(), [&](auto d) -> result<login_match> {
+                constexpr unsigned D = decltype(d)::value;
+                if (e.type() == otp_type::totp) {
+                    const dynamic_totp<Hash, D> generator{key, time_step{std::chrono::seconds{e.period()}},
+                                                          current.t0_};
+                    const auto found = generator.verify(code, now, policy.window, current.last_step_);
+                    if (!found) return unexpected(found.error());
+                    next.last_step_ = found->step;
+                    return login_match{login_method::one_time_code, found->step, found->offset, 0, 0};
+                }
+                const hotp<Hash, D> generator{key};
+                const auto parsed = otp_code<D>::parse(code);
+                if (!parsed) return unexpected(parsed.error());
+                const std::uint64_t expected = current.next_counter();
+                const std::uint64_t first = expected - std::min<std::uint64_t>(expected, 1);
+                const std::uint64_t ahead =
+                    std::min<std::uint64_t>(policy.hotp_look_ahead, max_verify_candidates - 2);
+                const std::uint64_t last =
+                    expected +
+                    std::min<std::uint64_t>(ahead, std::numeric_limits<std::uint64_t>::max() - expected);
+                const auto found = generator.search(*parsed, first, last - first + 1, expected);
+                if (found.accepted) {
+                    if (found.counter == std::numeric_limits<std::uint64_t>::max())
+                        return unexpected(errc::counter_overflow);
+                    next.set_next_counter(found.counter + 1);
+                    return login_match{login_method::one_time_code, found.counter,
+                                       static_cast<std::int64_t>(found.counter - expected), 0, 0};
+                }
+                return unexpected(found.replayed ? errc::replayed_code : errc::wrong_code);
+            });
+        });
+        if (!match && match.error() != errc::wrong_code && match.error() != errc::replayed_code) {
+            outcome.match = match;  // not a guess: a time before T0, a step out of range
+            return outcome;
+        }
+    } else {
+        const auto code = backup_code::parse(typed);
+        if (!code || !policy.accept_backup_codes) {
+            outcome.match = unexpected(errc::malformed_login_input);
+            return outcome;
+        }
+        const auto used = next.backup_codes_.consume(*code);
+        if (used)
+            match = login_match{login_method::backup_code, 0, 0, used->index, used->remaining};
+        else
+            match = unexpected(used.error());
+    }
+
+    ++next.revision_;
+    if (match) {
+        next.failures_ = 0;
+        next.locked_until_.reset();
+    } else {
+        if (next.failures_ != std::numeric_limits<std::uint32_t>::max()) ++next.failures_;
+        const auto lockout = lockout_after(next.failures_, policy.throttle);
+        if (lockout.count() > 0) {
+            next.locked_until_ = now + lockout;
+            outcome.locked_until = next.locked_until_;
+        }
+    }
+    outcome.record = next;
+    outcome.match = match;
+    outcome.record_changed = true;
+    return outcome;
+}
+
+/// login() at the current time of std::chrono::system_clock.
+template <std::size_t N, hash_function BackupHash>
+[[nodiscard]] login_outcome<N, BackupHash> login_now(const account_record<N, BackupHash>& current,
+                                                     std::string_view typed,
+                                                     const login_policy& policy = {}) noexcept {
+    return login(current, typed, std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()),
+                 policy);
+}
+
+}  // namespace twofactor::inline v1
+// ---- end twofactor/account.hpp ----
 // clang-format on
 // ---- end twofactor/twofactor.hpp ----
