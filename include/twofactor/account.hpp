@@ -16,6 +16,7 @@
 
 #include "backup_codes.hpp"
 #include "base32.hpp"
+#include "detail/backup_code_text.hpp"
 #include "detail/percent_encoding.hpp"
 #include "detail/record_text.hpp"
 #include "error.hpp"
@@ -146,18 +147,28 @@ public:
         (48 + 2 * backup_codes_type::salt_size) + N * (24 + 2 * BackupHash::digest_size) + 80;
 
     /**
-     * A new record for an enrollment. For TOTP, `t0` is RFC 6238's T0 and no step has been
-     * accepted yet; for HOTP the next expected counter is the URI's counter.
+     * A new record for an enrollment. For TOTP, `t0` is RFC 6238's T0 and
+     * `last_accepted_step` the step of the code that confirmed the setup, if any (so that code
+     * cannot sign in again); for HOTP the next expected counter is the URI's counter.
      * Errors: errc::empty_secret (a default-constructed URI).
      */
-    [[nodiscard]] static constexpr result<account_record> create(const otpauth_uri& enrollment,
-                                                                 const backup_codes_type& backup_codes,
-                                                                 std::int64_t t0 = 0) noexcept {
+    [[nodiscard]] static constexpr result<account_record> create(
+        const otpauth_uri& enrollment, const backup_codes_type& backup_codes, std::int64_t t0 = 0,
+        std::optional<std::uint64_t> last_accepted_step = std::nullopt) noexcept {
         if (enrollment.key().empty()) return unexpected(errc::empty_secret);
         account_record record(enrollment);
         record.t0_ = t0;
+        if (enrollment.type() == otp_type::totp) record.last_step_ = last_accepted_step;
         record.backup_codes_ = backup_codes;
         return record;
+    }
+
+    /// This record as the successor of `previous` (a reconfiguration): revision
+    /// previous.revision() + 1, so that it can replace `previous` by compare-and-set.
+    [[nodiscard]] constexpr account_record replacing(const account_record& previous) const noexcept {
+        account_record next = *this;
+        next.revision_ = previous.revision_ + 1;
+        return next;
     }
 
     /// Issuer, account name, secret and OTP parameters (its counter is the initial one).
@@ -285,55 +296,14 @@ enum class account_field : std::size_t {
     failures,
     locked_until,
     revision,
-    backup_codes,
-    backup_code,  // one line per code; each index once
     count
 };
 inline constexpr std::array<std::string_view, static_cast<std::size_t>(account_field::count)>
-    account_field_names{"issuer",   "account",      "type",     "algorithm",    "digits",
-                        "period",   "t0",           "counter",  "secret",       "last-step",
-                        "failures", "locked-until", "revision", "backup-codes", "backup-code"};
+    account_field_names{"issuer",  "account", "type",      "algorithm", "digits",       "period",  "t0",
+                        "counter", "secret",  "last-step", "failures",  "locked-until", "revision"};
 
 [[nodiscard]] constexpr std::string_view account_field_name(account_field f) noexcept {
     return account_field_names[static_cast<std::size_t>(f)];
-}
-
-template <hash_function H>
-[[nodiscard]] constexpr bool pbkdf2_name_matches(std::string_view text) noexcept {
-    // "pbkdf2-" and the hash name in lowercase: "pbkdf2-sha256".
-    constexpr std::string_view prefix = "pbkdf2-";
-    const std::string_view name = H::name;
-    if (text.size() != prefix.size() + name.size() || text.substr(0, prefix.size()) != prefix) return false;
-    for (std::size_t i = 0; i < name.size(); ++i) {
-        char c = name[i];
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-        if (text[prefix.size() + i] != c) return false;
-    }
-    return true;
-}
-
-template <hash_function H>
-constexpr void write_pbkdf2_name(record_writer& w) noexcept {
-    w.put("pbkdf2-");
-    for (const char c : std::string_view(H::name)) {
-        const char lower = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-        w.put(std::string_view(&lower, 1));
-    }
-}
-
-// Decodes a percent-encoded name field into `out`; the re-encoding must give back `text`, so
-// only the canonical form is accepted.
-template <std::size_t Capacity>
-[[nodiscard]] constexpr bool decode_record_name(std::string_view text, std::array<char, Capacity>& out,
-                                                std::size_t& size) noexcept {
-    const auto decoded = percent_decode(text, out);
-    if (!decoded) return false;
-    size = *decoded;
-    const std::string_view name(out.data(), size);
-    if (percent_encoded_size(name) != text.size()) return false;
-    std::array<char, 3 * Capacity> again{};
-    (void)percent_encode(name, again.data());
-    return std::string_view(again.data(), text.size()) == text;
 }
 
 }  // namespace detail
@@ -401,22 +371,7 @@ constexpr std::size_t account_record<N, BackupHash>::render(char* out) const noe
     field(account_field::revision);
     w.number(revision_);
     w.end_line();
-    field(account_field::backup_codes);
-    w.number(N);
-    w.put(" ");
-    detail::write_pbkdf2_name<BackupHash>(w);
-    w.put(" ");
-    w.number(backup_codes_.iterations());
-    w.put(" ");
-    w.hex(backup_codes_.salt());
-    w.end_line();
-    for (std::size_t i = 0; i < N; ++i) {
-        field(account_field::backup_code);
-        w.number(i + 1);
-        w.put(backup_codes_.used(i) ? " used " : " unused ");
-        w.hex(backup_codes_.digest(i));
-        w.end_line();
-    }
+    detail::write_backup_code_set(w, backup_codes_);
     w.checksum();
     return w.size();
 }
@@ -431,34 +386,21 @@ constexpr result<account_record<N, BackupHash>, record_error> account_record<N, 
     // Raw values first; their meaning (and which fields the type needs) is checked after.
     std::array<std::string_view, static_cast<std::size_t>(account_field::count)> value{};
     std::array<std::size_t, static_cast<std::size_t>(account_field::count)> line_of{};
-    std::array<std::string_view, N> code_lines{};
-    std::array<std::size_t, N> code_line_numbers{};
+    detail::backup_code_set_reader<N, BackupHash> backup_lines;
     detail::record_fields_seen seen;
-    std::uint64_t codes_seen = 0;
     detail::record_line line;
     for (;;) {
         const auto more = reader->next(line);
         if (!more) return unexpected(more.error());
         if (!*more) break;
+        const auto taken = backup_lines.take(line);
+        if (!taken) return unexpected(taken.error());
+        if (*taken) continue;
         std::size_t index = 0;
         while (index < detail::account_field_names.size() && detail::account_field_names[index] != line.name)
             ++index;
         if (index == detail::account_field_names.size())
             return unexpected(record_error{errc::unknown_field, line.number});
-        if (static_cast<account_field>(index) == account_field::backup_code) {
-            // "<i> used|unused <digest>", i in 1..N, each once.
-            const std::size_t space = line.value.find(' ');
-            std::uint64_t i = 0;
-            if (space == std::string_view::npos ||
-                !detail::parse_decimal(line.value.substr(0, space), i, N) || i == 0)
-                return unexpected(record_error{errc::invalid_field_value, line.number});
-            if ((codes_seen >> (i - 1)) & 1u)
-                return unexpected(record_error{errc::duplicate_field, line.number});
-            codes_seen |= std::uint64_t{1} << (i - 1);
-            code_lines[i - 1] = line.value.substr(space + 1);
-            code_line_numbers[i - 1] = line.number;
-            continue;
-        }
         if (auto marked = seen.mark(index, line.number); !marked) return unexpected(marked.error());
         value[index] = line.value;
         line_of[index] = line.number;
@@ -472,7 +414,7 @@ constexpr result<account_record<N, BackupHash>, record_error> account_record<N, 
     for (const account_field f :
          {account_field::issuer, account_field::account, account_field::type, account_field::algorithm,
           account_field::digits, account_field::secret, account_field::failures, account_field::locked_until,
-          account_field::revision, account_field::backup_codes})
+          account_field::revision})
         if (!has(f)) return unexpected(record_error{errc::missing_field, 0});
 
     otpauth_parameters parameters;
@@ -555,41 +497,9 @@ constexpr result<account_record<N, BackupHash>, record_error> account_record<N, 
     if (!detail::parse_decimal(get(account_field::revision), record.revision_))
         return bad(account_field::revision);
 
-    // "backup-codes <N> pbkdf2-<hash> <iterations> <salt hex>"
-    {
-        std::array<std::string_view, 4> parts{};
-        std::string_view rest = get(account_field::backup_codes);
-        for (std::size_t i = 0; i < parts.size(); ++i) {
-            const std::size_t space = rest.find(' ');
-            if ((space == std::string_view::npos) != (i + 1 == parts.size()))
-                return bad(account_field::backup_codes);
-            parts[i] = rest.substr(0, space);
-            rest = space == std::string_view::npos ? std::string_view{} : rest.substr(space + 1);
-        }
-        std::uint64_t iterations = 0;
-        std::array<std::byte, backup_codes_type::salt_size> salt{};
-        if (!detail::parse_decimal(parts[0], number) || number != N ||
-            !detail::pbkdf2_name_matches<BackupHash>(parts[1]) ||
-            !detail::parse_decimal(parts[2], iterations) || !detail::parse_hex(parts[3], salt))
-            return bad(account_field::backup_codes);
-        std::array<typename backup_codes_type::digest_type, N> digests{};
-        std::array<bool, N> used{};
-        for (std::size_t i = 0; i < N; ++i) {
-            if (((codes_seen >> i) & 1u) == 0) return unexpected(record_error{errc::missing_field, 0});
-            const std::string_view code = code_lines[i];
-            const std::size_t space = code.find(' ');
-            const std::string_view flag = code.substr(0, space);
-            if (space == std::string_view::npos || (flag != "used" && flag != "unused") ||
-                !detail::parse_hex(code.substr(space + 1), digests[i]))
-                return unexpected(record_error{errc::invalid_field_value, code_line_numbers[i]});
-            used[i] = flag == "used";
-        }
-        const auto codes = backup_codes_type::from_parts(
-            salt, iterations > max_backup_code_iterations ? 0 : static_cast<std::uint32_t>(iterations),
-            digests, used);
-        if (!codes) return bad(account_field::backup_codes, codes.error());
-        record.backup_codes_ = *codes;
-    }
+    const auto codes = backup_lines.finish();
+    if (!codes) return unexpected(codes.error());
+    record.backup_codes_ = *codes;
     return record;
 }
 

@@ -179,6 +179,21 @@ private:
     return true;
 }
 
+/// Decodes a percent-encoded name field into `out`; only the canonical form (the one
+/// record_writer::encoded writes) is accepted.
+template <std::size_t Capacity>
+[[nodiscard]] constexpr bool decode_record_name(std::string_view text, std::array<char, Capacity>& out,
+                                                std::size_t& size) noexcept {
+    const auto decoded = percent_decode(text, out);
+    if (!decoded) return false;
+    size = *decoded;
+    const std::string_view name(out.data(), size);
+    if (percent_encoded_size(name) != text.size()) return false;
+    std::array<char, 3 * Capacity> again{};
+    (void)percent_encode(name, again.data());
+    return std::string_view(again.data(), text.size()) == text;
+}
+
 /// One "<name> <value>" line of a record.
 struct record_line {
     std::string_view name;
