@@ -70,6 +70,7 @@ struct login_policy {
 enum class login_method {
     one_time_code,  ///< a TOTP or HOTP code from the authenticator app
     backup_code,    ///< one of the single-use backup codes
+    not_required,   ///< no code was asked for (a change whose policy does not require one)
 };
 
 /// What a successful login matched.
@@ -163,11 +164,11 @@ public:
         return record;
     }
 
-    /// This record as the successor of `previous` (a reconfiguration): revision
-    /// previous.revision() + 1, so that it can replace `previous` by compare-and-set.
-    [[nodiscard]] constexpr account_record replacing(const account_record& previous) const noexcept {
+    /// This record as the successor of the record at `previous_revision` (a reconfiguration):
+    /// revision previous_revision + 1, so that it replaces that record by compare-and-set.
+    [[nodiscard]] constexpr account_record replacing(std::uint64_t previous_revision) const noexcept {
         account_record next = *this;
-        next.revision_ = previous.revision_ + 1;
+        next.revision_ = previous_revision + 1;
         return next;
     }
 

@@ -83,10 +83,14 @@ enum class errc : int {
     invalid_field_value,         ///< a field whose value is malformed or out of range
     record_truncated,            ///< the record ends before its checksum line
     record_checksum_mismatch,    ///< the checksum does not match the contents (a corrupted record)
+
+    // The enrollment wizard.
+    wrong_wizard_step,  ///< the event is not possible at the wizard's current step (nothing changed)
+    setup_aborted,      ///< too many wrong codes on the verification page: the setup was abandoned
 };
 
 namespace detail {
-inline constexpr errc last_errc = errc::record_checksum_mismatch;
+inline constexpr errc last_errc = errc::setup_aborted;
 }
 
 /// A short, fixed English description of `code`, without allocating.
@@ -139,6 +143,8 @@ inline constexpr errc last_errc = errc::record_checksum_mismatch;
         case errc::invalid_field_value: return "invalid field value";
         case errc::record_truncated: return "record truncated";
         case errc::record_checksum_mismatch: return "record checksum mismatch (corrupted)";
+        case errc::wrong_wizard_step: return "not possible at this step of the setup";
+        case errc::setup_aborted: return "setup abandoned after too many wrong codes";
     }
     return "unknown twofactor error";
 }

@@ -22,4 +22,6 @@
 #include "otpauth_uri.hpp"
 #include "backup_codes.hpp"
 #include "account.hpp"
+#include "account_operations.hpp"
+#include "enrollment_wizard.hpp"
 // clang-format on

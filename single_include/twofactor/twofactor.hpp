@@ -147,10 +147,14 @@ enum class errc : int {
     invalid_field_value,         ///< a field whose value is malformed or out of range
     record_truncated,            ///< the record ends before its checksum line
     record_checksum_mismatch,    ///< the checksum does not match the contents (a corrupted record)
+
+    // The enrollment wizard.
+    wrong_wizard_step,  ///< the event is not possible at the wizard's current step (nothing changed)
+    setup_aborted,      ///< too many wrong codes on the verification page: the setup was abandoned
 };
 
 namespace detail {
-inline constexpr errc last_errc = errc::record_checksum_mismatch;
+inline constexpr errc last_errc = errc::setup_aborted;
 }
 
 /// A short, fixed English description of `code`, without allocating.
@@ -203,6 +207,8 @@ inline constexpr errc last_errc = errc::record_checksum_mismatch;
         case errc::invalid_field_value: return "invalid field value";
         case errc::record_truncated: return "record truncated";
         case errc::record_checksum_mismatch: return "record checksum mismatch (corrupted)";
+        case errc::wrong_wizard_step: return "not possible at this step of the setup";
+        case errc::setup_aborted: return "setup abandoned after too many wrong codes";
     }
     return "unknown twofactor error";
 }
@@ -7596,6 +7602,7 @@ struct login_policy {
 enum class login_method {
     one_time_code,  ///< a TOTP or HOTP code from the authenticator app
     backup_code,    ///< one of the single-use backup codes
+    not_required,   ///< no code was asked for (a change whose policy does not require one)
 };
 
 /// What a successful login matched.
@@ -7689,11 +7696,11 @@ public:
         return record;
     }
 
-    /// This record as the successor of `previous` (a reconfiguration): revision
-    /// previous.revision() + 1, so that it can replace `previous` by compare-and-set.
-    [[nodiscard]] constexpr account_record replacing(const account_record& previous) const noexcept {
+    /// This record as the successor of the record at `previous_revision` (a reconfiguration):
+    /// revision previous_revision + 1, so that it replaces that record by compare-and-set.
+    [[nodiscard]] constexpr account_record replacing(std::uint64_t previous_revision) const noexcept {
         account_record next = *this;
-        next.revision_ = previous.revision_ + 1;
+        next.revision_ = previous_revision + 1;
         return next;
     }
 
@@ -8161,5 +8168,819 @@ template <std::size_t N, hash_function BackupHash>
 
 }  // namespace twofactor::inline v1
 // ---- end twofactor/account.hpp ----
+
+// ---- begin twofactor/account_operations.hpp ----
+// twofactor: what the seed's Authentication page offers once 2FA is on, besides
+// reconfiguring (enrollment_wizard::reconfigure): regenerate the backup codes without changing
+// the secret, and disable 2FA; each confirmed by a fresh code when the policy says so.
+
+#include <array>
+#include <chrono>
+#include <cstddef>
+#include <string_view>
+
+
+namespace twofactor::inline v1 {
+
+/// How a change to an enabled account is confirmed.
+struct change_policy {
+    /// Whether a fresh, valid code must confirm the change (it is checked by `login`: the same
+    /// replay guard and throttling apply). Off only when the application has just confirmed
+    /// the user some other way.
+    bool require_code = true;
+    /// The check's window and throttling; `accept_backup_codes` says whether a backup code
+    /// may confirm (by default it may for disable, not for regenerating backup codes).
+    login_policy login{};
+};
+
+/// The default policy of `regenerate_backup_codes`: a code from the app, not a backup code.
+inline constexpr change_policy regenerate_policy{true, login_policy{{1, 1}, 10, throttle_policy{}, false}};
+
+/// What `regenerate_backup_codes` did: `outcome` as for login (store `outcome.record` when
+/// `outcome.record_changed`: a failed confirmation counts), and on success the new codes to
+/// show once; `outcome.record` then holds their digests.
+template <std::size_t N, hash_function BackupHash>
+struct backup_code_regeneration {
+    login_outcome<N, BackupHash> outcome;
+    std::array<backup_code, N> codes{};
+};
+
+/**
+ * Replaces the backup codes of `current` with N new ones from `rng` (same secret; the old
+ * codes stop working), once `typed` is confirmed by login at `now` (unless the policy requires
+ * no code). Errors in outcome.match: those of login, errc::random_source_failed (nothing
+ * changed).
+ */
+template <std::size_t N, hash_function BackupHash, random_source Rng>
+[[nodiscard]] backup_code_regeneration<N, BackupHash> regenerate_backup_codes(
+    const account_record<N, BackupHash>& current, std::string_view typed, std::chrono::sys_seconds now,
+    Rng& rng, const change_policy& policy = regenerate_policy) noexcept {
+    backup_code_regeneration<N, BackupHash> regeneration{
+        login_outcome<N, BackupHash>{current, unexpected(errc::random_source_failed), false, std::nullopt},
+        {}};
+    // New codes first: a random source failure must not consume the confirming code.
+    auto fresh = backup_code_set<N, BackupHash>::generate(rng, current.backup_codes().iterations());
+    if (!fresh) {
+        regeneration.outcome.match = unexpected(fresh.error());
+        return regeneration;
+    }
+    if (policy.require_code) {
+        regeneration.outcome = login(current, typed, now, policy.login);
+        if (!regeneration.outcome.match) return regeneration;
+    } else {
+        regeneration.outcome.match = login_match{login_method::not_required, 0, 0, 0, 0};
+    }
+    regeneration.outcome.record = regeneration.outcome.record.with_backup_codes(fresh->set);
+    regeneration.outcome.record_changed = true;
+    regeneration.codes = fresh->codes;
+    return regeneration;
+}
+
+/**
+ * Disabling 2FA: confirms `typed` (a code, or a backup code unless the policy refuses them) by
+ * login at `now`. On success (outcome.match) delete the stored record with compare-and-set
+ * on current.revision(); turning 2FA on again is a new enrollment_wizard. On failure store
+ * outcome.record when outcome.record_changed (the failure counts).
+ */
+template <std::size_t N, hash_function BackupHash>
+[[nodiscard]] constexpr login_outcome<N, BackupHash> confirm_disable(
+    const account_record<N, BackupHash>& current, std::string_view typed, std::chrono::sys_seconds now,
+    const change_policy& policy = {}) noexcept {
+    if (!policy.require_code)
+        return login_outcome<N, BackupHash>{current, login_match{login_method::not_required, 0, 0, 0, 0},
+                                            false, std::nullopt};
+    return login(current, typed, now, policy.login);
+}
+
+}  // namespace twofactor::inline v1
+// ---- end twofactor/account_operations.hpp ----
+
+// ---- begin twofactor/enrollment_wizard.hpp ----
+// twofactor: the 2FA setup wizard of the seed ("Settings > Account Information and Setup >
+// Authentication"): toggle on, scan the QR code or type the setup code, verify a code,
+// download the backup codes, finish. A copyable value resumed step by step, serialisable
+// between steps so that a web server can keep it in a session across requests.
+
+#include <array>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <variant>
+
+
+namespace twofactor::inline v1 {
+
+/// A TOTP type with every parameter fixed at compile time: `totp<Hash, Digits, Step, Clock, T0>`.
+template <class T>
+concept totp_policy = requires {
+    typename T::hash_type;
+    typename T::clock_type;
+    { T::digits } -> std::convertible_to<unsigned>;
+    { T::period } -> std::convertible_to<time_step>;
+    { T::epoch } -> std::convertible_to<std::int64_t>;
+}
+&&hash_function<typename T::hash_type>&& std::constructible_from<T, std::span<const std::byte>>;
+
+/// A backup_code_set<N, Hash>.
+template <class T>
+concept backup_code_set_type = requires {
+    typename T::hash_type;
+    { T::count } -> std::convertible_to<std::size_t>;
+}
+&&std::same_as<T, backup_code_set<T::count, typename T::hash_type>>;
+
+/// The pages of the wizard, and how it ended.
+enum class wizard_step {
+    show_secret,   ///< the QR code and, on request, the setup code; "Next"
+    verify_setup,  ///< "Verify Authentication Setup": a code from the app; "Next"
+    backup_codes,  ///< the backup codes and their "Download" link; "Finish"
+    finished,      ///< done: `record()` is the new account record
+    aborted,       ///< too many wrong codes on the verification page; start again
+    cancelled,     ///< cancelled by the user; nothing changed
+};
+
+/// "show-secret", "verify-setup", "backup-codes", "finished", "aborted", "cancelled".
+[[nodiscard]] constexpr std::string_view to_string(wizard_step step) noexcept {
+    switch (step) {
+        case wizard_step::show_secret: return "show-secret";
+        case wizard_step::verify_setup: return "verify-setup";
+        case wizard_step::backup_codes: return "backup-codes";
+        case wizard_step::finished: return "finished";
+        case wizard_step::aborted: return "aborted";
+        case wizard_step::cancelled: return "cancelled";
+    }
+    return {};
+}
+
+/// Choices of the application that runs the wizard.
+struct wizard_policy {
+    /// Wrong codes accepted on the verification page before the wizard aborts (1..100).
+    std::uint32_t max_setup_attempts = 5;
+    /// Steps accepted around the current one when verifying the setup (each side at most 10).
+    verify_window window{1, 1};
+    /// PBKDF2 iterations of the backup-code digests (see backup_codes.hpp).
+    std::uint32_t backup_code_iterations = default_backup_code_iterations;
+    friend constexpr bool operator==(const wizard_policy&, const wizard_policy&) = default;
+};
+
+/**
+ * The enrollment wizard: the seed's steps as a value.
+ *
+ *     using app_totp = twofactor::totp<twofactor::sha1, 6, 30s>;
+ *     using wizard = twofactor::enrollment_wizard<app_totp>;
+ *     auto w = wizard::start("ACME Co", "alice@example.com");   // toggle on: a new secret
+ *     w->qr_code();                      // page 1: the QR code (setup_code on request)
+ *     w->next();                         // -> verify_setup
+ *     w->submit_code("123456", now);     // -> backup_codes (or wrong_code, attempts_left())
+ *     w->backup_codes();                 // page 3: show them; download_text() for the link
+ *     auto record = w->finish();         // -> finished: store *record
+ *
+ * Each event is legal at one step only; elsewhere it returns errc::wrong_wizard_step (or
+ * errc::setup_aborted once aborted) and changes nothing. `cancel()` works at any page before
+ * the end and leaves everything as it was: the wizard never touches an existing account
+ * record. To reconfigure, start with `reconfigure(current)`: the current record keeps working
+ * (its secret and backup codes) until the new record, whose revision follows it, replaces it.
+ *
+ * Between steps a wizard is stored with `serialize()` and restored with `parse()`; the text
+ * holds the pending secret (and, on the backup-codes page, the plain backup codes): keep it
+ * server-side and as secret as the account record.
+ *
+ * Totp: a totp<Hash, Digits, Step, Clock, T0> (its hash must be SHA1, SHA256 or SHA512 by
+ * name, its step at most a day). BackupCodes: a backup_code_set<N, Hash>.
+ */
+template <totp_policy Totp, backup_code_set_type BackupCodes = backup_code_set<10>>
+class enrollment_wizard {
+    static constexpr auto parsed_algorithm = parse_algorithm(Totp::hash_type::name);
+    static_assert(parsed_algorithm.has_value(), "enrollment_wizard: the hash must be SHA1, SHA256 or SHA512");
+    static_assert(time_step(Totp::period).seconds <= max_uri_period,
+                  "enrollment_wizard: a step of at most a day");
+
+public:
+    using totp_type = Totp;
+    using backup_codes_type = BackupCodes;
+    static constexpr std::size_t backup_code_count = BackupCodes::count;
+    using account_type = account_record<BackupCodes::count, typename BackupCodes::hash_type>;
+    using clock_type = typename Totp::clock_type;
+
+    /// The first line of the text form: "twofactor-enrollment 1".
+    static constexpr std::string_view record_kind = "twofactor-enrollment";
+    static constexpr std::uint32_t format_version = 1;
+
+    /// The OTP parameters every enrollment of this wizard gets.
+    static constexpr otpauth_parameters parameters{
+        otp_type::totp, *parsed_algorithm, Totp::digits,
+        static_cast<std::uint32_t>(time_step(Totp::period).seconds), 0};
+
+    /**
+     * Toggle on: a wizard on its first page with a new secret (recommended_secret_size_for the
+     * hash) from `rng`. Errors: those of check_issuer / check_account_name,
+     * errc::random_source_failed, errc::invalid_window / errc::invalid_number (a policy out of
+     * range).
+     */
+    template <random_source Rng>
+    [[nodiscard]] static result<enrollment_wizard> start(std::string_view issuer, std::string_view account,
+                                                         Rng& rng,
+                                                         const wizard_policy& policy = {}) noexcept {
+        if (const auto checked = check_policy(policy); !checked) return unexpected(checked.error());
+        const auto key = secret::generate(recommended_secret_size_for(parameters.hash), rng);
+        if (!key) return unexpected(key.error());
+        const auto uri = otpauth_uri::make(issuer, account, *key, parameters);
+        if (!uri) return unexpected(uri.error());
+        return enrollment_wizard(policy, std::nullopt, show_secret_page{*uri});
+    }
+
+    /// start() with the operating system's random source.
+    template <class Rng = os_random>
+    requires random_source<Rng>
+    [[nodiscard]] static result<enrollment_wizard> start(std::string_view issuer, std::string_view account,
+                                                         const wizard_policy& policy = {}) noexcept {
+        Rng rng;
+        return start(issuer, account, rng, policy);
+    }
+
+    /**
+     * Reconfigure an enabled account: the whole wizard again for the same issuer and account
+     * name, with a new secret and new backup codes. `current` stays valid until the record
+     * that `finish()` returns (revision current.revision() + 1) replaces it.
+     */
+    template <random_source Rng>
+    [[nodiscard]] static result<enrollment_wizard> reconfigure(const account_type& current, Rng& rng,
+                                                               const wizard_policy& policy = {}) noexcept {
+        auto wizard = start(current.enrollment().issuer(), current.enrollment().account(), rng, policy);
+        if (wizard) wizard->replaces_ = current.revision();
+        return wizard;
+    }
+
+    /// reconfigure() with the operating system's random source.
+    template <class Rng = os_random>
+    requires random_source<Rng>
+    [[nodiscard]] static result<enrollment_wizard> reconfigure(const account_type& current,
+                                                               const wizard_policy& policy = {}) noexcept {
+        Rng rng;
+        return reconfigure(current, rng, policy);
+    }
+
+    [[nodiscard]] constexpr wizard_step step() const noexcept {
+        return static_cast<wizard_step>(page_.index());
+    }
+    [[nodiscard]] constexpr const wizard_policy& policy() const noexcept { return policy_; }
+    /// The revision of the record a reconfiguration replaces (none for a first enrollment).
+    [[nodiscard]] constexpr std::optional<std::uint64_t> replaces_revision() const noexcept {
+        return replaces_;
+    }
+
+    // ---- Pages 1 and 2: what the authenticator app needs. ----------------------------------
+
+    /// The pending enrollment (issuer, account, secret, parameters) on the show-secret and
+    /// verify-setup pages. Error: errc::wrong_wizard_step.
+    [[nodiscard]] constexpr result<otpauth_uri> enrollment() const noexcept {
+        if (const otpauth_uri* uri = pending_before_verification()) return *uri;
+        return unexpected(errc::wrong_wizard_step);
+    }
+
+    /// The QR code of the otpauth:// URI. Errors: errc::wrong_wizard_step, QR errors.
+    [[nodiscard]] constexpr result<qr_code> qr(const qr_options& options = {}) const noexcept {
+        const otpauth_uri* uri = pending_before_verification();
+        if (uri == nullptr) return unexpected(errc::wrong_wizard_step);
+        std::array<char, otpauth_uri::max_size> text{};
+        const auto size = uri->reveal_uri(text);
+        if (!size) return unexpected(size.error());
+        auto code = qr_code::encode_text(std::string_view(text.data(), *size), options);
+        detail::secure_wipe_bytes(text.data(), text.size());
+        return code;
+    }
+
+    /// The setup code the "setup code" link reveals: the secret in base32, in groups of four.
+    /// Returns the length written. Errors: errc::wrong_wizard_step, errc::output_too_small.
+    [[nodiscard]] constexpr result<std::size_t> reveal_setup_code(std::span<char> out) const noexcept {
+        const otpauth_uri* uri = pending_before_verification();
+        if (uri == nullptr) return unexpected(errc::wrong_wizard_step);
+        return uri->key().reveal_setup_code(out);
+    }
+
+    // ---- Events. ----------------------------------------------------------------------------
+
+    /// "Next" on the first page: to verify_setup. Elsewhere errc::wrong_wizard_step (on the
+    /// verification page, Next is `submit_code`).
+    [[nodiscard]] constexpr result<void> next() noexcept {
+        const auto* page = std::get_if<show_secret_page>(&page_);
+        if (page == nullptr) return unexpected(illegal());
+        page_ = verify_setup_page{page->pending, policy_.max_setup_attempts};
+        return {};
+    }
+
+    /**
+     * "Next" on the verification page with the code typed, checked at `now`: a right code
+     * draws the backup codes from `rng` and moves to backup_codes; the code's step is
+     * recorded so it cannot sign in again. Errors, all on verify_setup:
+     * - errc::wrong_code: one attempt used, `attempts_left()` tells how many remain;
+     * - errc::setup_aborted: that was the last attempt; the wizard is now `aborted`;
+     * - errc::malformed_code (not a code of Digits digits), errc::time_before_epoch,
+     *   errc::counter_overflow, errc::random_source_failed: nothing changed, no attempt used.
+     * At any other step: errc::wrong_wizard_step (errc::setup_aborted when aborted).
+     */
+    template <class Duration, random_source Rng>
+    [[nodiscard]] result<void> submit_code(std::string_view code,
+                                           std::chrono::time_point<clock_type, Duration> now,
+                                           Rng& rng) noexcept {
+        auto* page = std::get_if<verify_setup_page>(&page_);
+        if (page == nullptr) return unexpected(illegal());
+        const Totp generator{page->pending.key().reveal_bytes()};
+        const auto match = generator.verify(code, now, policy_.window);
+        if (!match) {
+            if (match.error() != errc::wrong_code) return unexpected(match.error());
+            if (--page->attempts_left == 0) {
+                page_ = aborted_page{};
+                return unexpected(errc::setup_aborted);
+            }
+            return unexpected(errc::wrong_code);
+        }
+        auto fresh = BackupCodes::generate(rng, policy_.backup_code_iterations);
+        if (!fresh) return unexpected(fresh.error());
+        page_ = backup_codes_page{page->pending, match->step, fresh->set, fresh->codes};
+        return {};
+    }
+
+    /// submit_code() with the operating system's random source.
+    template <class Duration, class Rng = os_random>
+    requires random_source<Rng>
+    [[nodiscard]] result<void> submit_code(std::string_view code,
+                                           std::chrono::time_point<clock_type, Duration> now) noexcept {
+        Rng rng;
+        return submit_code(code, now, rng);
+    }
+
+    /// Wrong codes still accepted on the verification page (0 elsewhere).
+    [[nodiscard]] constexpr std::uint32_t attempts_left() const noexcept {
+        const auto* page = std::get_if<verify_setup_page>(&page_);
+        return page == nullptr ? 0 : page->attempts_left;
+    }
+
+    /// The plain backup codes, on the backup-codes page only (they are never available again).
+    [[nodiscard]] constexpr result<std::span<const backup_code, backup_code_count>> backup_codes()
+        const noexcept {
+        const auto* page = std::get_if<backup_codes_page>(&page_);
+        if (page == nullptr) return unexpected(illegal());
+        return std::span<const backup_code, backup_code_count>(page->codes);
+    }
+
+    /// The length of download_text() for `date`. Error: errc::wrong_wizard_step.
+    [[nodiscard]] constexpr result<std::size_t> download_text_size(
+        std::chrono::year_month_day date) const noexcept {
+        const auto* page = std::get_if<backup_codes_page>(&page_);
+        if (page == nullptr) return unexpected(illegal());
+        return backup_codes_text_size(text_info(*page, date),
+                                      std::span<const backup_code, backup_code_count>(page->codes));
+    }
+
+    /// The text of the "Download" link (write_backup_codes_text) on the backup-codes page.
+    /// Errors: errc::wrong_wizard_step, errc::output_too_small.
+    [[nodiscard]] constexpr result<std::size_t> download_text(
+        std::span<char> out, std::chrono::year_month_day date) const noexcept {
+        const auto* page = std::get_if<backup_codes_page>(&page_);
+        if (page == nullptr) return unexpected(illegal());
+        return write_backup_codes_text(out, text_info(*page, date),
+                                       std::span<const backup_code, backup_code_count>(page->codes));
+    }
+
+    /// "Finish" on the backup-codes page: the plain codes are wiped and the new account record
+    /// returned (also available as `record()` afterwards). Elsewhere errc::wrong_wizard_step.
+    [[nodiscard]] constexpr result<account_type> finish() noexcept {
+        const auto* page = std::get_if<backup_codes_page>(&page_);
+        if (page == nullptr) return unexpected(illegal());
+        page_ = finished_page{page->pending, page->verified_step, page->set};
+        return record();
+    }
+
+    /// The new account record, once finished. Error: errc::wrong_wizard_step.
+    [[nodiscard]] constexpr result<account_type> record() const noexcept {
+        const auto* page = std::get_if<finished_page>(&page_);
+        if (page == nullptr) return unexpected(illegal());
+        auto made = account_type::create(page->pending, page->set, Totp::epoch, page->verified_step);
+        if (!made) return unexpected(made.error());
+        return replaces_ ? made->replacing(*replaces_) : *made;
+    }
+
+    /// Cancel on any page before the end: the wizard becomes `cancelled` and its secret and
+    /// codes are wiped; no account record was ever changed. Error (finished, aborted,
+    /// cancelled): errc::wrong_wizard_step / errc::setup_aborted.
+    [[nodiscard]] constexpr result<void> cancel() noexcept {
+        if (step() >= wizard_step::finished) return unexpected(illegal());
+        page_ = cancelled_page{};
+        return {};
+    }
+
+    friend constexpr bool operator==(const enrollment_wizard&, const enrollment_wizard&) = default;
+
+    // ---- Text form. --------------------------------------------------------------------------
+
+    /// The exact length of `serialize`'s output.
+    [[nodiscard]] constexpr std::size_t serialized_size() const noexcept { return render(nullptr); }
+
+    /**
+     * Writes the wizard's text form and returns its length. Errors: errc::output_too_small.
+     * Sensitive: it holds the pending secret and, on the backup-codes page, the plain codes.
+     *
+     *     twofactor-enrollment 1
+     *     step verify-setup
+     *     algorithm SHA1
+     *     digits 6
+     *     period 30
+     *     t0 0
+     *     max-attempts 5
+     *     window 1 1
+     *     backup-iterations 100000
+     *     replaces none
+     *     issuer ACME%20Co
+     *     account alice@example.com
+     *     secret <base32>
+     *     attempts-left 4
+     *     checksum <SHA-256 of the lines above>
+     *
+     * issuer, account and secret are present up to `finished`; attempts-left on verify-setup;
+     * verified-step and the backup-codes/backup-code lines (as in the account record) on
+     * backup-codes and finished; "backup-plain <i> <XXXX-XXXX-XXXX>" lines on backup-codes only.
+     * algorithm, digits, period and t0 must be this wizard's Totp parameters.
+     */
+    [[nodiscard]] constexpr result<std::size_t> serialize(std::span<char> out) const noexcept {
+        const std::size_t size = serialized_size();
+        if (out.size() < size) return unexpected(errc::output_too_small);
+        return render(out.data());
+    }
+
+    /// serialize() into a std::string (allocates; the text is sensitive).
+    [[nodiscard]] std::string serialize() const {
+        std::string text(serialized_size(), '\0');
+        (void)render(text.data());
+        return text;
+    }
+
+    /**
+     * Restores a wizard from its text form, strictly (as account_record::parse): errors
+     * errc::not_a_record, errc::unsupported_record_version, errc::record_truncated,
+     * errc::record_checksum_mismatch, errc::unknown_field (also a field the step does not
+     * have), errc::duplicate_field, errc::missing_field, errc::invalid_field_value (also
+     * parameters of another Totp type), and errors of the values.
+     */
+    [[nodiscard]] static constexpr result<enrollment_wizard, record_error> parse(
+        std::string_view text) noexcept;
+
+private:
+    struct show_secret_page {
+        otpauth_uri pending;
+        friend constexpr bool operator==(const show_secret_page&, const show_secret_page&) = default;
+    };
+    struct verify_setup_page {
+        otpauth_uri pending;
+        std::uint32_t attempts_left;
+        friend constexpr bool operator==(const verify_setup_page&, const verify_setup_page&) = default;
+    };
+    struct backup_codes_page {
+        otpauth_uri pending;
+        std::uint64_t verified_step;
+        BackupCodes set;
+        std::array<backup_code, backup_code_count> codes;
+        friend constexpr bool operator==(const backup_codes_page&, const backup_codes_page&) = default;
+    };
+    struct finished_page {
+        otpauth_uri pending;
+        std::uint64_t verified_step;
+        BackupCodes set;
+        friend constexpr bool operator==(const finished_page&, const finished_page&) = default;
+    };
+    struct aborted_page {
+        friend constexpr bool operator==(const aborted_page&, const aborted_page&) = default;
+    };
+    struct cancelled_page {
+        friend constexpr bool operator==(const cancelled_page&, const cancelled_page&) = default;
+    };
+    // In the order of wizard_step.
+    using page = std::variant<show_secret_page, verify_setup_page, backup_codes_page, finished_page,
+                              aborted_page, cancelled_page>;
+
+    constexpr enrollment_wizard(const wizard_policy& policy, std::optional<std::uint64_t> replaces,
+                                page current) noexcept
+        : policy_(policy), replaces_(replaces), page_(current) {}
+
+    [[nodiscard]] static constexpr result<void> check_policy(const wizard_policy& policy) noexcept {
+        if (policy.max_setup_attempts < 1 || policy.max_setup_attempts > 100)
+            return unexpected(errc::invalid_number);
+        if (policy.window.past > 10 || policy.window.future > 10) return unexpected(errc::invalid_window);
+        if (policy.backup_code_iterations < min_backup_code_iterations ||
+            policy.backup_code_iterations > max_backup_code_iterations)
+            return unexpected(errc::invalid_hash_cost);
+        return {};
+    }
+
+    [[nodiscard]] constexpr errc illegal() const noexcept {
+        return step() == wizard_step::aborted ? errc::setup_aborted : errc::wrong_wizard_step;
+    }
+
+    [[nodiscard]] constexpr const otpauth_uri* pending_before_verification() const noexcept {
+        if (const auto* page = std::get_if<show_secret_page>(&page_)) return &page->pending;
+        if (const auto* page = std::get_if<verify_setup_page>(&page_)) return &page->pending;
+        return nullptr;
+    }
+
+    [[nodiscard]] static constexpr backup_codes_text_info text_info(
+        const backup_codes_page& page, std::chrono::year_month_day date) noexcept {
+        return {page.pending.issuer(), page.pending.account(), date};
+    }
+
+    constexpr std::size_t render(char* out) const noexcept;
+
+    wizard_policy policy_;
+    std::optional<std::uint64_t> replaces_;
+    page page_;
+};
+
+namespace detail {
+
+// The fields of the wizard's text form, in the order they are written (backup-code lines
+// are read by backup_code_set_reader, backup-plain lines separately).
+enum class wizard_field : std::size_t {
+    step,
+    algorithm,
+    digits,
+    period,
+    t0,
+    max_attempts,
+    window,
+    backup_iterations,
+    replaces,
+    issuer,
+    account,
+    secret,
+    attempts_left,
+    verified_step,
+    count
+};
+inline constexpr std::array<std::string_view, static_cast<std::size_t>(wizard_field::count)>
+    wizard_field_names{"step",          "algorithm",         "digits",   "period", "t0",      "max-attempts",
+                       "window",        "backup-iterations", "replaces", "issuer", "account", "secret",
+                       "attempts-left", "verified-step"};
+inline constexpr std::string_view backup_plain_field = "backup-plain";
+
+}  // namespace detail
+
+template <totp_policy Totp, backup_code_set_type BackupCodes>
+constexpr std::size_t enrollment_wizard<Totp, BackupCodes>::render(char* out) const noexcept {
+    using detail::wizard_field;
+    detail::record_writer w(out);
+    auto field = [&](wizard_field f) { w.field(detail::wizard_field_names[static_cast<std::size_t>(f)]); };
+    w.header(record_kind, format_version);
+    field(wizard_field::step);
+    w.put(to_string(step()));
+    w.end_line();
+    field(wizard_field::algorithm);
+    w.put(to_string(parameters.hash));
+    w.end_line();
+    field(wizard_field::digits);
+    w.number(parameters.digits);
+    w.end_line();
+    field(wizard_field::period);
+    w.number(parameters.period);
+    w.end_line();
+    field(wizard_field::t0);
+    w.signed_number(Totp::epoch);
+    w.end_line();
+    field(wizard_field::max_attempts);
+    w.number(policy_.max_setup_attempts);
+    w.end_line();
+    field(wizard_field::window);
+    w.number(policy_.window.past);
+    w.put(" ");
+    w.number(policy_.window.future);
+    w.end_line();
+    field(wizard_field::backup_iterations);
+    w.number(policy_.backup_code_iterations);
+    w.end_line();
+    field(wizard_field::replaces);
+    if (replaces_)
+        w.number(*replaces_);
+    else
+        w.put("none");
+    w.end_line();
+
+    const otpauth_uri* pending = pending_before_verification();
+    const auto* codes_page = std::get_if<backup_codes_page>(&page_);
+    const auto* finished = std::get_if<finished_page>(&page_);
+    if (codes_page != nullptr) pending = &codes_page->pending;
+    if (finished != nullptr) pending = &finished->pending;
+    if (pending != nullptr) {
+        field(wizard_field::issuer);
+        w.encoded(pending->issuer());
+        w.end_line();
+        field(wizard_field::account);
+        w.encoded(pending->account());
+        w.end_line();
+        field(wizard_field::secret);
+        std::array<char, secret::max_base32_size> b32{};
+        const auto size = pending->key().reveal_base32(b32);
+        w.put(std::string_view(b32.data(), size ? *size : 0));
+        detail::secure_wipe_bytes(b32.data(), b32.size());
+        w.end_line();
+    }
+    if (const auto* page = std::get_if<verify_setup_page>(&page_)) {
+        field(wizard_field::attempts_left);
+        w.number(page->attempts_left);
+        w.end_line();
+    }
+    const std::uint64_t* verified = codes_page != nullptr ? &codes_page->verified_step
+                                    : finished != nullptr ? &finished->verified_step
+                                                          : nullptr;
+    if (verified != nullptr) {
+        field(wizard_field::verified_step);
+        w.number(*verified);
+        w.end_line();
+        detail::write_backup_code_set(w, codes_page != nullptr ? codes_page->set : finished->set);
+    }
+    if (codes_page != nullptr) {
+        for (std::size_t i = 0; i < backup_code_count; ++i) {
+            w.field(detail::backup_plain_field);
+            w.number(i + 1);
+            w.put(" ");
+            const auto grouped = codes_page->codes[i].reveal_grouped();
+            w.put(std::string_view(grouped.data(), grouped.size()));
+            w.end_line();
+        }
+    }
+    w.checksum();
+    return w.size();
+}
+
+template <totp_policy Totp, backup_code_set_type BackupCodes>
+constexpr result<enrollment_wizard<Totp, BackupCodes>, record_error>
+enrollment_wizard<Totp, BackupCodes>::parse(std::string_view text) noexcept {
+    using detail::wizard_field;
+    constexpr std::size_t field_count = static_cast<std::size_t>(wizard_field::count);
+    auto reader = detail::record_reader::open(text, record_kind, format_version);
+    if (!reader) return unexpected(reader.error());
+
+    std::array<std::string_view, field_count> value{};
+    std::array<std::size_t, field_count> line_of{};
+    detail::record_fields_seen seen;
+    detail::backup_code_set_reader<backup_code_count, typename BackupCodes::hash_type> backup_lines;
+    std::array<std::string_view, backup_code_count> plain{};
+    std::array<std::size_t, backup_code_count> plain_line{};
+    bool any_plain = false;
+    std::size_t first_plain_line = 0;
+    detail::record_line line;
+    for (;;) {
+        const auto more = reader->next(line);
+        if (!more) return unexpected(more.error());
+        if (!*more) break;
+        const auto taken = backup_lines.take(line);
+        if (!taken) return unexpected(taken.error());
+        if (*taken) continue;
+        if (line.name == detail::backup_plain_field) {
+            const std::size_t space = line.value.find(' ');
+            std::uint64_t i = 0;
+            if (space == std::string_view::npos ||
+                !detail::parse_decimal(line.value.substr(0, space), i, backup_code_count) || i == 0)
+                return unexpected(record_error{errc::invalid_field_value, line.number});
+            if (plain_line[i - 1] != 0) return unexpected(record_error{errc::duplicate_field, line.number});
+            plain[i - 1] = line.value.substr(space + 1);
+            plain_line[i - 1] = line.number;
+            if (!any_plain) first_plain_line = line.number;
+            any_plain = true;
+            continue;
+        }
+        std::size_t index = 0;
+        while (index < field_count && detail::wizard_field_names[index] != line.name) ++index;
+        if (index == field_count) return unexpected(record_error{errc::unknown_field, line.number});
+        if (auto marked = seen.mark(index, line.number); !marked) return unexpected(marked.error());
+        value[index] = line.value;
+        line_of[index] = line.number;
+    }
+
+    auto has = [&](wizard_field f) { return seen.has(static_cast<std::size_t>(f)); };
+    auto get = [&](wizard_field f) { return value[static_cast<std::size_t>(f)]; };
+    auto bad = [&](wizard_field f, errc code = errc::invalid_field_value) {
+        return unexpected(record_error{code, line_of[static_cast<std::size_t>(f)]});
+    };
+    if (!has(wizard_field::step)) return unexpected(record_error{errc::missing_field, 0});
+    std::size_t step_index = 0;
+    while (step_index <= static_cast<std::size_t>(wizard_step::cancelled) &&
+           to_string(static_cast<wizard_step>(step_index)) != get(wizard_field::step))
+        ++step_index;
+    if (step_index > static_cast<std::size_t>(wizard_step::cancelled)) return bad(wizard_field::step);
+    const auto step = static_cast<wizard_step>(step_index);
+
+    // Which fields this step has: all of them required, no other allowed.
+    const bool has_pending = step <= wizard_step::finished;
+    const bool has_codes = step == wizard_step::backup_codes || step == wizard_step::finished;
+    std::array<bool, field_count> expected{};
+    for (const wizard_field f :
+         {wizard_field::step, wizard_field::algorithm, wizard_field::digits, wizard_field::period,
+          wizard_field::t0, wizard_field::max_attempts, wizard_field::window, wizard_field::backup_iterations,
+          wizard_field::replaces})
+        expected[static_cast<std::size_t>(f)] = true;
+    for (const wizard_field f : {wizard_field::issuer, wizard_field::account, wizard_field::secret})
+        expected[static_cast<std::size_t>(f)] = has_pending;
+    expected[static_cast<std::size_t>(wizard_field::attempts_left)] = step == wizard_step::verify_setup;
+    expected[static_cast<std::size_t>(wizard_field::verified_step)] = has_codes;
+    for (std::size_t i = 0; i < field_count; ++i) {
+        if (seen.has(i) && !expected[i]) return unexpected(record_error{errc::unknown_field, line_of[i]});
+        if (!seen.has(i) && expected[i]) return unexpected(record_error{errc::missing_field, 0});
+    }
+    if (!has_codes && backup_lines.any()) return unexpected(record_error{errc::unknown_field, 0});
+    if (any_plain && step != wizard_step::backup_codes)
+        return unexpected(record_error{errc::unknown_field, first_plain_line});
+
+    // The parameters must be this wizard's.
+    std::uint64_t number = 0;
+    std::int64_t t0 = 0;
+    if (get(wizard_field::algorithm) != to_string(parameters.hash)) return bad(wizard_field::algorithm);
+    if (!detail::parse_decimal(get(wizard_field::digits), number) || number != parameters.digits)
+        return bad(wizard_field::digits);
+    if (!detail::parse_decimal(get(wizard_field::period), number) || number != parameters.period)
+        return bad(wizard_field::period);
+    if (!detail::parse_signed_decimal(get(wizard_field::t0), t0) || t0 != Totp::epoch)
+        return bad(wizard_field::t0);
+
+    wizard_policy policy;
+    if (!detail::parse_decimal(get(wizard_field::max_attempts), number, 100) || number == 0)
+        return bad(wizard_field::max_attempts);
+    policy.max_setup_attempts = static_cast<std::uint32_t>(number);
+    {
+        const std::string_view window = get(wizard_field::window);
+        const std::size_t space = window.find(' ');
+        std::uint64_t past = 0;
+        std::uint64_t future = 0;
+        if (space == std::string_view::npos || !detail::parse_decimal(window.substr(0, space), past, 10) ||
+            !detail::parse_decimal(window.substr(space + 1), future, 10))
+            return bad(wizard_field::window);
+        policy.window = {static_cast<std::uint32_t>(past), static_cast<std::uint32_t>(future)};
+    }
+    if (!detail::parse_decimal(get(wizard_field::backup_iterations), number, max_backup_code_iterations) ||
+        number < min_backup_code_iterations)
+        return bad(wizard_field::backup_iterations, errc::invalid_hash_cost);
+    policy.backup_code_iterations = static_cast<std::uint32_t>(number);
+    std::optional<std::uint64_t> replaces;
+    if (get(wizard_field::replaces) != "none") {
+        if (!detail::parse_decimal(get(wizard_field::replaces), number)) return bad(wizard_field::replaces);
+        replaces = number;
+    }
+
+    if (step == wizard_step::aborted) return enrollment_wizard(policy, replaces, aborted_page{});
+    if (step == wizard_step::cancelled) return enrollment_wizard(policy, replaces, cancelled_page{});
+
+    // The pending enrollment.
+    const auto key = secret::from_base32(get(wizard_field::secret), base32_mode::strict);
+    if (!key) return bad(wizard_field::secret, key.error().code);
+    if (get(wizard_field::secret).find('=') != std::string_view::npos) return bad(wizard_field::secret);
+    std::array<char, max_label_part_size> issuer{};
+    std::array<char, max_label_part_size> account{};
+    std::size_t issuer_size = 0;
+    std::size_t account_size = 0;
+    if (!detail::decode_record_name(get(wizard_field::issuer), issuer, issuer_size))
+        return bad(wizard_field::issuer);
+    if (!detail::decode_record_name(get(wizard_field::account), account, account_size))
+        return bad(wizard_field::account);
+    const std::string_view issuer_text(issuer.data(), issuer_size);
+    const auto pending =
+        otpauth_uri::make(issuer_text, std::string_view(account.data(), account_size), *key, parameters);
+    if (!pending)
+        return bad(check_issuer(issuer_text) ? wizard_field::account : wizard_field::issuer, pending.error());
+
+    if (step == wizard_step::show_secret)
+        return enrollment_wizard(policy, replaces, show_secret_page{*pending});
+    if (step == wizard_step::verify_setup) {
+        if (!detail::parse_decimal(get(wizard_field::attempts_left), number, policy.max_setup_attempts) ||
+            number == 0)
+            return bad(wizard_field::attempts_left);
+        return enrollment_wizard(policy, replaces,
+                                 verify_setup_page{*pending, static_cast<std::uint32_t>(number)});
+    }
+
+    std::uint64_t verified_step = 0;
+    if (!detail::parse_decimal(get(wizard_field::verified_step), verified_step))
+        return bad(wizard_field::verified_step);
+    const auto set = backup_lines.finish();
+    if (!set) return unexpected(set.error());
+    if (step == wizard_step::finished)
+        return enrollment_wizard(policy, replaces, finished_page{*pending, verified_step, *set});
+
+    std::array<backup_code, backup_code_count> codes{};
+    for (std::size_t i = 0; i < backup_code_count; ++i) {
+        if (plain_line[i] == 0) return unexpected(record_error{errc::missing_field, 0});
+        // Exactly the grouped form that serialize writes.
+        const auto code = backup_code::parse(plain[i]);
+        if (!code) return unexpected(record_error{code.error(), plain_line[i]});
+        const auto grouped = code->reveal_grouped();
+        if (std::string_view(grouped.data(), grouped.size()) != plain[i])
+            return unexpected(record_error{errc::invalid_field_value, plain_line[i]});
+        codes[i] = *code;
+    }
+    return enrollment_wizard(policy, replaces, backup_codes_page{*pending, verified_step, *set, codes});
+}
+
+}  // namespace twofactor::inline v1
+// ---- end twofactor/enrollment_wizard.hpp ----
 // clang-format on
 // ---- end twofactor/twofactor.hpp ----

@@ -1,0 +1,88 @@
+// twofactor: what the seed's Authentication page offers once 2FA is on, besides
+// reconfiguring (enrollment_wizard::reconfigure): regenerate the backup codes without changing
+// the secret, and disable 2FA; each confirmed by a fresh code when the policy says so.
+#pragma once
+
+#include <array>
+#include <chrono>
+#include <cstddef>
+#include <string_view>
+
+#include "account.hpp"
+#include "backup_codes.hpp"
+#include "error.hpp"
+#include "random.hpp"
+
+namespace twofactor::inline v1 {
+
+/// How a change to an enabled account is confirmed.
+struct change_policy {
+    /// Whether a fresh, valid code must confirm the change (it is checked by `login`: the same
+    /// replay guard and throttling apply). Off only when the application has just confirmed
+    /// the user some other way.
+    bool require_code = true;
+    /// The check's window and throttling; `accept_backup_codes` says whether a backup code
+    /// may confirm (by default it may for disable, not for regenerating backup codes).
+    login_policy login{};
+};
+
+/// The default policy of `regenerate_backup_codes`: a code from the app, not a backup code.
+inline constexpr change_policy regenerate_policy{true, login_policy{{1, 1}, 10, throttle_policy{}, false}};
+
+/// What `regenerate_backup_codes` did: `outcome` as for login (store `outcome.record` when
+/// `outcome.record_changed`: a failed confirmation counts), and on success the new codes to
+/// show once; `outcome.record` then holds their digests.
+template <std::size_t N, hash_function BackupHash>
+struct backup_code_regeneration {
+    login_outcome<N, BackupHash> outcome;
+    std::array<backup_code, N> codes{};
+};
+
+/**
+ * Replaces the backup codes of `current` with N new ones from `rng` (same secret; the old
+ * codes stop working), once `typed` is confirmed by login at `now` (unless the policy requires
+ * no code). Errors in outcome.match: those of login, errc::random_source_failed (nothing
+ * changed).
+ */
+template <std::size_t N, hash_function BackupHash, random_source Rng>
+[[nodiscard]] backup_code_regeneration<N, BackupHash> regenerate_backup_codes(
+    const account_record<N, BackupHash>& current, std::string_view typed, std::chrono::sys_seconds now,
+    Rng& rng, const change_policy& policy = regenerate_policy) noexcept {
+    backup_code_regeneration<N, BackupHash> regeneration{
+        login_outcome<N, BackupHash>{current, unexpected(errc::random_source_failed), false, std::nullopt},
+        {}};
+    // New codes first: a random source failure must not consume the confirming code.
+    auto fresh = backup_code_set<N, BackupHash>::generate(rng, current.backup_codes().iterations());
+    if (!fresh) {
+        regeneration.outcome.match = unexpected(fresh.error());
+        return regeneration;
+    }
+    if (policy.require_code) {
+        regeneration.outcome = login(current, typed, now, policy.login);
+        if (!regeneration.outcome.match) return regeneration;
+    } else {
+        regeneration.outcome.match = login_match{login_method::not_required, 0, 0, 0, 0};
+    }
+    regeneration.outcome.record = regeneration.outcome.record.with_backup_codes(fresh->set);
+    regeneration.outcome.record_changed = true;
+    regeneration.codes = fresh->codes;
+    return regeneration;
+}
+
+/**
+ * Disabling 2FA: confirms `typed` (a code, or a backup code unless the policy refuses them) by
+ * login at `now`. On success (outcome.match) delete the stored record with compare-and-set
+ * on current.revision(); turning 2FA on again is a new enrollment_wizard. On failure store
+ * outcome.record when outcome.record_changed (the failure counts).
+ */
+template <std::size_t N, hash_function BackupHash>
+[[nodiscard]] constexpr login_outcome<N, BackupHash> confirm_disable(
+    const account_record<N, BackupHash>& current, std::string_view typed, std::chrono::sys_seconds now,
+    const change_policy& policy = {}) noexcept {
+    if (!policy.require_code)
+        return login_outcome<N, BackupHash>{current, login_match{login_method::not_required, 0, 0, 0, 0},
+                                            false, std::nullopt};
+    return login(current, typed, now, policy.login);
+}
+
+}  // namespace twofactor::inline v1
