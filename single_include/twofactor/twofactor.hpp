@@ -7028,9 +7028,8 @@ struct backup_codes_text_info {
 namespace detail {
 
 // Writes the download text to `out` (when not null) and returns its length.
-template <std::size_t N>
 constexpr std::size_t render_backup_codes_text(char* out, const backup_codes_text_info& info,
-                                               std::span<const backup_code, N> codes) noexcept {
+                                               std::span<const backup_code> codes) noexcept {
     std::size_t size = 0;
     auto put = [&](std::string_view text) {
         if (out != nullptr)
@@ -7061,8 +7060,8 @@ constexpr std::size_t render_backup_codes_text(char* out, const backup_codes_tex
     number(static_cast<unsigned>(info.date.day()), 2);
     put("\n\n");
     put("Each code signs you in once when you cannot use your authenticator app.\n\n");
-    for (std::size_t i = 0; i < N; ++i) {
-        put(i + 1 < 10 && N >= 10 ? " " : "");
+    for (std::size_t i = 0; i < codes.size(); ++i) {
+        put(i + 1 < 10 && codes.size() >= 10 ? " " : "");
         number(static_cast<unsigned>(i + 1), 1);
         put(". ");
         const auto grouped = codes[i].reveal_grouped();
@@ -7079,10 +7078,9 @@ constexpr std::size_t render_backup_codes_text(char* out, const backup_codes_tex
 }  // namespace detail
 
 /// The length of `write_backup_codes_text`'s output.
-template <std::size_t N>
 [[nodiscard]] constexpr std::size_t backup_codes_text_size(const backup_codes_text_info& info,
-                                                           std::span<const backup_code, N> codes) noexcept {
-    return detail::render_backup_codes_text<N>(nullptr, info, codes);
+                                                           std::span<const backup_code> codes) noexcept {
+    return detail::render_backup_codes_text(nullptr, info, codes);
 }
 
 /**
@@ -7093,14 +7091,13 @@ template <std::size_t N>
  *
  *     std::array<char, 2048> text;
  *     auto size = twofactor::write_backup_codes_text(text, {"ACME Co", "alice@example.com", today},
- *                                                    std::span(fresh->codes));
+ *                                                    fresh->codes);
  */
-template <std::size_t N>
 [[nodiscard]] constexpr result<std::size_t> write_backup_codes_text(
-    std::span<char> out, const backup_codes_text_info& info, std::span<const backup_code, N> codes) noexcept {
+    std::span<char> out, const backup_codes_text_info& info, std::span<const backup_code> codes) noexcept {
     const std::size_t size = backup_codes_text_size(info, codes);
     if (out.size() < size) return unexpected(errc::output_too_small);
-    return detail::render_backup_codes_text<N>(out.data(), info, codes);
+    return detail::render_backup_codes_text(out.data(), info, codes);
 }
 
 }  // namespace twofactor::inline v1

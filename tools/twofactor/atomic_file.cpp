@@ -12,14 +12,14 @@
 
 namespace twofactor::cli {
 
-namespace {
-
 std::string folder_of(const std::string& path) {
     const auto slash = path.find_last_of('/');
     if (slash == std::string::npos) return ".";
     if (slash == 0) return "/";
     return path.substr(0, slash);
 }
+
+namespace {
 
 cli_result<void> failure(const std::string& path, std::string_view step, int error) {
     return cli_error(fmt::format("{}: {}: {}", quoted(path), step, std::strerror(error)));

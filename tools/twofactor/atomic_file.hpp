@@ -10,6 +10,9 @@
 
 namespace twofactor::cli {
 
+/// The folder part of a path: "." for a bare file name, "/" for a file in the root.
+[[nodiscard]] std::string folder_of(const std::string& path);
+
 /**
  * Replaces `path` with `contents`: writes a temporary file in the same folder (so the rename
  * stays on one file system), fsyncs it, gives it `mode`, renames it over `path` and fsyncs

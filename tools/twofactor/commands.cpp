@@ -20,6 +20,11 @@ constexpr std::array commands{
     command{"uri", "print the otpauth:// URI for an authenticator app (the QR code's text)", run_uri},
     command{"qr", "print a QR code of a text (the otpauth:// URI) for the terminal, or as SVG/PNG/PBM",
             run_qr},
+    command{"enroll", "turn two-factor authentication on: the setup wizard (QR code, verify, backup codes)",
+            run_enroll},
+    command{"login", "sign in with a code or a backup code against the account state file", run_login},
+    command{"backup-codes", "count the backup codes left, or --regenerate them", run_backup_codes},
+    command{"disable", "turn two-factor authentication off (asks for a code)", run_disable},
 };
 
 void print_tool_help() {
@@ -35,7 +40,7 @@ void print_tool_help() {
     for (const auto& c : commands) fmt::print("  {:<{}}  {}\n", c.name, width, c.summary);
     fmt::print(
         "\n"
-        "Exit status: 0 success, 1 code rejected (verify), 2 bad input (one line on stderr).\n");
+        "Exit status: 0 success, 1 code rejected (verify, login), 2 bad input (one line on stderr).\n");
 }
 
 }  // namespace

@@ -24,9 +24,13 @@ struct command {
 /// Runs the whole tool on argv[1..]: dispatches to a subcommand, or answers --help.
 [[nodiscard]] int run_tool(std::span<const std::string_view> args);
 
-int run_code(std::span<const std::string_view> args);    // otp_commands.cpp
-int run_verify(std::span<const std::string_view> args);  // otp_commands.cpp
-int run_uri(std::span<const std::string_view> args);     // uri_command.cpp
-int run_qr(std::span<const std::string_view> args);      // qr_command.cpp
+int run_code(std::span<const std::string_view> args);          // otp_commands.cpp
+int run_verify(std::span<const std::string_view> args);        // otp_commands.cpp
+int run_uri(std::span<const std::string_view> args);           // uri_command.cpp
+int run_qr(std::span<const std::string_view> args);            // qr_command.cpp
+int run_enroll(std::span<const std::string_view> args);        // enroll_command.cpp
+int run_login(std::span<const std::string_view> args);         // account_commands.cpp
+int run_backup_codes(std::span<const std::string_view> args);  // account_commands.cpp
+int run_disable(std::span<const std::string_view> args);       // account_commands.cpp
 
 }  // namespace twofactor::cli

@@ -1,0 +1,203 @@
+// twofactor command-line tool: `twofactor login`, `twofactor backup-codes` and
+// `twofactor disable`, which act on the account state file that `twofactor enroll` writes,
+// through twofactor::login (replay guard, throttling) and backup_code_set.
+#include <array>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include <fmt/core.h>
+
+#include <twofactor/account.hpp>
+#include <twofactor/account_operations.hpp>
+#include <twofactor/backup_codes.hpp>
+#include <twofactor/detail/bytes.hpp>
+
+#include "account_store.hpp"
+#include "atomic_file.hpp"
+#include "command_line.hpp"
+#include "commands.hpp"
+
+namespace twofactor::cli {
+
+namespace {
+
+constexpr option_spec regenerate_option{"--regenerate", "", "replace all backup codes with 10 new ones"};
+constexpr option_spec backup_codes_file_option{
+    "--backup-codes", "FILE", "also write the new codes, ready to print or save, to FILE (mode 0600)"};
+
+constexpr std::array login_options{state_option, login_time_option};
+constexpr std::array backup_codes_options{regenerate_option, backup_codes_file_option, state_option,
+                                          login_time_option};
+constexpr std::array disable_options{state_option, login_time_option};
+
+constexpr std::string_view login_usage = "twofactor login [--state FILE]";
+constexpr std::string_view login_description =
+    "Signs in with the second factor: reads a code from your authenticator app, or one of your\n"
+    "backup codes, from standard input (asking for it when that is a terminal) and checks it\n"
+    "against the account state file. A code is accepted once: the same code again is refused\n"
+    "(RFC 6238 §5.2). After 5 failed attempts in a row the account is locked, 30 s at first,\n"
+    "doubling with each further failure up to a day; during a lockout no code is checked.\n"
+    "Exit status: 0 accepted, 1 rejected (wrong, already used, locked out), 2 bad input or an\n"
+    "unreadable, corrupt or too widely readable state file (nothing is changed).";
+
+constexpr std::string_view backup_codes_usage =
+    "twofactor backup-codes [--regenerate] [--state FILE] [--backup-codes FILE]";
+constexpr std::string_view backup_codes_description =
+    "Without --regenerate: tells how many backup codes are left. With --regenerate: asks for a\n"
+    "code from your authenticator app (a backup code is not enough), then replaces all backup\n"
+    "codes with 10 new ones: the old ones stop working. The new codes are shown once; keep them\n"
+    "as safe as a password.";
+
+constexpr std::string_view disable_usage = "twofactor disable [--state FILE]";
+constexpr std::string_view disable_description =
+    "Turns two-factor authentication off: asks for a code from your authenticator app or a\n"
+    "backup code and, if it is accepted, removes the state file. Turning it on again means\n"
+    "running the whole setup again (twofactor enroll).";
+
+constexpr std::string_view code_or_backup_prompt = "Code from your authenticator app, or a backup code: ";
+constexpr std::string_view app_code_prompt = "Code from your authenticator app: ";
+
+// A login that was accepted, not yet stored.
+struct accepted_login {
+    login_outcome<10, sha256> outcome;
+    std::uint64_t loaded_revision;
+};
+
+// Loads the account, reads a code and runs twofactor::login. A rejected attempt is stored (it
+// counts towards the lockout) and reported; the error is then the exit status.
+result<accepted_login, int> attempt_login(const std::string& path, std::chrono::sys_seconds now) {
+    const auto loaded = load_account(path);
+    if (!loaded) return unexpected(report_error(loaded.error()));
+    auto typed = read_typed_code(code_or_backup_prompt);
+    if (!typed) return unexpected(report_error(typed.error()));
+    auto outcome = login(*loaded, *typed, now);
+    detail::secure_wipe_bytes(typed->data(), typed->size());
+    if (!outcome.match) {
+        if (outcome.record_changed) {
+            if (const auto stored = store_account_if_unchanged(path, outcome.record, loaded->revision());
+                !stored)
+                return unexpected(report_error(stored.error()));
+        }
+        return unexpected(report_login_failure(outcome, now));
+    }
+    return accepted_login{outcome, loaded->revision()};
+}
+
+std::string describe_match(const login_match& match) {
+    if (match.method == login_method::backup_code)
+        return fmt::format("backup code accepted; {} of {} left", match.backup_codes_remaining,
+                           stored_account::backup_codes_type::count);
+    return fmt::format("code accepted (time step {}, offset {})", match.step, match.offset);
+}
+
+void warn_if_few_backup_codes(std::size_t remaining) {
+    if (remaining <= 3)
+        report_note(fmt::format("only {} backup code{} left: run 'twofactor backup-codes --regenerate'",
+                                remaining, remaining == 1 ? "" : "s"));
+}
+
+int regenerate_backup_codes(const parsed_arguments& args, const std::string& path,
+                            std::chrono::sys_seconds now) {
+    const auto loaded = load_account(path);
+    if (!loaded) return report_error(loaded.error());
+    auto typed = read_typed_code(app_code_prompt);
+    if (!typed) return report_error(typed.error());
+    os_random rng;
+    auto regeneration = regenerate_backup_codes(*loaded, *typed, now, rng);
+    detail::secure_wipe_bytes(typed->data(), typed->size());
+    const auto& outcome = regeneration.outcome;
+    if (outcome.record_changed) {
+        if (const auto stored = store_account_if_unchanged(path, outcome.record, loaded->revision()); !stored)
+            return report_error(stored.error());
+    }
+    if (!outcome.match) {
+        if (outcome.match.error() == errc::malformed_login_input)
+            return report_error(
+                "not a code from your authenticator app (a backup code cannot regenerate codes)");
+        return report_login_failure(outcome, now);
+    }
+
+    const otpauth_uri& enrollment = outcome.record.enrollment();
+    const backup_codes_text_info info{enrollment.issuer(), enrollment.account(), utc_date(now)};
+    const std::span<const backup_code, 10> codes(regeneration.codes);
+    std::string text(backup_codes_text_size(info, codes), '\0');
+    (void)write_backup_codes_text(text, info, codes);
+    fmt::print("{}", text);
+    int status = exit_ok;
+    if (const auto file = args.value(backup_codes_file_option.name)) {
+        if (const auto written = write_file_atomically(std::string(*file), text, 0600); !written)
+            status = report_error(
+                fmt::format("the new codes are active and shown above, but {}", written.error()));
+    }
+    detail::secure_wipe_bytes(text.data(), text.size());
+    return status;
+}
+
+}  // namespace
+
+int run_login(std::span<const std::string_view> args) {
+    const auto parsed = parse_arguments(args, login_options, 0, "login");
+    if (!parsed) return report_error(parsed.error());
+    if (parsed->help_requested()) {
+        print_command_help(login_usage, login_description, login_options);
+        return exit_ok;
+    }
+    const auto now = login_time(*parsed);
+    if (!now) return report_error(now.error());
+    const std::string path = state_path(*parsed);
+    const auto accepted = attempt_login(path, *now);
+    if (!accepted) return accepted.error();
+    const stored_account& next = accepted->outcome.record;
+    if (const auto stored = store_account_if_unchanged(path, next, accepted->loaded_revision); !stored)
+        return report_error(stored.error());
+    const login_match& match = *accepted->outcome.match;
+    fmt::print("{}\n", describe_match(match));
+    if (match.method == login_method::backup_code) warn_if_few_backup_codes(match.backup_codes_remaining);
+    return exit_ok;
+}
+
+int run_backup_codes(std::span<const std::string_view> args) {
+    const auto parsed = parse_arguments(args, backup_codes_options, 0, "backup-codes");
+    if (!parsed) return report_error(parsed.error());
+    if (parsed->help_requested()) {
+        print_command_help(backup_codes_usage, backup_codes_description, backup_codes_options);
+        return exit_ok;
+    }
+    const auto now = login_time(*parsed);
+    if (!now) return report_error(now.error());
+    const std::string path = state_path(*parsed);
+    if (parsed->has(regenerate_option.name)) return regenerate_backup_codes(*parsed, path, *now);
+    if (parsed->has(backup_codes_file_option.name))
+        return report_error("--backup-codes: only with --regenerate (stored codes cannot be shown again)");
+    const auto loaded = load_account(path);
+    if (!loaded) return report_error(loaded.error());
+    const std::size_t remaining = loaded->backup_codes().remaining();
+    fmt::print("{} of {} backup codes left\n", remaining, stored_account::backup_codes_type::count);
+    warn_if_few_backup_codes(remaining);
+    return exit_ok;
+}
+
+int run_disable(std::span<const std::string_view> args) {
+    const auto parsed = parse_arguments(args, disable_options, 0, "disable");
+    if (!parsed) return report_error(parsed.error());
+    if (parsed->help_requested()) {
+        print_command_help(disable_usage, disable_description, disable_options);
+        return exit_ok;
+    }
+    const auto now = login_time(*parsed);
+    if (!now) return report_error(now.error());
+    const std::string path = state_path(*parsed);
+    const auto accepted = attempt_login(path, *now);
+    if (!accepted) return accepted.error();
+    if (const auto removed = remove_account_if_unchanged(path, accepted->loaded_revision); !removed)
+        return report_error(removed.error());
+    fmt::print(
+        "two-factor authentication is off: {} removed; turning it on again runs the whole setup "
+        "(twofactor enroll)\n",
+        quoted(path));
+    return exit_ok;
+}
+
+}  // namespace twofactor::cli

@@ -1,0 +1,190 @@
+// twofactor command-line tool: the account state file (see account_store.hpp).
+#include "account_store.hpp"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cerrno>
+#include <cstring>
+#include <string>
+
+#include <fmt/core.h>
+
+#include <twofactor/detail/bytes.hpp>
+
+#include "atomic_file.hpp"
+#include "state_file.hpp"
+#include "user_input.hpp"
+
+namespace twofactor::cli {
+
+namespace {
+
+constexpr mode_t state_file_mode = 0600;
+
+// The record's text holds the secret: wiped before its memory is released.
+class sensitive_text {
+public:
+    explicit sensitive_text(std::string text) noexcept : text_(std::move(text)) {}
+    sensitive_text(const sensitive_text&) = delete;
+    sensitive_text& operator=(const sensitive_text&) = delete;
+    ~sensitive_text() { detail::secure_wipe_bytes(text_.data(), text_.size()); }
+    [[nodiscard]] const std::string& text() const noexcept { return text_; }
+
+private:
+    std::string text_;
+};
+
+cli_result<void> write_record(const std::string& path, const stored_account& record) {
+    const sensitive_text text(record.serialize());
+    return write_file_atomically(path, text.text(), state_file_mode);
+}
+
+std::string corrupt_message(const std::string& path, record_error error) {
+    if (error.line == 0)
+        return fmt::format("state file {} is corrupt: {}", quoted(path), describe(error.code));
+    return fmt::format("state file {} is corrupt: {} (line {})", quoted(path), describe(error.code),
+                       error.line);
+}
+
+}  // namespace
+
+std::string state_path(const parsed_arguments& args) {
+    const auto given = args.value(state_option.name);
+    return std::string(given ? *given : default_state_file_name);
+}
+
+cli_result<std::chrono::sys_seconds> login_time(const parsed_arguments& args) {
+    const auto given = args.value(login_time_option.name);
+    if (!given) return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+    const auto seconds = parse_int64(*given);
+    if (!seconds) return cli_error(fmt::format("--time: not a whole number of seconds: {}", quoted(*given)));
+    return std::chrono::sys_seconds{std::chrono::seconds{*seconds}};
+}
+
+cli_result<stored_account> load_account(const std::string& path) {
+    const auto contents = read_state_file(path);
+    if (!contents) return cli_error(contents.error());
+    const sensitive_text text(*contents);
+    auto record = stored_account::parse(text.text());
+    if (!record) return cli_error(corrupt_message(path, record.error()));
+    return std::move(*record);
+}
+
+cli_result<state_lock> state_lock::acquire(const std::string& path) {
+    const int folder = ::open(folder_of(path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (folder < 0)
+        return cli_error(
+            fmt::format("{}: cannot open its folder to lock it: {}", quoted(path), std::strerror(errno)));
+    while (::flock(folder, LOCK_EX) != 0) {
+        if (errno == EINTR) continue;
+        const int error = errno;
+        ::close(folder);
+        return cli_error(fmt::format("{}: cannot lock its folder: {}", quoted(path), std::strerror(error)));
+    }
+    return state_lock(folder);
+}
+
+state_lock::~state_lock() {
+    if (descriptor_ >= 0) ::close(descriptor_);  // closing releases the flock
+}
+
+namespace {
+
+// Runs `change` under the folder lock if the file's revision is still `expected_revision`.
+template <class Change>
+cli_result<void> change_if_unchanged(const std::string& path, std::uint64_t expected_revision,
+                                     Change&& change) {
+    const auto lock = state_lock::acquire(path);
+    if (!lock) return cli_error(lock.error());
+    const auto current = load_account(path);
+    if (!current) return cli_error(current.error());
+    if (current->revision() != expected_revision)
+        return cli_error(
+            fmt::format("state file {} changed while this command ran (revision {} is now {}); "
+                        "nothing was written: try again",
+                        quoted(path), expected_revision, current->revision()));
+    return change();
+}
+
+}  // namespace
+
+cli_result<void> store_account_if_unchanged(const std::string& path, const stored_account& record,
+                                            std::uint64_t expected_revision) {
+    return change_if_unchanged(path, expected_revision, [&] { return write_record(path, record); });
+}
+
+cli_result<void> remove_account_if_unchanged(const std::string& path, std::uint64_t expected_revision) {
+    return change_if_unchanged(path, expected_revision, [&] { return remove_state_file(path); });
+}
+
+cli_result<std::optional<stored_account>> load_account_if_present(const std::string& path) {
+    struct stat status {};
+    if (::lstat(path.c_str(), &status) != 0 && errno == ENOENT) return std::optional<stored_account>();
+    auto loaded = load_account(path);
+    if (!loaded) return cli_error(loaded.error());
+    return std::optional<stored_account>(std::move(*loaded));
+}
+
+cli_result<void> store_new_account(const std::string& path, const stored_account& record) {
+    const auto lock = state_lock::acquire(path);
+    if (!lock) return cli_error(lock.error());
+    struct stat status {};
+    if (::lstat(path.c_str(), &status) == 0 || errno != ENOENT)
+        return cli_error(
+            fmt::format("state file {} appeared while this command ran; nothing was written", quoted(path)));
+    return write_record(path, record);
+}
+
+cli_result<std::string> read_typed_code(std::string_view prompt) {
+    auto line = read_line(prompt);
+    if (!line) return cli_error(line.error());
+    if (!*line) return cli_error("no code given (end of input); nothing was changed");
+    return std::move(**line);
+}
+
+std::chrono::year_month_day utc_date(std::chrono::sys_seconds time) {
+    return std::chrono::year_month_day{std::chrono::floor<std::chrono::days>(time)};
+}
+
+std::string format_utc(std::chrono::sys_seconds time) {
+    const auto day = std::chrono::floor<std::chrono::days>(time);
+    const std::chrono::year_month_day date{day};
+    const std::chrono::hh_mm_ss clock{time - day};
+    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", static_cast<int>(date.year()),
+                       static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()),
+                       clock.hours().count(), clock.minutes().count(), clock.seconds().count());
+}
+
+int report_login_failure(const login_outcome<10, sha256>& outcome, std::chrono::sys_seconds now) {
+    const errc error = outcome.match.error();
+    const std::uint32_t failures = outcome.record.consecutive_failures();
+    const std::string attempts = failures == 1 ? std::string("1 failed attempt")
+                                               : fmt::format("{} failed attempts in a row", failures);
+    switch (error) {
+        case errc::locked_out:
+        case errc::wrong_code:
+        case errc::replayed_code:
+        case errc::backup_code_used: {
+            std::string message = error == errc::locked_out
+                                      ? std::string("rejected: too many failed attempts")
+                                      : fmt::format("rejected: {} ({})", describe(error), attempts);
+            if (outcome.locked_until && *outcome.locked_until > now)
+                message +=
+                    fmt::format("; locked out until {} ({} s from now): no code is checked before then",
+                                format_utc(*outcome.locked_until), (*outcome.locked_until - now).count());
+            report_note(message);
+            return exit_rejected;
+        }
+        case errc::malformed_login_input:
+            return report_error("not a code: type the digits your authenticator app shows, or a backup code");
+        case errc::malformed_code:
+            return report_error(fmt::format("not a code: the account's codes have {} digits",
+                                            outcome.record.enrollment().digits()));
+        case errc::time_before_epoch: return report_error("the time is before the account's T0");
+        default: return report_error(describe(error));
+    }
+}
+
+}  // namespace twofactor::cli

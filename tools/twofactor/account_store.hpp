@@ -1,0 +1,85 @@
+// twofactor command-line tool: the account state file as the commands that share it see it
+// (enroll, login, backup-codes, disable): loading and parsing it, storing a new record with
+// compare-and-set, reading a typed code, and the messages for a login's outcome.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <twofactor/account.hpp>
+
+#include "command_line.hpp"
+
+namespace twofactor::cli {
+
+/// The record the tool stores: 10 backup codes (the seed's number), PBKDF2-HMAC-SHA256.
+using stored_account = account_record<10>;
+
+inline constexpr option_spec state_option{"--state", "FILE",
+                                          "account state file (default twofactor-account.txt; mode 0600)"};
+inline constexpr option_spec login_time_option{"--time", "UNIX",
+                                               "check codes at this Unix time instead of now (for testing)"};
+
+/// --state, or the default file name.
+[[nodiscard]] std::string state_path(const parsed_arguments& args);
+
+/// --time as a time point, or the current time.
+[[nodiscard]] cli_result<std::chrono::sys_seconds> login_time(const parsed_arguments& args);
+
+/// Reads and parses the state file: the read_state_file errors (missing, permissions wider than
+/// 0600, not a regular file) and "state file 'F' is corrupt: <problem> (line N)".
+[[nodiscard]] cli_result<stored_account> load_account(const std::string& path);
+
+/// An exclusive lock on the folder of a state file (flock), held while one command reads,
+/// checks and replaces the file, so two commands cannot both act on the same record.
+class state_lock {
+public:
+    [[nodiscard]] static cli_result<state_lock> acquire(const std::string& path);
+    state_lock(state_lock&& other) noexcept : descriptor_(other.descriptor_) { other.descriptor_ = -1; }
+    state_lock(const state_lock&) = delete;
+    state_lock& operator=(const state_lock&) = delete;
+    state_lock& operator=(state_lock&&) = delete;
+    ~state_lock();
+
+private:
+    explicit state_lock(int descriptor) noexcept : descriptor_(descriptor) {}
+    int descriptor_;
+};
+
+/**
+ * Compare-and-set: under the lock, re-reads the file; if its revision is still
+ * `expected_revision`, replaces it atomically with `record` (mode 0600). Otherwise nothing
+ * is written and the error says the file changed meanwhile.
+ */
+[[nodiscard]] cli_result<void> store_account_if_unchanged(const std::string& path,
+                                                          const stored_account& record,
+                                                          std::uint64_t expected_revision);
+
+/// Compare-and-set removal (disable): removes the file if its revision is still `expected_revision`.
+[[nodiscard]] cli_result<void> remove_account_if_unchanged(const std::string& path,
+                                                           std::uint64_t expected_revision);
+
+/// load_account, or nullopt when there is no file at `path` (enroll: a first enrollment).
+[[nodiscard]] cli_result<std::optional<stored_account>> load_account_if_present(const std::string& path);
+
+/// Writes `record` as a new state file (a first enrollment), atomically, mode 0600, unless a
+/// state file appeared meanwhile (then nothing is written).
+[[nodiscard]] cli_result<void> store_new_account(const std::string& path, const stored_account& record);
+
+/// One line typed by the user (a code); an error at end of input ("no code given").
+[[nodiscard]] cli_result<std::string> read_typed_code(std::string_view prompt);
+
+/// "2026-11-28T05:30:00Z"
+[[nodiscard]] std::string format_utc(std::chrono::sys_seconds time);
+
+/// Today's date (UTC) of a time point, for the backup-codes download text.
+[[nodiscard]] std::chrono::year_month_day utc_date(std::chrono::sys_seconds time);
+
+/// Prints the one-line message of a rejected login on stderr and returns exit_rejected, or
+/// exit_bad_input for input that was not a code at all.
+int report_login_failure(const login_outcome<10, sha256>& outcome, std::chrono::sys_seconds now);
+
+}  // namespace twofactor::cli
