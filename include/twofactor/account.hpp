@@ -150,15 +150,20 @@ public:
     /**
      * A new record for an enrollment. For TOTP, `t0` is RFC 6238's T0 and
      * `last_accepted_step` the step of the code that confirmed the setup, if any (so that code
-     * cannot sign in again); for HOTP the next expected counter is the URI's counter.
-     * Errors: errc::empty_secret (a default-constructed URI).
+     * cannot sign in again); for HOTP the next expected counter is the URI's counter, and `t0`
+     * and `last_accepted_step` are ignored. Errors: errc::empty_secret; those of
+     * otpauth_uri::make (names a parsed URI may have but a record cannot store).
      */
     [[nodiscard]] static constexpr result<account_record> create(
         const otpauth_uri& enrollment, const backup_codes_type& backup_codes, std::int64_t t0 = 0,
         std::optional<std::uint64_t> last_accepted_step = std::nullopt) noexcept {
-        if (enrollment.key().empty()) return unexpected(errc::empty_secret);
-        account_record record(enrollment);
-        record.t0_ = t0;
+        // Rebuilt with make(): a parsed URI may carry names make() refuses (an encoded ':' in
+        // the issuer), which the text form could not store.
+        const auto checked = otpauth_uri::make(enrollment.issuer(), enrollment.account(), enrollment.key(),
+                                               enrollment.parameters());
+        if (!checked) return unexpected(checked.error());
+        account_record record(*checked);
+        if (enrollment.type() == otp_type::totp) record.t0_ = t0;
         if (enrollment.type() == otp_type::totp) record.last_step_ = last_accepted_step;
         record.backup_codes_ = backup_codes;
         return record;
@@ -549,13 +554,11 @@ template <std::size_t N, hash_function BackupHash>
 
     account_record<N, BackupHash> next = current;
     result<login_match> match = unexpected(errc::wrong_code);
-    if (only_digits) {
-        const otpauth_uri& e = current.enrollment_;
+    const otpauth_uri& e = current.enrollment_;
+    // Digits of the account's code length are a one-time code; anything else may be a backup
+    // code (whose symbols can all be digits).
+    if (only_digits && digit_count == e.digits()) {
         const std::string_view code(digits.data(), digit_count);
-        if (digit_count != e.digits()) {
-            outcome.match = unexpected(errc::malformed_code);
-            return outcome;
-        }
         const auto key = e.key().reveal_bytes();
         match = visit_algorithm(e.hash(), [&](auto hash) {
             using Hash = typename decltype(hash)::type;
@@ -597,7 +600,7 @@ template <std::size_t N, hash_function BackupHash>
     } else {
         const auto code = backup_code::parse(typed);
         if (!code || !policy.accept_backup_codes) {
-            outcome.match = unexpected(errc::malformed_login_input);
+            outcome.match = unexpected(only_digits ? errc::malformed_code : errc::malformed_login_input);
             return outcome;
         }
         const auto used = next.backup_codes_.consume(*code);

@@ -133,7 +133,7 @@ public:
      * Toggle on: a wizard on its first page with a new secret (recommended_secret_size_for the
      * hash) from `rng`. Errors: those of check_issuer / check_account_name,
      * errc::random_source_failed, errc::invalid_window / errc::invalid_number (a policy out of
-     * range).
+     * range), errc::invalid_hash_cost (backup_code_iterations out of range).
      */
     template <random_source Rng>
     [[nodiscard]] static result<enrollment_wizard> start(std::string_view issuer, std::string_view account,
@@ -193,13 +193,13 @@ public:
     /// verify-setup pages. Error: errc::wrong_wizard_step.
     [[nodiscard]] constexpr result<otpauth_uri> enrollment() const noexcept {
         if (const otpauth_uri* uri = pending_before_verification()) return *uri;
-        return unexpected(errc::wrong_wizard_step);
+        return unexpected(illegal());
     }
 
     /// The QR code of the otpauth:// URI. Errors: errc::wrong_wizard_step, QR errors.
     [[nodiscard]] constexpr result<qr_code> qr(const qr_options& options = {}) const noexcept {
         const otpauth_uri* uri = pending_before_verification();
-        if (uri == nullptr) return unexpected(errc::wrong_wizard_step);
+        if (uri == nullptr) return unexpected(illegal());
         std::array<char, otpauth_uri::max_size> text{};
         const auto size = uri->reveal_uri(text);
         if (!size) return unexpected(size.error());
@@ -212,7 +212,7 @@ public:
     /// Returns the length written. Errors: errc::wrong_wizard_step, errc::output_too_small.
     [[nodiscard]] constexpr result<std::size_t> reveal_setup_code(std::span<char> out) const noexcept {
         const otpauth_uri* uri = pending_before_verification();
-        if (uri == nullptr) return unexpected(errc::wrong_wizard_step);
+        if (uri == nullptr) return unexpected(illegal());
         return uri->key().reveal_setup_code(out);
     }
 
@@ -233,7 +233,7 @@ public:
      * recorded so it cannot sign in again. Errors, all on verify_setup:
      * - errc::wrong_code: one attempt used, `attempts_left()` tells how many remain;
      * - errc::setup_aborted: that was the last attempt; the wizard is now `aborted`;
-     * - errc::malformed_code (not a code of Digits digits), errc::time_before_epoch,
+     * - errc::malformed_code (not Digits digits; spaces are ignored), errc::time_before_epoch,
      *   errc::counter_overflow, errc::random_source_failed: nothing changed, no attempt used.
      * At any other step: errc::wrong_wizard_step (errc::setup_aborted when aborted).
      */
@@ -243,8 +243,17 @@ public:
                                            Rng& rng) noexcept {
         auto* page = std::get_if<verify_setup_page>(&page_);
         if (page == nullptr) return unexpected(illegal());
+        // Spaces between digit groups, as apps display codes ("123 456"), are ignored.
+        std::array<char, 16> digits{};
+        std::size_t digit_count = 0;
+        for (const char c : code) {
+            if (c == ' ') continue;
+            if (digit_count == digits.size()) return unexpected(errc::malformed_code);
+            digits[digit_count++] = c;
+        }
         const Totp generator{page->pending.key().reveal_bytes()};
-        const auto match = generator.verify(code, now, policy_.window);
+        const auto match =
+            generator.verify(std::string_view(digits.data(), digit_count), now, policy_.window);
         if (!match) {
             if (match.error() != errc::wrong_code) return unexpected(match.error());
             if (--page->attempts_left == 0) {
@@ -282,7 +291,8 @@ public:
         return std::span<const backup_code, backup_code_count>(page->codes);
     }
 
-    /// The length of download_text() for `date`. Error: errc::wrong_wizard_step.
+    /// The length of download_text() for `date`. Error: errc::wrong_wizard_step (errc::setup_aborted
+    /// once aborted, as for every event and query).
     [[nodiscard]] constexpr result<std::size_t> download_text_size(
         std::chrono::year_month_day date) const noexcept {
         const auto* page = std::get_if<backup_codes_page>(&page_);

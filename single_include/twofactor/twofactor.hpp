@@ -7273,7 +7273,7 @@ private:
     for (const char c : text) {
         if (c < '0' || c > '9') return false;
         const auto digit = static_cast<std::uint64_t>(c - '0');
-        if (result > (max - digit) / 10) return false;
+        if (digit > max || result > (max - digit) / 10) return false;
         result = result * 10 + digit;
     }
     value = result;
@@ -7679,15 +7679,20 @@ public:
     /**
      * A new record for an enrollment. For TOTP, `t0` is RFC 6238's T0 and
      * `last_accepted_step` the step of the code that confirmed the setup, if any (so that code
-     * cannot sign in again); for HOTP the next expected counter is the URI's counter.
-     * Errors: errc::empty_secret (a default-constructed URI).
+     * cannot sign in again); for HOTP the next expected counter is the URI's counter, and `t0`
+     * and `last_accepted_step` are ignored. Errors: errc::empty_secret; those of
+     * otpauth_uri::make (names a parsed URI may have but a record cannot store).
      */
     [[nodiscard]] static constexpr result<account_record> create(
         const otpauth_uri& enrollment, const backup_codes_type& backup_codes, std::int64_t t0 = 0,
         std::optional<std::uint64_t> last_accepted_step = std::nullopt) noexcept {
-        if (enrollment.key().empty()) return unexpected(errc::empty_secret);
-        account_record record(enrollment);
-        record.t0_ = t0;
+        // Rebuilt with make(): a parsed URI may carry names make() refuses (an encoded ':' in
+        // the issuer), which the text form could not store.
+        const auto checked = otpauth_uri::make(enrollment.issuer(), enrollment.account(), enrollment.key(),
+                                               enrollment.parameters());
+        if (!checked) return unexpected(checked.error());
+        account_record record(*checked);
+        if (enrollment.type() == otp_type::totp) record.t0_ = t0;
         if (enrollment.type() == otp_type::totp) record.last_step_ = last_accepted_step;
         record.backup_codes_ = backup_codes;
         return record;
@@ -8078,13 +8083,11 @@ template <std::size_t N, hash_function BackupHash>
 
     account_record<N, BackupHash> next = current;
     result<login_match> match = unexpected(errc::wrong_code);
-    if (only_digits) {
-        const otpauth_uri& e = current.enrollment_;
+    const otpauth_uri& e = current.enrollment_;
+    // Digits of the account's code length are a one-time code; anything else may be a backup
+    // code (whose symbols can all be digits).
+    if (only_digits && digit_count == e.digits()) {
         const std::string_view code(digits.data(), digit_count);
-        if (digit_count != e.digits()) {
-            outcome.match = unexpected(errc::malformed_code);
-            return outcome;
-        }
         const auto key = e.key().reveal_bytes();
         match = visit_algorithm(e.hash(), [&](auto hash) {
             using Hash = typename decltype(hash)::type;
@@ -8126,7 +8129,7 @@ template <std::size_t N, hash_function BackupHash>
     } else {
         const auto code = backup_code::parse(typed);
         if (!code || !policy.accept_backup_codes) {
-            outcome.match = unexpected(errc::malformed_login_input);
+            outcome.match = unexpected(only_digits ? errc::malformed_code : errc::malformed_login_input);
             return outcome;
         }
         const auto used = next.backup_codes_.consume(*code);
@@ -8376,7 +8379,7 @@ public:
      * Toggle on: a wizard on its first page with a new secret (recommended_secret_size_for the
      * hash) from `rng`. Errors: those of check_issuer / check_account_name,
      * errc::random_source_failed, errc::invalid_window / errc::invalid_number (a policy out of
-     * range).
+     * range), errc::invalid_hash_cost (backup_code_iterations out of range).
      */
     template <random_source Rng>
     [[nodiscard]] static result<enrollment_wizard> start(std::string_view issuer, std::string_view account,
@@ -8436,13 +8439,13 @@ public:
     /// verify-setup pages. Error: errc::wrong_wizard_step.
     [[nodiscard]] constexpr result<otpauth_uri> enrollment() const noexcept {
         if (const otpauth_uri* uri = pending_before_verification()) return *uri;
-        return unexpected(errc::wrong_wizard_step);
+        return unexpected(illegal());
     }
 
     /// The QR code of the otpauth:// URI. Errors: errc::wrong_wizard_step, QR errors.
     [[nodiscard]] constexpr result<qr_code> qr(const qr_options& options = {}) const noexcept {
         const otpauth_uri* uri = pending_before_verification();
-        if (uri == nullptr) return unexpected(errc::wrong_wizard_step);
+        if (uri == nullptr) return unexpected(illegal());
         std::array<char, otpauth_uri::max_size> text{};
         const auto size = uri->reveal_uri(text);
         if (!size) return unexpected(size.error());
@@ -8455,7 +8458,7 @@ public:
     /// Returns the length written. Errors: errc::wrong_wizard_step, errc::output_too_small.
     [[nodiscard]] constexpr result<std::size_t> reveal_setup_code(std::span<char> out) const noexcept {
         const otpauth_uri* uri = pending_before_verification();
-        if (uri == nullptr) return unexpected(errc::wrong_wizard_step);
+        if (uri == nullptr) return unexpected(illegal());
         return uri->key().reveal_setup_code(out);
     }
 
@@ -8476,7 +8479,7 @@ public:
      * recorded so it cannot sign in again. Errors, all on verify_setup:
      * - errc::wrong_code: one attempt used, `attempts_left()` tells how many remain;
      * - errc::setup_aborted: that was the last attempt; the wizard is now `aborted`;
-     * - errc::malformed_code (not a code of Digits digits), errc::time_before_epoch,
+     * - errc::malformed_code (not Digits digits; spaces are ignored), errc::time_before_epoch,
      *   errc::counter_overflow, errc::random_source_failed: nothing changed, no attempt used.
      * At any other step: errc::wrong_wizard_step (errc::setup_aborted when aborted).
      */
@@ -8486,8 +8489,17 @@ public:
                                            Rng& rng) noexcept {
         auto* page = std::get_if<verify_setup_page>(&page_);
         if (page == nullptr) return unexpected(illegal());
+        // Spaces between digit groups, as apps display codes ("123 456"), are ignored.
+        std::array<char, 16> digits{};
+        std::size_t digit_count = 0;
+        for (const char c : code) {
+            if (c == ' ') continue;
+            if (digit_count == digits.size()) return unexpected(errc::malformed_code);
+            digits[digit_count++] = c;
+        }
         const Totp generator{page->pending.key().reveal_bytes()};
-        const auto match = generator.verify(code, now, policy_.window);
+        const auto match =
+            generator.verify(std::string_view(digits.data(), digit_count), now, policy_.window);
         if (!match) {
             if (match.error() != errc::wrong_code) return unexpected(match.error());
             if (--page->attempts_left == 0) {
@@ -8525,7 +8537,8 @@ public:
         return std::span<const backup_code, backup_code_count>(page->codes);
     }
 
-    /// The length of download_text() for `date`. Error: errc::wrong_wizard_step.
+    /// The length of download_text() for `date`. Error: errc::wrong_wizard_step (errc::setup_aborted
+    /// once aborted, as for every event and query).
     [[nodiscard]] constexpr result<std::size_t> download_text_size(
         std::chrono::year_month_day date) const noexcept {
         const auto* page = std::get_if<backup_codes_page>(&page_);

@@ -141,7 +141,7 @@ private:
     for (const char c : text) {
         if (c < '0' || c > '9') return false;
         const auto digit = static_cast<std::uint64_t>(c - '0');
-        if (result > (max - digit) / 10) return false;
+        if (digit > max || result > (max - digit) / 10) return false;
         result = result * 10 + digit;
     }
     value = result;
