@@ -7576,13 +7576,15 @@ struct throttle_policy {
 };
 
 /// The lockout that follows the `failures`-th consecutive failure: zero while failures <=
-/// free_failures, then first_lockout * 2^(failures - free_failures - 1), at most max_lockout.
+/// free_failures, then first_lockout * 2^(failures - free_failures - 1), at most
+/// max(max_lockout, first_lockout).
 [[nodiscard]] constexpr std::chrono::seconds lockout_after(std::uint32_t failures,
                                                            const throttle_policy& policy) noexcept {
     if (failures <= policy.free_failures || policy.first_lockout.count() <= 0) return std::chrono::seconds{0};
     const std::uint32_t doublings = failures - policy.free_failures - 1;
     std::int64_t lockout = policy.first_lockout.count();
-    for (std::uint32_t i = 0; i < doublings && lockout < policy.max_lockout.count(); ++i) lockout *= 2;
+    for (std::uint32_t i = 0; i < doublings && lockout < policy.max_lockout.count(); ++i)
+        lockout = lockout > policy.max_lockout.count() / 2 ? policy.max_lockout.count() : lockout * 2;
     return std::chrono::seconds{std::min<std::int64_t>(
         lockout, std::max<std::int64_t>(policy.max_lockout.count(), policy.first_lockout.count()))};
 }
@@ -8147,7 +8149,12 @@ template <std::size_t N, hash_function BackupHash>
         if (next.failures_ != std::numeric_limits<std::uint32_t>::max()) ++next.failures_;
         const auto lockout = lockout_after(next.failures_, policy.throttle);
         if (lockout.count() > 0) {
-            next.locked_until_ = now + lockout;
+            // Saturating: a lockout that would end after the largest time point never ends.
+            const std::int64_t start = now.time_since_epoch().count();
+            const std::int64_t room =
+                std::numeric_limits<std::int64_t>::max() - std::max<std::int64_t>(start, 0);
+            next.locked_until_ = std::chrono::sys_seconds{std::chrono::seconds{
+                lockout.count() > room ? std::numeric_limits<std::int64_t>::max() : start + lockout.count()}};
             outcome.locked_until = next.locked_until_;
         }
     }

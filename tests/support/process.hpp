@@ -1,5 +1,5 @@
 // Running a program as a child process in a test: arguments without a shell, stdin from
-// /dev/null, stdout and stderr collected separately.
+// /dev/null (or from given text), stdout and stderr collected separately.
 #pragma once
 
 #include <boost/test/unit_test.hpp>
@@ -10,10 +10,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 extern char** environ;
@@ -109,6 +112,122 @@ inline process_output run_shell(const std::string& command) {
     while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) result.out.append(buffer, n);
     const int status = ::pclose(pipe);
     result.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return result;
+}
+
+/// A pipe's read end that already holds all of `input`, its write end closed: a child that
+/// reads it gets `input` and then end of input, and the parent never blocks on it (nor gets
+/// SIGPIPE when the child exits without reading). `input` must fit in the pipe (64 KiB).
+inline int prefilled_input_pipe(std::string_view input) {
+    int fds[2];
+    BOOST_REQUIRE(::pipe2(fds, O_CLOEXEC) == 0);
+    const int capacity = ::fcntl(fds[1], F_GETPIPE_SZ);
+    BOOST_REQUIRE_MESSAGE(capacity < 0 || input.size() <= static_cast<std::size_t>(capacity),
+                          "prefilled_input_pipe: " << input.size() << " bytes do not fit in a pipe");
+    std::size_t done = 0;
+    while (done < input.size()) {
+        const ssize_t n = ::write(fds[1], input.data() + done, input.size() - done);
+        if (n < 0) {
+            ::close(fds[0]);
+            ::close(fds[1]);
+            BOOST_FAIL("prefilled_input_pipe: cannot write: " << std::strerror(errno));
+        }
+        done += static_cast<std::size_t>(n);
+    }
+    ::close(fds[1]);
+    return fds[0];
+}
+
+/// Starts `program` with `args`, `input` on its standard input (then end of input) and its
+/// standard output and error discarded; returns its process id without waiting (see
+/// wait_process). For tests that signal a running child.
+inline pid_t start_process(const std::string& program, const std::vector<std::string>& args,
+                           std::string_view input) {
+    const int in = prefilled_input_pipe(input);
+    posix_spawn_file_actions_t actions;
+    ::posix_spawn_file_actions_init(&actions);
+    ::posix_spawn_file_actions_adddup2(&actions, in, 0);
+    ::posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+    ::posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+
+    std::vector<std::string> storage{program};
+    storage.insert(storage.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (auto& s : storage) argv.push_back(s.data());
+    argv.push_back(nullptr);
+
+    pid_t pid = 0;
+    const int spawned = ::posix_spawnp(&pid, program.c_str(), &actions, nullptr, argv.data(), environ);
+    ::posix_spawn_file_actions_destroy(&actions);
+    ::close(in);
+    if (spawned != 0) BOOST_FAIL("cannot start " << program);
+    return pid;
+}
+
+/// Waits for a child started by start_process: its exit status, or 128 + the signal number
+/// when a signal killed it.
+inline int wait_process(pid_t pid) {
+    int wait_status = 0;
+    while (::waitpid(pid, &wait_status, 0) < 0) {
+        if (errno != EINTR) BOOST_FAIL("waitpid: " << std::strerror(errno));
+    }
+    return WIFEXITED(wait_status) ? WEXITSTATUS(wait_status) : 128 + WTERMSIG(wait_status);
+}
+
+/// run_process with `input` on the child's standard input (then end of input) instead of
+/// /dev/null.
+inline process_output run_process_with_input(const std::string& program, const std::vector<std::string>& args,
+                                             std::string_view input) {
+    const int in = prefilled_input_pipe(input);
+    int out_pipe[2];
+    int err_pipe[2];
+    BOOST_REQUIRE(::pipe2(out_pipe, O_CLOEXEC) == 0);
+    BOOST_REQUIRE(::pipe2(err_pipe, O_CLOEXEC) == 0);
+
+    posix_spawn_file_actions_t actions;
+    ::posix_spawn_file_actions_init(&actions);
+    ::posix_spawn_file_actions_adddup2(&actions, in, 0);
+    ::posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
+    ::posix_spawn_file_actions_adddup2(&actions, err_pipe[1], 2);
+
+    std::vector<std::string> storage{program};
+    storage.insert(storage.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (auto& s : storage) argv.push_back(s.data());
+    argv.push_back(nullptr);
+
+    pid_t pid = 0;
+    const int spawned = ::posix_spawnp(&pid, program.c_str(), &actions, nullptr, argv.data(), environ);
+    ::posix_spawn_file_actions_destroy(&actions);
+    ::close(in);
+    ::close(out_pipe[1]);
+    ::close(err_pipe[1]);
+    if (spawned != 0) {
+        ::close(out_pipe[0]);
+        ::close(err_pipe[0]);
+        BOOST_FAIL("cannot start " << program);
+    }
+
+    process_output result;
+    pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
+    std::string* sinks[2] = {&result.out, &result.err};
+    int open_count = 2;
+    while (open_count > 0) {
+        if (::poll(fds, 2, -1) < 0) continue;  // EINTR
+        for (int i = 0; i < 2; ++i) {
+            if (fds[i].fd < 0 || fds[i].revents == 0) continue;
+            char buffer[4096];
+            const ssize_t n = ::read(fds[i].fd, buffer, sizeof buffer);
+            if (n > 0) {
+                sinks[i]->append(buffer, static_cast<std::size_t>(n));
+            } else {
+                ::close(fds[i].fd);
+                fds[i].fd = -1;
+                --open_count;
+            }
+        }
+    }
+    result.status = wait_process(pid);
     return result;
 }
 

@@ -59,30 +59,40 @@ constexpr std::string_view disable_description =
 constexpr std::string_view code_or_backup_prompt = "Code from your authenticator app, or a backup code: ";
 constexpr std::string_view app_code_prompt = "Code from your authenticator app: ";
 
-// A login that was accepted, not yet stored.
-struct accepted_login {
-    login_outcome<10, sha256> outcome;
-    std::uint64_t loaded_revision;
+// Checks the state file before asking for a code (a missing, unreadable or corrupt file is
+// reported first), then reads the code. The error is the exit status.
+result<std::string, int> read_code_for(const std::string& path, std::string_view prompt) {
+    if (const auto loaded = load_account(path); !loaded) return unexpected(report_error(loaded.error()));
+    auto typed = read_typed_code(prompt);
+    if (!typed) return unexpected(report_error(typed.error()));
+    return std::move(*typed);
+}
+
+// The typed code is wiped when the command is done with it.
+struct wiped_on_exit {
+    std::string& text;
+    ~wiped_on_exit() { detail::secure_wipe_bytes(text.data(), text.size()); }
 };
 
-// Loads the account, reads a code and runs twofactor::login. A rejected attempt is stored (it
-// counts towards the lockout) and reported; the error is then the exit status.
-result<accepted_login, int> attempt_login(const std::string& path, std::chrono::sys_seconds now) {
-    const auto loaded = load_account(path);
-    if (!loaded) return unexpected(report_error(loaded.error()));
-    auto typed = read_typed_code(code_or_backup_prompt);
-    if (!typed) return unexpected(report_error(typed.error()));
-    auto outcome = login(*loaded, *typed, now);
-    detail::secure_wipe_bytes(typed->data(), typed->size());
-    if (!outcome.match) {
-        if (outcome.record_changed) {
-            if (const auto stored = store_account_if_unchanged(path, outcome.record, loaded->revision());
-                !stored)
-                return unexpected(report_error(stored.error()));
-        }
-        return unexpected(report_login_failure(outcome, now));
-    }
-    return accepted_login{outcome, loaded->revision()};
+// One login attempt under the state lock: the outcome is stored (a failure counts towards the
+// lockout) and, when it succeeded, `on_success` decides what else happens (removal for disable).
+// Returns the outcome, or the exit status of an error.
+result<login_outcome<10, sha256>, int> login_and_store(const std::string& path, std::chrono::sys_seconds now,
+                                                       const std::string& typed, bool remove_on_success) {
+    std::optional<login_outcome<10, sha256>> outcome;
+    const auto updated =
+        update_account(path, [&](const stored_account& current) -> cli_result<account_update> {
+            outcome.emplace(login(current, typed, now));
+            account_update update;
+            if (outcome->match && remove_on_success)
+                update.remove = true;
+            else if (outcome->record_changed)
+                update.store = outcome->record;
+            return update;
+        });
+    if (!updated) return unexpected(report_error(updated.error()));
+    if (!outcome->match) return unexpected(report_login_failure(*outcome, now));
+    return std::move(*outcome);
 }
 
 std::string describe_match(const login_match& match) {
@@ -100,39 +110,48 @@ void warn_if_few_backup_codes(std::size_t remaining) {
 
 int regenerate_backup_codes(const parsed_arguments& args, const std::string& path,
                             std::chrono::sys_seconds now) {
-    const auto loaded = load_account(path);
-    if (!loaded) return report_error(loaded.error());
-    auto typed = read_typed_code(app_code_prompt);
-    if (!typed) return report_error(typed.error());
-    os_random rng;
-    auto regeneration = regenerate_backup_codes(*loaded, *typed, now, rng);
-    detail::secure_wipe_bytes(typed->data(), typed->size());
-    const auto& outcome = regeneration.outcome;
-    if (outcome.record_changed) {
-        if (const auto stored = store_account_if_unchanged(path, outcome.record, loaded->revision()); !stored)
-            return report_error(stored.error());
+    auto typed = read_code_for(path, app_code_prompt);
+    if (!typed) return typed.error();
+    const wiped_on_exit wipe{*typed};
+    const auto file = args.value(backup_codes_file_option.name);
+
+    // Under the lock: confirm, then the codes file, then the state; a state that cannot be
+    // stored puts the codes file back, so a failure changes nothing.
+    std::optional<backup_code_regeneration<10, sha256>> regeneration;
+    std::optional<file_backup> previous_codes_file;
+    std::string text;
+    const wiped_on_exit wipe_text{text};
+    const auto updated =
+        update_account(path, [&](const stored_account& current) -> cli_result<account_update> {
+            os_random rng;
+            regeneration.emplace(regenerate_backup_codes(current, *typed, now, rng));
+            account_update update;
+            if (regeneration->outcome.record_changed) update.store = regeneration->outcome.record;
+            if (!regeneration->outcome.match) return update;
+            const otpauth_uri& enrollment = current.enrollment();
+            const backup_codes_text_info info{enrollment.issuer(), enrollment.account(), utc_date(now)};
+            text.assign(backup_codes_text_size(info, regeneration->codes), '\0');
+            (void)write_backup_codes_text(text, info, regeneration->codes);
+            if (file) {
+                auto replaced = file_backup::replace(std::string(*file), text, 0600);
+                if (!replaced) return cli_error(replaced.error());
+                previous_codes_file.emplace(std::move(*replaced));
+            }
+            return update;
+        });
+    if (!updated) {
+        if (previous_codes_file) (void)previous_codes_file->restore();
+        return report_error(updated.error());
     }
+    const auto& outcome = regeneration->outcome;
     if (!outcome.match) {
         if (outcome.match.error() == errc::malformed_login_input)
             return report_error(
                 "not a code from your authenticator app (a backup code cannot regenerate codes)");
         return report_login_failure(outcome, now);
     }
-
-    const otpauth_uri& enrollment = outcome.record.enrollment();
-    const backup_codes_text_info info{enrollment.issuer(), enrollment.account(), utc_date(now)};
-    const std::span<const backup_code, 10> codes(regeneration.codes);
-    std::string text(backup_codes_text_size(info, codes), '\0');
-    (void)write_backup_codes_text(text, info, codes);
     fmt::print("{}", text);
-    int status = exit_ok;
-    if (const auto file = args.value(backup_codes_file_option.name)) {
-        if (const auto written = write_file_atomically(std::string(*file), text, 0600); !written)
-            status = report_error(
-                fmt::format("the new codes are active and shown above, but {}", written.error()));
-    }
-    detail::secure_wipe_bytes(text.data(), text.size());
-    return status;
+    return exit_ok;
 }
 
 }  // namespace
@@ -147,12 +166,12 @@ int run_login(std::span<const std::string_view> args) {
     const auto now = login_time(*parsed);
     if (!now) return report_error(now.error());
     const std::string path = state_path(*parsed);
-    const auto accepted = attempt_login(path, *now);
-    if (!accepted) return accepted.error();
-    const stored_account& next = accepted->outcome.record;
-    if (const auto stored = store_account_if_unchanged(path, next, accepted->loaded_revision); !stored)
-        return report_error(stored.error());
-    const login_match& match = *accepted->outcome.match;
+    auto typed = read_code_for(path, code_or_backup_prompt);
+    if (!typed) return typed.error();
+    const wiped_on_exit wipe{*typed};
+    const auto outcome = login_and_store(path, *now, *typed, false);
+    if (!outcome) return outcome.error();
+    const login_match& match = *outcome->match;
     fmt::print("{}\n", describe_match(match));
     if (match.method == login_method::backup_code) warn_if_few_backup_codes(match.backup_codes_remaining);
     return exit_ok;
@@ -189,14 +208,14 @@ int run_disable(std::span<const std::string_view> args) {
     const auto now = login_time(*parsed);
     if (!now) return report_error(now.error());
     const std::string path = state_path(*parsed);
-    const auto accepted = attempt_login(path, *now);
-    if (!accepted) return accepted.error();
-    if (const auto removed = remove_account_if_unchanged(path, accepted->loaded_revision); !removed)
-        return report_error(removed.error());
+    auto typed = read_code_for(path, code_or_backup_prompt);
+    if (!typed) return typed.error();
+    const wiped_on_exit wipe{*typed};
+    if (const auto outcome = login_and_store(path, *now, *typed, true); !outcome) return outcome.error();
     fmt::print(
         "two-factor authentication is off: {} removed; turning it on again runs the whole setup "
         "(twofactor enroll)\n",
-        quoted(path));
+        quoted_path(path));
     return exit_ok;
 }
 

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 
@@ -43,8 +44,8 @@ cli_result<void> write_record(const std::string& path, const stored_account& rec
 
 std::string corrupt_message(const std::string& path, record_error error) {
     if (error.line == 0)
-        return fmt::format("state file {} is corrupt: {}", quoted(path), describe(error.code));
-    return fmt::format("state file {} is corrupt: {} (line {})", quoted(path), describe(error.code),
+        return fmt::format("state file {} is corrupt: {}", quoted_path(path), describe(error.code));
+    return fmt::format("state file {} is corrupt: {} (line {})", quoted_path(path), describe(error.code),
                        error.line);
 }
 
@@ -52,7 +53,15 @@ std::string corrupt_message(const std::string& path, record_error error) {
 
 std::string state_path(const parsed_arguments& args) {
     const auto given = args.value(state_option.name);
-    return std::string(given ? *given : default_state_file_name);
+    std::string path(given ? *given : default_state_file_name);
+    struct stat status {};
+    if (::lstat(path.c_str(), &status) == 0 && S_ISLNK(status.st_mode)) {
+        if (char* target = ::realpath(path.c_str(), nullptr)) {
+            path = target;
+            std::free(target);
+        }
+    }
+    return path;
 }
 
 cli_result<std::chrono::sys_seconds> login_time(const parsed_arguments& args) {
@@ -75,13 +84,14 @@ cli_result<stored_account> load_account(const std::string& path) {
 cli_result<state_lock> state_lock::acquire(const std::string& path) {
     const int folder = ::open(folder_of(path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (folder < 0)
-        return cli_error(
-            fmt::format("{}: cannot open its folder to lock it: {}", quoted(path), std::strerror(errno)));
+        return cli_error(fmt::format("{}: cannot open its folder to lock it: {}", quoted_path(path),
+                                     std::strerror(errno)));
     while (::flock(folder, LOCK_EX) != 0) {
         if (errno == EINTR) continue;
         const int error = errno;
         ::close(folder);
-        return cli_error(fmt::format("{}: cannot lock its folder: {}", quoted(path), std::strerror(error)));
+        return cli_error(
+            fmt::format("{}: cannot lock its folder: {}", quoted_path(path), std::strerror(error)));
     }
     return state_lock(folder);
 }
@@ -90,33 +100,31 @@ state_lock::~state_lock() {
     if (descriptor_ >= 0) ::close(descriptor_);  // closing releases the flock
 }
 
-namespace {
-
-// Runs `change` under the folder lock if the file's revision is still `expected_revision`.
-template <class Change>
-cli_result<void> change_if_unchanged(const std::string& path, std::uint64_t expected_revision,
-                                     Change&& change) {
+cli_result<void> update_account(
+    const std::string& path, const std::function<cli_result<account_update>(const stored_account&)>& decide) {
     const auto lock = state_lock::acquire(path);
     if (!lock) return cli_error(lock.error());
+    remove_stale_temporaries(path);
     const auto current = load_account(path);
     if (!current) return cli_error(current.error());
-    if (current->revision() != expected_revision)
-        return cli_error(
-            fmt::format("state file {} changed while this command ran (revision {} is now {}); "
-                        "nothing was written: try again",
-                        quoted(path), expected_revision, current->revision()));
-    return change();
+    const auto update = decide(*current);
+    if (!update) return cli_error(update.error());
+    if (update->remove) return remove_state_file(path);
+    if (update->store) return write_record(path, *update->store);
+    return {};
 }
 
-}  // namespace
-
-cli_result<void> store_account_if_unchanged(const std::string& path, const stored_account& record,
-                                            std::uint64_t expected_revision) {
-    return change_if_unchanged(path, expected_revision, [&] { return write_record(path, record); });
-}
-
-cli_result<void> remove_account_if_unchanged(const std::string& path, std::uint64_t expected_revision) {
-    return change_if_unchanged(path, expected_revision, [&] { return remove_state_file(path); });
+cli_result<void> store_reconfiguration(const std::string& path, const stored_account& record,
+                                       const stored_account& previous) {
+    const auto lock = state_lock::acquire(path);
+    if (!lock) return cli_error(lock.error());
+    remove_stale_temporaries(path);
+    const auto current = load_account(path);
+    if (!current) return cli_error(current.error());
+    if (!(current->enrollment() == previous.enrollment()) || current->t0() != previous.t0())
+        return cli_error(fmt::format(
+            "state file {} was set up again while this command ran; nothing was written", quoted_path(path)));
+    return write_record(path, record.replacing(current->revision()));
 }
 
 cli_result<std::optional<stored_account>> load_account_if_present(const std::string& path) {
@@ -130,10 +138,11 @@ cli_result<std::optional<stored_account>> load_account_if_present(const std::str
 cli_result<void> store_new_account(const std::string& path, const stored_account& record) {
     const auto lock = state_lock::acquire(path);
     if (!lock) return cli_error(lock.error());
+    remove_stale_temporaries(path);
     struct stat status {};
     if (::lstat(path.c_str(), &status) == 0 || errno != ENOENT)
-        return cli_error(
-            fmt::format("state file {} appeared while this command ran; nothing was written", quoted(path)));
+        return cli_error(fmt::format("state file {} appeared while this command ran; nothing was written",
+                                     quoted_path(path)));
     return write_record(path, record);
 }
 

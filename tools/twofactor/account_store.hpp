@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -23,7 +24,8 @@ inline constexpr option_spec state_option{"--state", "FILE",
 inline constexpr option_spec login_time_option{"--time", "UNIX",
                                                "check codes at this Unix time instead of now (for testing)"};
 
-/// --state, or the default file name.
+/// --state, or the default file name; a symbolic link is resolved, so that replacing the file
+/// replaces its target rather than the link.
 [[nodiscard]] std::string state_path(const parsed_arguments& args);
 
 /// --time as a time point, or the current time.
@@ -49,18 +51,28 @@ private:
     int descriptor_;
 };
 
-/**
- * Compare-and-set: under the lock, re-reads the file; if its revision is still
- * `expected_revision`, replaces it atomically with `record` (mode 0600). Otherwise nothing
- * is written and the error says the file changed meanwhile.
- */
-[[nodiscard]] cli_result<void> store_account_if_unchanged(const std::string& path,
-                                                          const stored_account& record,
-                                                          std::uint64_t expected_revision);
+/// What a command decided, under the lock, after looking at the record it loaded.
+struct account_update {
+    std::optional<stored_account> store;  ///< a new record to write (atomically, mode 0600)
+    bool remove = false;                  ///< remove the state file (disable)
+};
 
-/// Compare-and-set removal (disable): removes the file if its revision is still `expected_revision`.
-[[nodiscard]] cli_result<void> remove_account_if_unchanged(const std::string& path,
-                                                           std::uint64_t expected_revision);
+/**
+ * One read-decide-write change of the state file, under the folder lock, so that concurrent
+ * commands are serialised and none can act on a record another is replacing (two logins with
+ * one code: the second sees the first's record and is refused as a replay). Temporary files
+ * that killed writers left behind are removed under the same lock.
+ */
+[[nodiscard]] cli_result<void> update_account(
+    const std::string& path, const std::function<cli_result<account_update>(const stored_account&)>& decide);
+
+/**
+ * Stores the record a reconfiguration finished with, replacing `previous`: under the lock the
+ * file is re-read; logins meanwhile (which only change its bookkeeping) are fine, and the new
+ * record follows their revision; a file disabled or reconfigured meanwhile is not replaced.
+ */
+[[nodiscard]] cli_result<void> store_reconfiguration(const std::string& path, const stored_account& record,
+                                                     const stored_account& previous);
 
 /// load_account, or nullopt when there is no file at `path` (enroll: a first enrollment).
 [[nodiscard]] cli_result<std::optional<stored_account>> load_account_if_present(const std::string& path);

@@ -1,14 +1,19 @@
 // twofactor command-line tool: atomic file replacement (see atomic_file.hpp).
 #include "atomic_file.hpp"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <array>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 
 #include <fmt/core.h>
+
+#include <twofactor/detail/bytes.hpp>
 
 namespace twofactor::cli {
 
@@ -22,7 +27,7 @@ std::string folder_of(const std::string& path) {
 namespace {
 
 cli_result<void> failure(const std::string& path, std::string_view step, int error) {
-    return cli_error(fmt::format("{}: {}: {}", quoted(path), step, std::strerror(error)));
+    return cli_error(fmt::format("{}: {}: {}", quoted_path(path), step, std::strerror(error)));
 }
 
 // Closes the descriptor and removes the temporary file unless released.
@@ -82,6 +87,92 @@ cli_result<void> write_file_atomically(const std::string& path, std::string_view
         ::close(folder);
     }
     return {};
+}
+
+cli_result<std::optional<std::string>> read_previous_file(const std::string& path) {
+    constexpr std::size_t max_size = std::size_t{1} << 20;
+    const int descriptor = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (descriptor < 0) {
+        if (errno == ENOENT) return std::optional<std::string>();
+        return failure(path, "cannot read it", errno).transform([] { return std::optional<std::string>(); });
+    }
+    std::string contents;
+    std::array<char, 4096> chunk{};
+    for (;;) {
+        const ssize_t got = ::read(descriptor, chunk.data(), chunk.size());
+        if (got < 0 && errno == EINTR) continue;
+        if (got < 0 || contents.size() + static_cast<std::size_t>(got) > max_size) {
+            const int error = got < 0 ? errno : EFBIG;
+            ::close(descriptor);
+            return failure(path, "cannot read it", error).transform([] {
+                return std::optional<std::string>();
+            });
+        }
+        if (got == 0) break;
+        contents.append(chunk.data(), static_cast<std::size_t>(got));
+    }
+    ::close(descriptor);
+    return std::optional<std::string>(std::move(contents));
+}
+
+namespace {
+
+// The absolute path of `path` with its folder resolved (the file itself need not exist).
+std::string resolved(const std::string& path) {
+    const std::string folder = folder_of(path);
+    const std::string name =
+        path.substr(path.find_last_of('/') == std::string::npos ? 0 : path.find_last_of('/') + 1);
+    char* real = ::realpath(folder.c_str(), nullptr);
+    if (real == nullptr) return path;
+    std::string absolute = std::string(real) + "/" + name;
+    std::free(real);
+    return absolute;
+}
+
+}  // namespace
+
+bool same_file(const std::string& a, const std::string& b) {
+    struct stat first {};
+    struct stat second {};
+    if (::stat(a.c_str(), &first) == 0 && ::stat(b.c_str(), &second) == 0)
+        return first.st_dev == second.st_dev && first.st_ino == second.st_ino;
+    return resolved(a) == resolved(b);
+}
+
+cli_result<file_backup> file_backup::replace(const std::string& path, std::string_view contents,
+                                             mode_t mode) {
+    auto previous = read_previous_file(path);
+    if (!previous) return cli_error(previous.error());
+    if (const auto written = write_file_atomically(path, contents, mode); !written) {
+        if (*previous) twofactor::detail::secure_wipe_bytes((*previous)->data(), (*previous)->size());
+        return cli_error(written.error());
+    }
+    return file_backup(path, std::move(*previous));
+}
+
+file_backup::~file_backup() {
+    if (previous_) twofactor::detail::secure_wipe_bytes(previous_->data(), previous_->size());
+}
+
+cli_result<void> file_backup::restore() const {
+    if (previous_) return write_file_atomically(path_, *previous_, 0600);
+    if (::unlink(path_.c_str()) != 0 && errno != ENOENT) return failure(path_, "cannot remove it", errno);
+    return {};
+}
+
+void remove_stale_temporaries(const std::string& path) {
+    const std::string folder = folder_of(path);
+    const auto slash = path.find_last_of('/');
+    const std::string prefix = (slash == std::string::npos ? path : path.substr(slash + 1)) + ".tmp-";
+    DIR* listing = ::opendir(folder.c_str());
+    if (listing == nullptr) return;
+    while (const dirent* entry = ::readdir(listing)) {
+        const std::string_view name = entry->d_name;
+        // mkstemp's pattern: the prefix and six characters.
+        if (name.size() == prefix.size() + 6 && name.substr(0, prefix.size()) == prefix)
+            (void)::unlinkat(::dirfd(listing), entry->d_name, 0);
+    }
+    ::closedir(listing);
 }
 
 }  // namespace twofactor::cli

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <sys/types.h>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -21,5 +22,41 @@ namespace twofactor::cli {
  */
 [[nodiscard]] cli_result<void> write_file_atomically(const std::string& path, std::string_view contents,
                                                      mode_t mode);
+
+/// The contents of the file at `path`, or nullopt when there is none (to put it back later).
+/// Errors: it exists but cannot be read, or it is larger than 1 MiB.
+[[nodiscard]] cli_result<std::optional<std::string>> read_previous_file(const std::string& path);
+
+/**
+ * Replaces `path` atomically (as write_file_atomically) and remembers what was there before,
+ * so that `restore()` can put it back when a later step of the same change fails.
+ */
+class file_backup {
+public:
+    [[nodiscard]] static cli_result<file_backup> replace(const std::string& path, std::string_view contents,
+                                                         mode_t mode);
+    file_backup(file_backup&&) noexcept = default;
+    file_backup(const file_backup&) = delete;
+    file_backup& operator=(const file_backup&) = delete;
+    file_backup& operator=(file_backup&&) = delete;
+    ~file_backup();
+    /// Puts the previous contents back (mode 0600), or removes the file if there was none.
+    cli_result<void> restore() const;
+
+private:
+    file_backup(std::string path, std::optional<std::string> previous) noexcept
+        : path_(std::move(path)), previous_(std::move(previous)) {}
+    std::string path_;
+    std::optional<std::string> previous_;
+};
+
+/// Removes the temporary files (`path`.tmp-XXXXXX) that writers of `path` killed before their
+/// rename left behind; they may hold a copy of a secret. Call it only while no writer can be
+/// running (under the state lock).
+void remove_stale_temporaries(const std::string& path);
+
+/// Whether two paths name the same file: the same inode when both exist, else the same
+/// absolute path once their folders are resolved.
+[[nodiscard]] bool same_file(const std::string& a, const std::string& b);
 
 }  // namespace twofactor::cli

@@ -93,10 +93,13 @@ cli_result<parsed_arguments> parse_arguments(std::span<const std::string_view> a
     return parsed;
 }
 
-std::string quoted(std::string_view text) {
-    constexpr std::size_t max_shown = 40;
+namespace {
+
+// Quotes text for a one-line message: printable ASCII kept, '"' and '\\' escaped, every other
+// byte as \xNN; at most `limit` characters of it, then "...".
+std::string quote(std::string_view text, std::size_t limit) {
     std::string out = "\"";
-    for (std::size_t i = 0; i < text.size() && i < max_shown; ++i) {
+    for (std::size_t i = 0; i < text.size() && i < limit; ++i) {
         const auto c = static_cast<unsigned char>(text[i]);
         if (c == '"' || c == '\\') {
             out += '\\';
@@ -107,10 +110,16 @@ std::string quoted(std::string_view text) {
             out += fmt::format("\\x{:02X}", c);
         }
     }
-    if (text.size() > max_shown) out += "...";
+    if (text.size() > limit) out += "...";
     out += '"';
     return out;
 }
+
+}  // namespace
+
+std::string quoted(std::string_view text) { return quote(text, 40); }
+
+std::string quoted_path(std::string_view path) { return quote(path, path.size()); }
 
 std::optional<std::int64_t> parse_int64(std::string_view text) noexcept {
     std::int64_t value = 0;

@@ -83,6 +83,9 @@ private:
 /// byte as \xNN, so that a message stays on one line.
 [[nodiscard]] std::string quoted(std::string_view text);
 
+/// A file path quoted like `quoted`, but whole: the end of a path is what tells files apart.
+[[nodiscard]] std::string quoted_path(std::string_view path);
+
 /// Strict decimal parsing: optional '-' only for the signed form, then digits, nothing else
 /// (no '+', no spaces, no trailing junk); nullopt on any problem, including overflow.
 [[nodiscard]] std::optional<std::int64_t> parse_int64(std::string_view text) noexcept;

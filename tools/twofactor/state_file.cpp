@@ -20,31 +20,12 @@ namespace twofactor::cli {
 
 namespace {
 
-// The path for a message, whole (unlike quoted(), which keeps 40 characters: the end of a
-// path is what tells files apart), on one line: printable ASCII kept, other bytes as \xNN.
-std::string shown(const std::string& path) {
-    std::string out = "\"";
-    for (const char c : path) {
-        const auto byte = static_cast<unsigned char>(c);
-        if (c == '"' || c == '\\') {
-            out += '\\';
-            out += c;
-        } else if (byte >= 0x20 && byte < 0x7F) {
-            out += c;
-        } else {
-            out += fmt::format("\\x{:02X}", byte);
-        }
-    }
-    out += '"';
-    return out;
-}
-
 twofactor::unexpected<std::string> failure(const std::string& path, std::string_view step, int error) {
-    return cli_error(fmt::format("state file {}: {}: {}", shown(path), step, std::strerror(error)));
+    return cli_error(fmt::format("state file {}: {}: {}", quoted_path(path), step, std::strerror(error)));
 }
 
 twofactor::unexpected<std::string> too_large(const std::string& path) {
-    return cli_error(fmt::format("{} is too large to be a state file (more than {} bytes)", shown(path),
+    return cli_error(fmt::format("{} is too large to be a state file (more than {} bytes)", quoted_path(path),
                                  max_state_file_size));
 }
 
@@ -124,23 +105,24 @@ cli_result<std::string> read_state_file(const std::string& path) {
     if (opened < 0) {
         if (errno == ENOENT) {
             return cli_error(
-                fmt::format("state file {} not found; run 'twofactor enroll' first", shown(path)));
+                fmt::format("state file {} not found; run 'twofactor enroll' first", quoted_path(path)));
         }
-        return cli_error(fmt::format("state file {}: cannot open: {}", shown(path), std::strerror(errno)));
+        return cli_error(
+            fmt::format("state file {}: cannot open: {}", quoted_path(path), std::strerror(errno)));
     }
     const descriptor_guard file(opened);
 
     struct stat status {};
     if (::fstat(file.get(), &status) != 0) return failure(path, "cannot examine", errno);
     if (!S_ISREG(status.st_mode)) {
-        return cli_error(fmt::format("state file {} is {}, not a regular file", shown(path),
+        return cli_error(fmt::format("state file {} is {}, not a regular file", quoted_path(path),
                                      S_ISDIR(status.st_mode) ? "a folder" : "a special file"));
     }
     const unsigned mode = static_cast<unsigned>(status.st_mode) & 07777U;
     if ((mode & 077U) != 0) {
         const auto word = shell_word(path);
         return cli_error(fmt::format("state file {} has mode {:04o}; it holds a secret: run 'chmod 600 {}'",
-                                     shown(path), mode, word ? *word : std::string("<file>")));
+                                     quoted_path(path), mode, word ? *word : std::string("<file>")));
     }
     if (status.st_size < 0 || static_cast<std::uintmax_t>(status.st_size) > max_state_file_size) {
         return too_large(path);
@@ -172,7 +154,7 @@ cli_result<std::string> read_state_file(const std::string& path) {
 cli_result<void> remove_state_file(const std::string& path) {
     if (path.empty()) return cli_error("empty state file name");
     if (::unlink(path.c_str()) != 0) {
-        if (errno == ENOENT) return cli_error(fmt::format("state file {} not found", shown(path)));
+        if (errno == ENOENT) return cli_error(fmt::format("state file {} not found", quoted_path(path)));
         return failure(path, "cannot remove", errno);
     }
     // The removal is durable only once the folder is flushed. A folder that cannot be opened
