@@ -17,6 +17,7 @@
 #include "backup_codes.hpp"
 #include "base32.hpp"
 #include "detail/backup_code_text.hpp"
+#include "detail/enrollment_text.hpp"
 #include "detail/percent_encoding.hpp"
 #include "detail/record_text.hpp"
 #include "error.hpp"
@@ -352,12 +353,7 @@ constexpr std::size_t account_record<N, BackupHash>::render(char* out) const noe
         w.end_line();
     }
     field(account_field::secret);
-    {
-        std::array<char, secret::max_base32_size> b32{};
-        const auto size = enrollment_.key().reveal_base32(b32);
-        w.put(std::string_view(b32.data(), size ? *size : 0));
-        detail::secure_wipe_bytes(b32.data(), b32.size());
-    }
+    detail::write_record_secret(w, enrollment_.key());
     w.end_line();
     if (p.type == otp_type::totp) {
         field(account_field::last_step);
@@ -468,26 +464,13 @@ constexpr result<account_record<N, BackupHash>, record_error> account_record<N, 
             return bad(account_field::counter, errc::invalid_counter);
     }
 
-    // Unpadded strict base32, as written.
-    const auto key = secret::from_base32(get(account_field::secret), base32_mode::strict);
-    if (!key) return bad(account_field::secret, key.error().code);
-    if (get(account_field::secret).find('=') != std::string_view::npos) return bad(account_field::secret);
-
-    std::array<char, max_label_part_size> issuer{};
-    std::array<char, max_label_part_size> account{};
-    std::size_t issuer_size = 0;
-    std::size_t account_size = 0;
-    if (!detail::decode_record_name(get(account_field::issuer), issuer, issuer_size))
-        return bad(account_field::issuer);
-    if (!detail::decode_record_name(get(account_field::account), account, account_size))
-        return bad(account_field::account);
+    auto field = [&](account_field f) {
+        return detail::record_value{get(f), line_of[static_cast<std::size_t>(f)]};
+    };
     const auto enrollment =
-        otpauth_uri::make(std::string_view(issuer.data(), issuer_size),
-                          std::string_view(account.data(), account_size), *key, parameters);
-    if (!enrollment) {
-        const bool issuer_problem = !check_issuer(std::string_view(issuer.data(), issuer_size));
-        return bad(issuer_problem ? account_field::issuer : account_field::account, enrollment.error());
-    }
+        detail::read_record_enrollment(field(account_field::issuer), field(account_field::account),
+                                       field(account_field::secret), parameters);
+    if (!enrollment) return unexpected(enrollment.error());
     account_record record(*enrollment);
     record.t0_ = t0;
     record.last_step_ = last_step;

@@ -17,6 +17,7 @@
 #include "account.hpp"
 #include "backup_codes.hpp"
 #include "detail/backup_code_text.hpp"
+#include "detail/enrollment_text.hpp"
 #include "detail/record_text.hpp"
 #include "error.hpp"
 #include "otp_parameters.hpp"
@@ -543,10 +544,7 @@ constexpr std::size_t enrollment_wizard<Totp, BackupCodes>::render(char* out) co
         w.encoded(pending->account());
         w.end_line();
         field(wizard_field::secret);
-        std::array<char, secret::max_base32_size> b32{};
-        const auto size = pending->key().reveal_base32(b32);
-        w.put(std::string_view(b32.data(), size ? *size : 0));
-        detail::secure_wipe_bytes(b32.data(), b32.size());
+        detail::write_record_secret(w, pending->key());
         w.end_line();
     }
     if (const auto* page = std::get_if<verify_setup_page>(&page_)) {
@@ -695,22 +693,12 @@ enrollment_wizard<Totp, BackupCodes>::parse(std::string_view text) noexcept {
     if (step == wizard_step::cancelled) return enrollment_wizard(policy, replaces, cancelled_page{});
 
     // The pending enrollment.
-    const auto key = secret::from_base32(get(wizard_field::secret), base32_mode::strict);
-    if (!key) return bad(wizard_field::secret, key.error().code);
-    if (get(wizard_field::secret).find('=') != std::string_view::npos) return bad(wizard_field::secret);
-    std::array<char, max_label_part_size> issuer{};
-    std::array<char, max_label_part_size> account{};
-    std::size_t issuer_size = 0;
-    std::size_t account_size = 0;
-    if (!detail::decode_record_name(get(wizard_field::issuer), issuer, issuer_size))
-        return bad(wizard_field::issuer);
-    if (!detail::decode_record_name(get(wizard_field::account), account, account_size))
-        return bad(wizard_field::account);
-    const std::string_view issuer_text(issuer.data(), issuer_size);
-    const auto pending =
-        otpauth_uri::make(issuer_text, std::string_view(account.data(), account_size), *key, parameters);
-    if (!pending)
-        return bad(check_issuer(issuer_text) ? wizard_field::account : wizard_field::issuer, pending.error());
+    auto field = [&](wizard_field f) {
+        return detail::record_value{get(f), line_of[static_cast<std::size_t>(f)]};
+    };
+    const auto pending = detail::read_record_enrollment(
+        field(wizard_field::issuer), field(wizard_field::account), field(wizard_field::secret), parameters);
+    if (!pending) return unexpected(pending.error());
 
     if (step == wizard_step::show_secret)
         return enrollment_wizard(policy, replaces, show_secret_page{*pending});

@@ -5,6 +5,7 @@
 // Edit the headers under include/ and run the script again.
 #pragma once
 
+
 // ---- begin twofactor/twofactor.hpp ----
 // twofactor: the umbrella header. Includes every core header of the library, and nothing from
 // a third party: the OpenSSL backend (twofactor/openssl.hpp) is a separate opt-in header.
@@ -7556,6 +7557,67 @@ private:
 }  // namespace twofactor::inline v1::detail
 // ---- end twofactor/detail/backup_code_text.hpp ----
 
+// ---- begin twofactor/detail/enrollment_text.hpp ----
+// twofactor: the enrollment (issuer, account name, secret) inside a stored record's text form
+// (the account record, the enrollment wizard's state): writing its lines and reading them back
+// into an otpauth_uri with the record's parameters.
+
+#include <array>
+#include <cstddef>
+#include <string_view>
+
+
+namespace twofactor::inline v1::detail {
+
+/// Writes the secret as unpadded base32 (the buffer that held it is wiped).
+constexpr void write_record_secret(record_writer& w, const secret& key) noexcept {
+    std::array<char, secret::max_base32_size> b32{};
+    const auto size = key.reveal_base32(b32);
+    w.put(std::string_view(b32.data(), size ? *size : 0));
+    if (std::is_constant_evaluated())
+        b32.fill('\0');
+    else
+        secure_wipe_bytes(b32.data(), b32.size());
+}
+
+/// One field's value and its line, for errors.
+struct record_value {
+    std::string_view text;
+    std::size_t line = 0;
+};
+
+/**
+ * The enrollment of a record from its issuer, account and secret fields: percent-encoded
+ * names in canonical form, unpadded strict base32. Errors (on the culprit's line):
+ * invalid_field_value, base32 errors, and those of otpauth_uri::make.
+ */
+[[nodiscard]] constexpr result<otpauth_uri, record_error> read_record_enrollment(
+    record_value issuer_field, record_value account_field, record_value secret_field,
+    const otpauth_parameters& parameters) noexcept {
+    const auto key = secret::from_base32(secret_field.text, base32_mode::strict);
+    if (!key) return unexpected(record_error{key.error().code, secret_field.line});
+    if (secret_field.text.find('=') != std::string_view::npos)
+        return unexpected(record_error{errc::invalid_field_value, secret_field.line});
+    std::array<char, max_label_part_size> issuer{};
+    std::array<char, max_label_part_size> account{};
+    std::size_t issuer_size = 0;
+    std::size_t account_size = 0;
+    if (!decode_record_name(issuer_field.text, issuer, issuer_size))
+        return unexpected(record_error{errc::invalid_field_value, issuer_field.line});
+    if (!decode_record_name(account_field.text, account, account_size))
+        return unexpected(record_error{errc::invalid_field_value, account_field.line});
+    const std::string_view issuer_text(issuer.data(), issuer_size);
+    const auto enrollment =
+        otpauth_uri::make(issuer_text, std::string_view(account.data(), account_size), *key, parameters);
+    if (!enrollment)
+        return unexpected(record_error{enrollment.error(),
+                                       check_issuer(issuer_text) ? account_field.line : issuer_field.line});
+    return *enrollment;
+}
+
+}  // namespace twofactor::inline v1::detail
+// ---- end twofactor/detail/enrollment_text.hpp ----
+
 namespace twofactor::inline v1 {
 
 /**
@@ -7881,12 +7943,7 @@ constexpr std::size_t account_record<N, BackupHash>::render(char* out) const noe
         w.end_line();
     }
     field(account_field::secret);
-    {
-        std::array<char, secret::max_base32_size> b32{};
-        const auto size = enrollment_.key().reveal_base32(b32);
-        w.put(std::string_view(b32.data(), size ? *size : 0));
-        detail::secure_wipe_bytes(b32.data(), b32.size());
-    }
+    detail::write_record_secret(w, enrollment_.key());
     w.end_line();
     if (p.type == otp_type::totp) {
         field(account_field::last_step);
@@ -7997,26 +8054,13 @@ constexpr result<account_record<N, BackupHash>, record_error> account_record<N, 
             return bad(account_field::counter, errc::invalid_counter);
     }
 
-    // Unpadded strict base32, as written.
-    const auto key = secret::from_base32(get(account_field::secret), base32_mode::strict);
-    if (!key) return bad(account_field::secret, key.error().code);
-    if (get(account_field::secret).find('=') != std::string_view::npos) return bad(account_field::secret);
-
-    std::array<char, max_label_part_size> issuer{};
-    std::array<char, max_label_part_size> account{};
-    std::size_t issuer_size = 0;
-    std::size_t account_size = 0;
-    if (!detail::decode_record_name(get(account_field::issuer), issuer, issuer_size))
-        return bad(account_field::issuer);
-    if (!detail::decode_record_name(get(account_field::account), account, account_size))
-        return bad(account_field::account);
+    auto field = [&](account_field f) {
+        return detail::record_value{get(f), line_of[static_cast<std::size_t>(f)]};
+    };
     const auto enrollment =
-        otpauth_uri::make(std::string_view(issuer.data(), issuer_size),
-                          std::string_view(account.data(), account_size), *key, parameters);
-    if (!enrollment) {
-        const bool issuer_problem = !check_issuer(std::string_view(issuer.data(), issuer_size));
-        return bad(issuer_problem ? account_field::issuer : account_field::account, enrollment.error());
-    }
+        detail::read_record_enrollment(field(account_field::issuer), field(account_field::account),
+                                       field(account_field::secret), parameters);
+    if (!enrollment) return unexpected(enrollment.error());
     account_record record(*enrollment);
     record.t0_ = t0;
     record.last_step_ = last_step;
@@ -8796,10 +8840,7 @@ constexpr std::size_t enrollment_wizard<Totp, BackupCodes>::render(char* out) co
         w.encoded(pending->account());
         w.end_line();
         field(wizard_field::secret);
-        std::array<char, secret::max_base32_size> b32{};
-        const auto size = pending->key().reveal_base32(b32);
-        w.put(std::string_view(b32.data(), size ? *size : 0));
-        detail::secure_wipe_bytes(b32.data(), b32.size());
+        detail::write_record_secret(w, pending->key());
         w.end_line();
     }
     if (const auto* page = std::get_if<verify_setup_page>(&page_)) {
@@ -8948,22 +8989,12 @@ enrollment_wizard<Totp, BackupCodes>::parse(std::string_view text) noexcept {
     if (step == wizard_step::cancelled) return enrollment_wizard(policy, replaces, cancelled_page{});
 
     // The pending enrollment.
-    const auto key = secret::from_base32(get(wizard_field::secret), base32_mode::strict);
-    if (!key) return bad(wizard_field::secret, key.error().code);
-    if (get(wizard_field::secret).find('=') != std::string_view::npos) return bad(wizard_field::secret);
-    std::array<char, max_label_part_size> issuer{};
-    std::array<char, max_label_part_size> account{};
-    std::size_t issuer_size = 0;
-    std::size_t account_size = 0;
-    if (!detail::decode_record_name(get(wizard_field::issuer), issuer, issuer_size))
-        return bad(wizard_field::issuer);
-    if (!detail::decode_record_name(get(wizard_field::account), account, account_size))
-        return bad(wizard_field::account);
-    const std::string_view issuer_text(issuer.data(), issuer_size);
-    const auto pending =
-        otpauth_uri::make(issuer_text, std::string_view(account.data(), account_size), *key, parameters);
-    if (!pending)
-        return bad(check_issuer(issuer_text) ? wizard_field::account : wizard_field::issuer, pending.error());
+    auto field = [&](wizard_field f) {
+        return detail::record_value{get(f), line_of[static_cast<std::size_t>(f)]};
+    };
+    const auto pending = detail::read_record_enrollment(
+        field(wizard_field::issuer), field(wizard_field::account), field(wizard_field::secret), parameters);
+    if (!pending) return unexpected(pending.error());
 
     if (step == wizard_step::show_secret)
         return enrollment_wizard(policy, replaces, show_secret_page{*pending});
