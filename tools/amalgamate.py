@@ -3,13 +3,17 @@
 
 Each of our own headers (quoted includes, or <twofactor/...>) is expanded once, in the order
 the umbrella header first reaches it; standard and third-party includes stay as they are.
-The output is deterministic (no timestamp), so CI can regenerate it and fail on any change.
+The opt-in headers (openssl.hpp, and fmt.hpp when it exists) are not part of it: each gets a
+copy next to it, single_include/twofactor/<name>, whose includes of our headers become one
+#include "twofactor.hpp". The output is deterministic (no timestamp), so CI can regenerate it
+and fail on any change.
 
-    tools/amalgamate.py            write the single header
-    tools/amalgamate.py --check    fail if the checked-in single header is stale, or if the
+    tools/amalgamate.py            write the single header and the opt-in copies
+    tools/amalgamate.py --check    fail if a checked-in file is stale (or left over), or if the
                                    umbrella header misses a public header
 """
 import argparse
+import os
 import pathlib
 import re
 import sys
@@ -17,9 +21,10 @@ import sys
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 INCLUDE = ROOT / "include"
 UMBRELLA = INCLUDE / "twofactor" / "twofactor.hpp"
-OUTPUT = ROOT / "single_include" / "twofactor" / "twofactor.hpp"
+OUTPUT_DIR = ROOT / "single_include" / "twofactor"
+OUTPUT = OUTPUT_DIR / "twofactor.hpp"
 # Opt-in integrations that pull in third-party headers: never part of the umbrella.
-OPT_IN = {"openssl.hpp", "fmt.hpp"}
+OPT_IN = ("openssl.hpp", "fmt.hpp")
 
 INCLUDE_LINE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]')
 PRAGMA_ONCE = re.compile(r"^\s*#\s*pragma\s+once\b")
@@ -29,6 +34,16 @@ BANNER = """\
 // backup codes, enrollment). Single-header edition.
 //
 // GENERATED FILE, DO NOT EDIT: produced by tools/amalgamate.py from include/twofactor/.
+// Edit the headers under include/ and run the script again.
+#pragma once
+
+"""
+
+OPT_IN_BANNER = """\
+// twofactor: {name}, an opt-in header of the single-header edition. Include it after (or
+// instead of) twofactor.hpp, which must be next to it.
+//
+// GENERATED FILE, DO NOT EDIT: produced by tools/amalgamate.py from include/twofactor/{name}.
 // Edit the headers under include/ and run the script again.
 #pragma once
 """
@@ -71,12 +86,50 @@ def generate() -> tuple[str, set]:
     return "".join(out), seen
 
 
+def generate_opt_in(path: pathlib.Path, reached: set) -> str:
+    """The single-header copy of the opt-in header `path`: its includes of our headers, all
+    inside the single header (`reached`), become one #include "twofactor.hpp"; those of other
+    opt-in headers name their copies."""
+    out = [OPT_IN_BANNER.format(name=path.name)]
+    single_header_included = False
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if PRAGMA_ONCE.match(line):
+            continue
+        match = INCLUDE_LINE.match(line)
+        target = resolve(path, match.group(1), match.group(2)) if match else None
+        if target is None:
+            out.append(line + "\n")
+        elif target.parent == INCLUDE / "twofactor" and target.name in OPT_IN:
+            out.append(f'#include "{target.name}"\n')
+        elif target not in reached:
+            raise SystemExit(f"amalgamate: {path.name} includes {target.relative_to(INCLUDE)}, "
+                             "which the umbrella header does not reach")
+        elif not single_header_included:
+            out.append('#include "twofactor.hpp"\n')
+            single_header_included = True
+    return "".join(out)
+
+
+def outputs() -> tuple[dict, set]:
+    """Every generated file (path: text), and the headers the single header holds."""
+    text, reached = generate()
+    files = {OUTPUT: text}
+    for name in OPT_IN:
+        source = INCLUDE / "twofactor" / name
+        if source.is_file():
+            files[OUTPUT_DIR / name] = generate_opt_in(source.resolve(), reached)
+    return files, reached
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--check", action="store_true", help="fail if the single header is stale")
     args = parser.parse_args()
 
-    text, reached = generate()
+    files, reached = outputs()
+    # Copies of opt-in headers that no longer exist: removed (reported stale by --check).
+    left_over = [OUTPUT_DIR / name for name in OPT_IN if OUTPUT_DIR / name not in files]
+    left_over = [path for path in left_over if path.exists()]
     public = {p.resolve() for p in (INCLUDE / "twofactor").glob("*.hpp") if p.name not in OPT_IN}
     missing = sorted(p.name for p in public - reached)
     if missing:
@@ -84,16 +137,35 @@ def main() -> int:
         return 1
 
     if args.check:
-        current = OUTPUT.read_text(encoding="utf-8") if OUTPUT.is_file() else ""
-        if current != text:
-            print(f"amalgamate: {OUTPUT.relative_to(ROOT)} is stale; run tools/amalgamate.py", file=sys.stderr)
+        stale = [path for path, text in files.items()
+                 if (path.read_text(encoding="utf-8") if path.is_file() else "") != text]
+        stale += left_over
+        for path in stale:
+            print(f"amalgamate: {path.relative_to(ROOT)} is stale; run tools/amalgamate.py", file=sys.stderr)
+        if stale:
             return 1
-        print(f"amalgamate: {OUTPUT.relative_to(ROOT)} is up to date")
+        names = ", ".join(str(path.relative_to(ROOT)) for path in files)
+        print(f"amalgamate: {names} up to date")
         return 0
 
-    OUTPUT.parent.mkdir(parents=True, exist_ok=True)
-    OUTPUT.write_text(text, encoding="utf-8")
-    print(f"amalgamate: wrote {OUTPUT.relative_to(ROOT)} ({len(reached)} headers)")
+    OUTPUT_DIR.mkdir(parents=True, exist_ok=True)
+    written = []
+    for path, text in files.items():
+        # Only a changed file is written, and atomically: a build compiling against it meanwhile
+        # sees the old or the new text, never a partial one, and is not made stale for nothing.
+        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+            temporary = path.with_name(path.name + ".tmp")
+            temporary.write_text(text, encoding="utf-8")
+            os.replace(temporary, path)
+            written.append(path)
+    for path in left_over:
+        path.unlink()
+        print(f"amalgamate: removed {path.relative_to(ROOT)}")
+    for path in written:
+        detail = f" ({len(reached)} headers)" if path == OUTPUT else ""
+        print(f"amalgamate: wrote {path.relative_to(ROOT)}{detail}")
+    if not written:
+        print("amalgamate: " + ", ".join(str(path.relative_to(ROOT)) for path in files) + " up to date")
     return 0
 
 

@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
 # Installs the Debian packages that building and testing twofactor needs, if any is missing.
-# Usage: tools/install-deps.sh            (everything for the tests, benchmarks and the tool)
+# Usage: tools/install-deps.sh             (the tests, benchmarks and the tool)
+#        tools/install-deps.sh --embedded  (also the Cortex-M cross compiler, about 2 GB)
 set -euo pipefail
 
 packages=(
     cmake ninja-build g++ clang libclang-rt-14-dev python3
     libboost-test-dev libssl-dev libfmt-dev libbenchmark-dev
     oathtool python3-pyotp liboath-dev
-    zbar-tools libqrencode-dev
+    zbar-tools libqrencode-dev pkg-config
 )
+if [ "${1:-}" = "--embedded" ]; then
+    packages+=(gcc-arm-none-eabi libstdc++-arm-none-eabi-newlib)
+fi
 
 missing=()
 for package in "${packages[@]}"; do

@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-tools/install-deps.sh
+if [ $# -eq 0 ]; then tools/install-deps.sh --embedded; else tools/install-deps.sh; fi
 /usr/bin/python3 tools/amalgamate.py --check
 tools/check-format.sh
 
@@ -18,4 +18,11 @@ for preset in "${presets[@]}"; do
     cmake --build --preset "$preset" -j "$jobs"
     ctest --preset "$preset" -j "$jobs"
 done
+# Only for the full CI run: the packaging and the firmware build.
+if [ $# -eq 0 ]; then
+    echo "=== consumers (find_package, add_subdirectory, FetchContent, pkg-config) ==="
+    tools/test-consumers.sh
+    echo "=== embedded (arm-none-eabi, Cortex-M4) ==="
+    tools/build-embedded.sh
+fi
 echo "twofactor: all tests passed (${presets[*]})"

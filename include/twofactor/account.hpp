@@ -76,6 +76,17 @@ enum class login_method {
     not_required,   ///< no code was asked for (a change whose policy does not require one)
 };
 
+/// "one-time-code", "backup-code", "not-required" (an empty view for a value outside the
+/// enumeration).
+[[nodiscard]] constexpr std::string_view to_string(login_method method) noexcept {
+    switch (method) {
+        case login_method::one_time_code: return "one-time-code";
+        case login_method::backup_code: return "backup-code";
+        case login_method::not_required: return "not-required";
+    }
+    return {};
+}
+
 /// What a successful login matched.
 struct login_match {
     login_method method = login_method::one_time_code;
