@@ -120,7 +120,6 @@ private:
 
 namespace detail {
 
-
 /// The name and the type name of each enumeration the fmt integration prints by name.
 template <class Enum>
 struct fmt_enum_names;
