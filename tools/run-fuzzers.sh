@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets of fuzz/ with clang++ (no CMake needed) and fuzzes each for a
+# while, one after the other. Fails (exit 1) on any finding: a crash, a broken invariant, a
+# sanitizer report, a timeout or running out of memory.
+#
+# Usage: tools/run-fuzzers.sh [seconds-per-target] [target ...]
+#        (default: 60 seconds, every fuzz/fuzz_*.cpp; e.g. tools/run-fuzzers.sh 600 fuzz_qr_encode)
+# Environment: CXX (default clang++-14, else clang++).
+#
+# Per target it uses, under build/fuzz/:
+#   <target>              the binary (rebuilt when its source or a header is newer);
+#   corpus/<target>/      the working corpus: a copy of fuzz/corpus/<target>/, kept between runs
+#                         and grown by them (the repository's corpus is never written);
+#   artifacts/<target>/   crash-*, timeout-*, oom-* inputs of findings;
+#   <target>.log          libFuzzer's output of the last run.
+# fuzz/regressions/<target>/, when present, is read as seeds too (and never written).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+seconds=${1:-60}
+[ $# -gt 0 ] && shift
+if ! [[ "$seconds" =~ ^[0-9]+$ ]] || [ "$seconds" -lt 1 ]; then
+    echo "usage: tools/run-fuzzers.sh [seconds-per-target] [target ...]" >&2
+    exit 2
+fi
+
+if [ -z "${CXX:-}" ]; then
+    if command -v clang++-14 >/dev/null; then CXX=clang++-14; else CXX=clang++; fi
+fi
+command -v "$CXX" >/dev/null || { echo "run-fuzzers: $CXX not found (apt-get install clang-14)" >&2; exit 2; }
+
+targets=("$@")
+if [ ${#targets[@]} -eq 0 ]; then
+    for source in fuzz/fuzz_*.cpp; do targets+=("$(basename "$source" .cpp)"); done
+fi
+
+# The longest input each target is given (libFuzzer's -max_len).
+max_len() {
+    case "$1" in
+        fuzz_base32) echo 512 ;;
+        fuzz_typed_codes) echo 64 ;;
+        *) echo 4096 ;;
+    esac
+}
+
+out=build/fuzz
+mkdir -p "$out"
+status=0
+summary=()
+for target in "${targets[@]}"; do
+    source=fuzz/$target.cpp
+    [ -f "$source" ] || { echo "run-fuzzers: no $source" >&2; exit 2; }
+    binary=$out/$target
+    if [ ! -x "$binary" ] || [ -n "$(find "$source" include -newer "$binary" -print -quit)" ]; then
+        echo "=== build $target"
+        "$CXX" -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+            -Iinclude "$source" -o "$binary"
+    fi
+
+    corpus=$out/corpus/$target
+    artifacts=$out/artifacts/$target
+    mkdir -p "$corpus" "$artifacts"
+    cp -n fuzz/corpus/"$target"/* "$corpus"/ 2>/dev/null || true
+    seeds=("$corpus")
+    [ -d fuzz/regressions/"$target" ] && seeds+=(fuzz/regressions/"$target")
+
+    log=$out/$target.log
+    echo "=== fuzz $target for ${seconds}s (log: $log)"
+    set +e
+    "$binary" -max_total_time="$seconds" -max_len="$(max_len "$target")" -timeout=60 -rss_limit_mb=2048 \
+        -print_final_stats=1 -artifact_prefix="$artifacts/" "${seeds[@]}" >"$log" 2>&1
+    rc=$?
+    set -e
+
+    # "Done N runs in S second(s)" is libFuzzer's last line after a run without findings.
+    runs=-
+    rate=-
+    if done_line=$(grep -E '^Done [0-9]+ runs in [0-9]+ second' "$log" | tail -1); then
+        runs=$(sed -E 's/^Done ([0-9]+) runs in ([0-9]+) second.*/\1/' <<<"$done_line")
+        taken=$(sed -E 's/^Done ([0-9]+) runs in ([0-9]+) second.*/\2/' <<<"$done_line")
+        rate=$((runs / (taken > 0 ? taken : 1)))
+    fi
+    if [ $rc -ne 0 ] || [ "$runs" = - ]; then
+        status=1
+        finding=$(grep -oE "Test unit written to [^ ]+" "$log" | tail -1 | sed 's/Test unit written to //')
+        echo "!!! $target: FINDING (exit $rc)${finding:+: $finding}"
+        grep -E 'ERROR: |invariant failed|assertion failed|runtime error' "$log" | head -5 | sed 's/^/    /'
+        summary+=("$(printf '%-22s %12s %10s   FAILED %s' "$target" "$runs" "$rate" "${finding:-see $log}")")
+    else
+        summary+=("$(printf '%-22s %12s %10s   ok' "$target" "$runs" "$rate")")
+    fi
+done
+
+echo
+printf '%-22s %12s %10s   %s\n' target executions exec/s result
+printf '%s\n' "${summary[@]}"
+exit $status
