@@ -23,15 +23,9 @@
 
 #include <twofactor/base32.hpp>
 
-namespace tf = twofactor;
+#include "fuzz_support.hpp"
 
-#define FUZZ_CHECK(condition)                                                                      \
-    do {                                                                                           \
-        if (!(condition)) {                                                                        \
-            std::fprintf(stderr, "%s:%d: invariant failed: %s\n", __FILE__, __LINE__, #condition); \
-            std::abort();                                                                          \
-        }                                                                                          \
-    } while (false)
+namespace tf = twofactor;
 
 namespace {
 

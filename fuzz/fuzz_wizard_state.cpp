@@ -18,7 +18,7 @@
 //
 // Invariants:
 //   - failure: the error line is at most the number of lines + 1;
-//   - success: serialize() is byte-identical to the input and parses back equal;
+//   - success: serialize() gives the input's lines (in its own order) and parses back equal;
 //   - each event does what its step allows and nothing else: at the wrong step it fails with
 //     wrong_wizard_step (setup_aborted once aborted) and changes nothing; next() goes from
 //     show_secret to verify_setup with all attempts; a wrong code uses one attempt (the last
@@ -42,16 +42,10 @@
 
 #include <twofactor/enrollment_wizard.hpp>
 
+#include "fuzz_support.hpp"
+
 namespace tf = twofactor;
 using namespace std::chrono_literals;
-
-#define FUZZ_CHECK(condition)                                                                      \
-    do {                                                                                           \
-        if (!(condition)) {                                                                        \
-            std::fprintf(stderr, "%s:%d: invariant failed: %s\n", __FILE__, __LINE__, #condition); \
-            std::abort();                                                                          \
-        }                                                                                          \
-    } while (false)
 
 namespace {
 
@@ -85,43 +79,8 @@ constexpr std::size_t max_operations = 16;
 // FUZZ_VERBOSE=1 in the environment: say what each parse and event did (to read a finding).
 const bool verbose = std::getenv("FUZZ_VERBOSE") != nullptr;
 
-std::size_t line_count(std::string_view text) {
-    std::size_t lines = 0;
-    for (const char c : text) lines += c == '\n' ? 1 : 0;
-    if (!text.empty() && text.back() != '\n') ++lines;
-    return lines;
-}
-
-std::string with_fixed_checksum(std::string_view text) {
-    std::string body(text);
-    if (!body.empty() && body.back() != '\n') body += '\n';
-    const std::size_t last_start = body.size() < 2 ? 0 : body.find_last_of('\n', body.size() - 2) + 1;
-    if (std::string_view(body).substr(last_start).starts_with("checksum")) body.resize(last_start);
-    const auto digest = tf::detail::record_writer::checksum_of(body);
-    body += "checksum ";
-    for (const std::byte b : digest.bytes) {
-        const auto v = std::to_integer<unsigned>(b);
-        body += "0123456789abcdef"[v >> 4];
-        body += "0123456789abcdef"[v & 15];
-    }
-    body += '\n';
-    return body;
-}
-
-template <class T>
-std::string serialize(const T& value) {
-    const std::size_t size = value.serialized_size();
-    std::string text(size + 1, '#');
-    const auto n = value.serialize(std::span<char>(text.data(), size));
-    FUZZ_CHECK(n.has_value() && *n == size);
-    FUZZ_CHECK(text.back() == '#');
-    text.pop_back();
-    FUZZ_CHECK(text == value.serialize());
-    return text;
-}
-
 void check_round_trip(const wizard& w) {
-    const std::string text = serialize(w);
+    const std::string text = fuzz_support::serialize(w);
     const auto again = wizard::parse(text);
     if (!again && verbose) {
         std::fprintf(stderr, "re-parse failed: %s (line %zu)\n%s", tf::describe(again.error().code).data(),
@@ -137,7 +96,7 @@ void check_account(const account& record, const wizard& w) {
     FUZZ_CHECK(record.enrollment().parameters() == wizard::parameters);
     FUZZ_CHECK(record.last_accepted_step().has_value());
     FUZZ_CHECK(record.t0() == app_totp::epoch);
-    const std::string text = serialize(record);
+    const std::string text = fuzz_support::serialize(record);
     const auto again = account::parse(text);
     FUZZ_CHECK(again.has_value());
     FUZZ_CHECK(*again == record);
@@ -355,11 +314,11 @@ void check_text(std::string_view text, const std::string_view* trailer) {
                      w ? 0 : w.error().line);
     }
     if (!w) {
-        FUZZ_CHECK(w.error().line <= line_count(text) + 1);
+        FUZZ_CHECK(w.error().line <= fuzz_support::line_count(text) + 1);
         return;
     }
-    const std::string written = serialize(*w);
-    FUZZ_CHECK(written == text);
+    const std::string written = fuzz_support::serialize(*w);
+    FUZZ_CHECK(fuzz_support::same_fields(written, text));
     check_round_trip(*w);
     if (trailer == nullptr) return;
 
@@ -381,7 +340,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (nul != std::string_view::npos) trailer = input.substr(nul + 1);
     const std::string_view* operations = nul != std::string_view::npos ? &trailer : nullptr;
     check_text(text, operations);
-    const std::string fixed = with_fixed_checksum(text);
+    const std::string fixed = fuzz_support::with_fixed_checksum(text);
     if (fixed != text) check_text(fixed, operations);
     return 0;
 }

@@ -2,16 +2,26 @@
 # Installs the Debian packages that building and testing twofactor needs, if any is missing.
 # Usage: tools/install-deps.sh             (the tests, benchmarks and the tool)
 #        tools/install-deps.sh --embedded  (also the Cortex-M cross compiler, about 2 GB)
+#        tools/install-deps.sh --web       (also what examples/web and its browser test need:
+#                                           cpp-httplib, SQLite, Chromium, Node.js and npm)
 set -euo pipefail
 
 packages=(
     cmake ninja-build g++ clang libclang-rt-14-dev python3
     libboost-test-dev libssl-dev libfmt-dev libbenchmark-dev
     oathtool python3-pyotp liboath-dev
-    zbar-tools libqrencode-dev pkg-config
+    zbar-tools libqrencode-dev pkg-config valgrind
 )
 if [ "${1:-}" = "--embedded" ]; then
     packages+=(gcc-arm-none-eabi libstdc++-arm-none-eabi-newlib)
+fi
+if [ "${1:-}" = "--web" ]; then
+    packages+=(libcpp-httplib-dev libsqlite3-dev chromium)
+    # Node.js may come from elsewhere (NodeSource's nodejs bundles npm and conflicts with
+    # Debian's npm package): only if node or npm is missing are Debian's packages installed.
+    if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+        packages+=(nodejs npm)
+    fi
 fi
 
 missing=()

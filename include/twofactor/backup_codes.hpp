@@ -46,17 +46,34 @@ inline constexpr std::uint32_t max_backup_code_iterations = 10'000'000;
 
 namespace detail {
 
-/// The alphabet index of `c` (case-insensitive), or -1.
-[[nodiscard]] constexpr int backup_code_symbol(char c) noexcept {
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-    for (std::size_t i = 0; i < backup_code_alphabet.size(); ++i)
-        if (backup_code_alphabet[i] == c) return static_cast<int>(i);
-    return -1;
+// Typed and generated symbols are secret: these helpers compare with every symbol of the
+// alphabet and select with masks, without an early exit, a branch or a table index on them.
+
+/// `c` in capitals when it is a symbol of the alphabet (typed in either case), else 0.
+[[nodiscard]] constexpr char backup_code_symbol(char c) noexcept {
+    const auto typed = static_cast<std::uint32_t>(static_cast<unsigned char>(c));
+    const std::uint32_t is_lower = static_cast<std::uint32_t>(typed - 'a' < 26u);
+    const std::uint32_t upper = typed - (is_lower << 5);  // 'a' - 'A' == 32
+    std::uint32_t found = 0;
+    for (const char symbol : backup_code_alphabet)
+        found |= mask_if_equal(upper, static_cast<std::uint32_t>(symbol)) & upper;
+    return static_cast<char>(found);
+}
+
+/// The symbol of alphabet index `index` (< 31).
+[[nodiscard]] constexpr char backup_code_symbol_at(std::uint32_t index) noexcept {
+    std::uint32_t found = 0;
+    for (std::uint32_t i = 0; i < backup_code_alphabet.size(); ++i)
+        found |= mask_if_equal(index, i) & static_cast<std::uint32_t>(backup_code_alphabet[i]);
+    return static_cast<char>(found);
 }
 
 /// Whether a typed character is ignored: a space, tab or hyphen between groups.
 [[nodiscard]] constexpr bool backup_code_separator(char c) noexcept {
-    return c == ' ' || c == '-' || c == '\t';
+    // Masks rather than ==: compilers turn `c == ' ' || ...` into a jump table indexed by c.
+    const auto typed = static_cast<std::uint32_t>(static_cast<unsigned char>(c));
+    return (mask_if_equal(typed, std::uint32_t{' '}) | mask_if_equal(typed, std::uint32_t{'-'}) |
+            mask_if_equal(typed, std::uint32_t{'\t'})) != 0;
 }
 
 }  // namespace detail
@@ -86,10 +103,12 @@ public:
         backup_code code;
         std::size_t count = 0;
         for (const char c : typed) {
-            if (detail::backup_code_separator(c)) continue;
-            const int symbol = detail::backup_code_symbol(c);
-            if (symbol < 0 || count == backup_code_length) return unexpected(errc::malformed_backup_code);
-            code.normalised_[count++] = backup_code_alphabet[static_cast<std::size_t>(symbol)];
+            if (detail::declassify(static_cast<unsigned>(detail::backup_code_separator(c))) != 0) continue;
+            const char symbol = detail::backup_code_symbol(c);
+            // Whether a character is a symbol is public (the code's layout), which one is not.
+            if (detail::declassify(static_cast<unsigned>(symbol == 0)) != 0 || count == backup_code_length)
+                return unexpected(errc::malformed_backup_code);
+            code.normalised_[count++] = symbol;
         }
         if (count != backup_code_length) return unexpected(errc::malformed_backup_code);
         return code;
@@ -225,8 +244,10 @@ public:
             index = detail::select(index_mask, i, index);
         }
         detail::secure_wipe(std::span<std::byte>(derived));
-        if (detail::value_barrier(matched) == 0) return unexpected(errc::wrong_code);
-        if (matched_used != 0) return unexpected(errc::backup_code_used);
+        // The outcome (which code, if any, and whether it was used) is public from here on.
+        if (detail::declassify(matched) == 0) return unexpected(errc::wrong_code);
+        if (detail::declassify(matched_used) != 0) return unexpected(errc::backup_code_used);
+        index = detail::declassify(index);
         used_[index] = true;
         return backup_code_use{index, remaining()};
     }
@@ -257,7 +278,9 @@ public:
                                                    const backup_code_set& b) noexcept {
         std::uint32_t different = difference(a.salt_, b.salt_);
         for (std::size_t i = 0; i < N; ++i) different |= difference(a.digests_[i], b.digests_[i]);
-        return detail::value_barrier(different) == 0 && a.iterations_ == b.iterations_ && a.used_ == b.used_;
+        // Only whether they are equal becomes public, after every digest byte was compared.
+        const bool same_bytes = detail::declassify(detail::mask_if_zero(different)) != 0;
+        return same_bytes && a.iterations_ == b.iterations_ && a.used_ == b.used_;
     }
 
 private:
@@ -321,13 +344,17 @@ result<generated_backup_codes<N, Hash>> backup_code_set<N, Hash>::generate(
                     }
                     pool_next = 0;
                 }
-                const auto value = static_cast<std::size_t>(pool[pool_next++]);
-                if (value >= unbiased_limit) continue;
-                fresh.codes[i].normalised_[k++] = backup_code_alphabet[value % backup_code_alphabet.size()];
+                const auto value = std::to_integer<std::uint32_t>(pool[pool_next++]);
+                // Whether a byte is rejected is public: a rejected byte is never used.
+                if (detail::declassify(static_cast<unsigned>(value >= unbiased_limit)) != 0) continue;
+                fresh.codes[i].normalised_[k++] = detail::backup_code_symbol_at(
+                    value % static_cast<std::uint32_t>(backup_code_alphabet.size()));
             }
             // A repeat (probability about 2^-60) would make two entries one code: draw again.
-            distinct = true;
-            for (std::size_t j = 0; j < i; ++j) distinct = distinct && !(fresh.codes[j] == fresh.codes[i]);
+            unsigned repeated = 0;
+            for (std::size_t j = 0; j < i; ++j)
+                repeated |= static_cast<unsigned>(fresh.codes[j] == fresh.codes[i]);
+            distinct = detail::declassify(repeated) == 0;
         }
         fresh.set.digests_[i] = fresh.set.digest_of(fresh.codes[i]);
         fresh.set.used_[i] = false;

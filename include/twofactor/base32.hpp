@@ -101,7 +101,6 @@ enum class base32_mode {
 
 namespace detail {
 
-inline constexpr std::string_view base32_alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 inline constexpr std::uint8_t base32_invalid = 0xFF;
 
 // The value 0..31 of a base32 character, or base32_invalid. Lowercase only when asked.
@@ -112,6 +111,22 @@ inline constexpr std::uint8_t base32_invalid = 0xFF;
     if (accept_lowercase && u >= 'a' && u <= 'z') return static_cast<std::uint8_t>(u - 'a');
     return base32_invalid;
 }
+
+// The character of a value 0..31: 'A' + value, or '2' + (value - 26) from 26 on. Computed,
+// not looked up, and without a branch: the values are bits of a secret, and a table index or a
+// branch on them would show in timing (cache lines, branch prediction).
+[[nodiscard]] constexpr char base32_symbol(std::uint32_t value) noexcept {
+    const std::uint32_t is_digit = (25u - value) >> 31;  // 1 when value >= 26, by the borrow
+    return static_cast<char>('A' + value - is_digit * ('A' + 26 - '2'));
+}
+static_assert(
+    [] {
+        constexpr std::string_view alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";  // RFC 4648 Table 3
+        for (std::uint32_t value = 0; value < 32; ++value)
+            if (base32_symbol(value) != alphabet[value]) return false;
+        return true;
+    }(),
+    "base32_symbol is RFC 4648's alphabet");
 
 [[nodiscard]] constexpr bool base32_is_separator(char c) noexcept {
     return c == ' ' || c == '\t' || c == '-';
@@ -212,11 +227,11 @@ struct base32_scan {
         bits += 8;
         while (bits >= 5) {
             bits -= 5;
-            out[written++] = detail::base32_alphabet[(buffer >> bits) & 0x1Fu];
+            out[written++] = detail::base32_symbol((buffer >> bits) & 0x1Fu);
         }
         buffer &= (1u << bits) - 1u;
     }
-    if (bits > 0) out[written++] = detail::base32_alphabet[(buffer << (5 - bits)) & 0x1Fu];
+    if (bits > 0) out[written++] = detail::base32_symbol((buffer << (5 - bits)) & 0x1Fu);
     while (written < size) out[written++] = '=';
     return written;
 }

@@ -1,4 +1,4 @@
-// twofactor: the one configuration hook, TWOFACTOR_ASSERT.
+// twofactor: the configuration hooks, TWOFACTOR_ASSERT and TWOFACTOR_DECLASSIFY.
 //
 // Every other choice (hash, digits, clock, random source, crypto backend) is a type or an
 // included header, never a macro.
@@ -32,3 +32,11 @@ namespace twofactor::inline v1::detail {
     ((condition) ? static_cast<void>(0)      \
                  : ::twofactor::detail::assertion_failed(__FILE__, __LINE__, (message)))
 #endif
+
+/**
+ * TWOFACTOR_DECLASSIFY(address, size): optional, for checking constant time with a tool such as
+ * valgrind memcheck. Where a value computed from secrets becomes public by design (whether a code
+ * matched, which candidate or backup code), twofactor passes its address and size to this macro.
+ * tests/constant_time/ defines it as VALGRIND_MAKE_MEM_DEFINED and marks secrets undefined, so
+ * any other branch or memory index on a secret is reported. Undefined by default (no effect).
+ */

@@ -11,6 +11,7 @@
 #include <type_traits>
 
 #include "detail/bytes.hpp"
+#include "detail/constant_time.hpp"
 #include "detail/cpu_features.hpp"
 #include "detail/sha1.hpp"
 #include "detail/sha2.hpp"
@@ -21,9 +22,9 @@ namespace twofactor::inline v1 {
 /**
  * A fixed-size message digest of `N` bytes: a regular, constexpr value type.
  *
- * Equality (`==`) compares all bytes but is NOT constant-time: digests are not secrets by themselves.
- * Where a digest is compared with an attacker-supplied value (an OTP code, a MAC tag), use the
- * library's constant-time comparison instead.
+ * Equality (`==`) compares all N bytes in constant time: a digest is often a MAC tag or a key
+ * derivation compared with an attacker-supplied value, and `==` must not tell how many leading
+ * bytes matched.
  *
  *     constexpr twofactor::digest<20> d = twofactor::hash<twofactor::sha1>(bytes);
  *     std::span<const std::byte, 20> view = d;
@@ -57,8 +58,10 @@ struct digest {
         return std::span<const std::byte, N>(bytes);
     }
 
-    /// Byte-wise equality. Not constant-time (see the class documentation).
-    friend constexpr bool operator==(const digest&, const digest&) = default;
+    /// Byte-wise equality in constant time (no early exit; see the class documentation).
+    [[nodiscard]] friend constexpr bool operator==(const digest& a, const digest& b) noexcept {
+        return detail::equal(std::span<const std::byte>(a.bytes), std::span<const std::byte>(b.bytes));
+    }
 };
 
 /**

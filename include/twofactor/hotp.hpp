@@ -135,15 +135,16 @@ public:
         for (std::uint64_t i = 1; i <= pairs; ++i) {
             const std::uint64_t candidate = counter + i;
             const code_type code = generate(candidate);
+            // `&`, not `&&`: no branch on whether the first code matched.
             const std::uint64_t pair_mask =
-                std::uint64_t{0} - std::uint64_t{previous_matches_first && (code == *second)};
+                std::uint64_t{0} - (std::uint64_t{previous_matches_first} & std::uint64_t{code == *second});
             const std::uint64_t take = pair_mask & ~found_mask;
             found_counter = detail::select(take, candidate, found_counter);
             found_mask |= pair_mask;
             previous_matches_first = code == *first;
         }
-        if (detail::value_barrier(found_mask) == 0) return unexpected(errc::wrong_code);
-        return found_counter;
+        if (detail::declassify(found_mask) == 0) return unexpected(errc::wrong_code);
+        return detail::declassify(found_counter);
     }
 
     /**
@@ -178,9 +179,10 @@ public:
         for (; done < count; ++done) consider(first + done, generate(first + done));
 
         window_search_outcome outcome;
-        outcome.accepted = detail::value_barrier(accepted_mask) != 0;
-        outcome.replayed = !outcome.accepted && detail::value_barrier(replayed_mask) != 0;
-        outcome.counter = outcome.accepted ? accepted_counter : 0;
+        // The outcome (which step matched, if any) is public from here on.
+        outcome.accepted = detail::declassify(accepted_mask) != 0;
+        outcome.replayed = !outcome.accepted && detail::declassify(replayed_mask) != 0;
+        outcome.counter = outcome.accepted ? detail::declassify(accepted_counter) : 0;
         return outcome;
     }
 

@@ -30,7 +30,7 @@ inline constexpr int version =
 // ---- end twofactor/version.hpp ----
 
 // ---- begin twofactor/config.hpp ----
-// twofactor: the one configuration hook, TWOFACTOR_ASSERT.
+// twofactor: the configuration hooks, TWOFACTOR_ASSERT and TWOFACTOR_DECLASSIFY.
 //
 // Every other choice (hash, digits, clock, random source, crypto backend) is a type or an
 // included header, never a macro.
@@ -62,6 +62,14 @@ namespace twofactor::inline v1::detail {
     ((condition) ? static_cast<void>(0)      \
                  : ::twofactor::detail::assertion_failed(__FILE__, __LINE__, (message)))
 #endif
+
+/**
+ * TWOFACTOR_DECLASSIFY(address, size): optional, for checking constant time with a tool such as
+ * valgrind memcheck. Where a value computed from secrets becomes public by design (whether a code
+ * matched, which candidate or backup code), twofactor passes its address and size to this macro.
+ * tests/constant_time/ defines it as VALGRIND_MAKE_MEM_DEFINED and marks secrets undefined, so
+ * any other branch or memory index on a secret is reported. Undefined by default (no effect).
+ */
 // ---- end twofactor/config.hpp ----
 
 // ---- begin twofactor/error.hpp ----
@@ -738,6 +746,79 @@ requires(std::is_trivially_copyable_v<T> &&
 }  // namespace twofactor::inline v1::detail
 // ---- end twofactor/detail/bytes.hpp ----
 
+// ---- begin twofactor/detail/constant_time.hpp ----
+// twofactor: branch-free helpers for comparing and selecting secret-dependent values.
+//
+// Timing must not depend on secret data (codes, digests, backup codes): no early exit, no
+// secret-dependent branch or table index. The value barrier stops the optimiser from proving
+// that a mask is 0 or all-ones and turning the selection back into a branch.
+
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <type_traits>
+
+namespace twofactor::inline v1::detail {
+
+/// Returns `value` unchanged, opaque to the optimiser at run time.
+template <std::unsigned_integral T>
+[[nodiscard]] constexpr T value_barrier(T value) noexcept {
+#if defined(__GNUC__) || defined(__clang__)
+    if (!std::is_constant_evaluated()) __asm__("" : "+r"(value));
+#endif
+    return value;
+}
+
+/// Marks `value`, computed from secrets, as public from here on: the outcome of a check (match
+/// or not, which candidate or code) is disclosed by design and may then be branched on. A no-op
+/// unless TWOFACTOR_DECLASSIFY(address, size) is defined before including twofactor: the
+/// constant-time check (tests/constant_time/) defines it as valgrind's VALGRIND_MAKE_MEM_DEFINED
+/// and marks secrets undefined, so memcheck reports every other branch or table index on them.
+template <std::unsigned_integral T>
+[[nodiscard]] constexpr T declassify(T value) noexcept {
+#ifdef TWOFACTOR_DECLASSIFY
+    if (!std::is_constant_evaluated()) TWOFACTOR_DECLASSIFY(&value, sizeof value);
+#endif
+    return value_barrier(value);
+}
+
+/// All ones when `value` is zero, else zero; no branch.
+template <std::unsigned_integral T>
+[[nodiscard]] constexpr T mask_if_zero(T value) noexcept {
+    // (v | -v) has its top bit set exactly when v != 0.
+    const T nonzero = static_cast<T>((value | static_cast<T>(T{0} - value)) >> (sizeof(T) * 8 - 1));
+    return static_cast<T>(value_barrier(nonzero) - T{1});
+}
+
+/// All ones when `a == b`, else zero; no branch.
+template <std::unsigned_integral T>
+[[nodiscard]] constexpr T mask_if_equal(T a, T b) noexcept {
+    return mask_if_zero(static_cast<T>(a ^ b));
+}
+
+/// `mask ? a : b` for a mask that is all ones or zero; no branch.
+template <std::unsigned_integral T>
+[[nodiscard]] constexpr T select(T mask, T a, T b) noexcept {
+    return static_cast<T>((a & mask) | (b & static_cast<T>(~mask)));
+}
+
+/// True when the two equally long ranges hold the same elements. The time taken depends only
+/// on the length, which is public (a code's digit count, a digest size).
+template <class Byte>
+requires(sizeof(Byte) == 1 && std::is_trivially_copyable_v<Byte>)
+    [[nodiscard]] constexpr bool equal(std::span<const Byte> a, std::span<const Byte> b) noexcept {
+    if (a.size() != b.size()) return false;
+    std::uint32_t difference = 0;
+    for (std::size_t i = 0; i < a.size(); ++i)
+        difference |=
+            static_cast<std::uint8_t>(static_cast<std::uint8_t>(a[i]) ^ static_cast<std::uint8_t>(b[i]));
+    return value_barrier(difference) == 0;
+}
+
+}  // namespace twofactor::inline v1::detail
+// ---- end twofactor/detail/constant_time.hpp ----
+
 // ---- begin twofactor/detail/cpu_features.hpp ----
 // Run-time CPU feature detection for the hardware hash paths.
 // x86: Intel SDM Vol. 2A, CPUID leaf 1 (ECX bit 9 SSSE3, bit 19 SSE4.1) and leaf 7 sub-leaf 0 (EBX bit 29
@@ -1311,9 +1392,9 @@ namespace twofactor::inline v1 {
 /**
  * A fixed-size message digest of `N` bytes: a regular, constexpr value type.
  *
- * Equality (`==`) compares all bytes but is NOT constant-time: digests are not secrets by themselves.
- * Where a digest is compared with an attacker-supplied value (an OTP code, a MAC tag), use the
- * library's constant-time comparison instead.
+ * Equality (`==`) compares all N bytes in constant time: a digest is often a MAC tag or a key
+ * derivation compared with an attacker-supplied value, and `==` must not tell how many leading
+ * bytes matched.
  *
  *     constexpr twofactor::digest<20> d = twofactor::hash<twofactor::sha1>(bytes);
  *     std::span<const std::byte, 20> view = d;
@@ -1347,8 +1428,10 @@ struct digest {
         return std::span<const std::byte, N>(bytes);
     }
 
-    /// Byte-wise equality. Not constant-time (see the class documentation).
-    friend constexpr bool operator==(const digest&, const digest&) = default;
+    /// Byte-wise equality in constant time (no early exit; see the class documentation).
+    [[nodiscard]] friend constexpr bool operator==(const digest& a, const digest& b) noexcept {
+        return detail::equal(std::span<const std::byte>(a.bytes), std::span<const std::byte>(b.bytes));
+    }
 };
 
 /**
@@ -2085,66 +2168,6 @@ constexpr void pbkdf2(std::span<const std::byte> password, std::span<const std::
 #include <utility>
 
 
-// ---- begin twofactor/detail/constant_time.hpp ----
-// twofactor: branch-free helpers for comparing and selecting secret-dependent values.
-//
-// Timing must not depend on secret data (codes, digests, backup codes): no early exit, no
-// secret-dependent branch or table index. The value barrier stops the optimiser from proving
-// that a mask is 0 or all-ones and turning the selection back into a branch.
-
-#include <concepts>
-#include <cstddef>
-#include <cstdint>
-#include <span>
-#include <type_traits>
-
-namespace twofactor::inline v1::detail {
-
-/// Returns `value` unchanged, opaque to the optimiser at run time.
-template <std::unsigned_integral T>
-[[nodiscard]] constexpr T value_barrier(T value) noexcept {
-#if defined(__GNUC__) || defined(__clang__)
-    if (!std::is_constant_evaluated()) __asm__("" : "+r"(value));
-#endif
-    return value;
-}
-
-/// All ones when `value` is zero, else zero; no branch.
-template <std::unsigned_integral T>
-[[nodiscard]] constexpr T mask_if_zero(T value) noexcept {
-    // (v | -v) has its top bit set exactly when v != 0.
-    const T nonzero = static_cast<T>((value | static_cast<T>(T{0} - value)) >> (sizeof(T) * 8 - 1));
-    return static_cast<T>(value_barrier(nonzero) - T{1});
-}
-
-/// All ones when `a == b`, else zero; no branch.
-template <std::unsigned_integral T>
-[[nodiscard]] constexpr T mask_if_equal(T a, T b) noexcept {
-    return mask_if_zero(static_cast<T>(a ^ b));
-}
-
-/// `mask ? a : b` for a mask that is all ones or zero; no branch.
-template <std::unsigned_integral T>
-[[nodiscard]] constexpr T select(T mask, T a, T b) noexcept {
-    return static_cast<T>((a & mask) | (b & static_cast<T>(~mask)));
-}
-
-/// True when the two equally long ranges hold the same elements. The time taken depends only
-/// on the length, which is public (a code's digit count, a digest size).
-template <class Byte>
-requires(sizeof(Byte) == 1 && std::is_trivially_copyable_v<Byte>)
-    [[nodiscard]] constexpr bool equal(std::span<const Byte> a, std::span<const Byte> b) noexcept {
-    if (a.size() != b.size()) return false;
-    std::uint32_t difference = 0;
-    for (std::size_t i = 0; i < a.size(); ++i)
-        difference |=
-            static_cast<std::uint8_t>(static_cast<std::uint8_t>(a[i]) ^ static_cast<std::uint8_t>(b[i]));
-    return value_barrier(difference) == 0;
-}
-
-}  // namespace twofactor::inline v1::detail
-// ---- end twofactor/detail/constant_time.hpp ----
-
 namespace twofactor::inline v1 {
 
 /// Digit counts a one-time code may have: 6..9 (RFC 4226 §5.3 and erratum 5792).
@@ -2545,15 +2568,16 @@ public:
         for (std::uint64_t i = 1; i <= pairs; ++i) {
             const std::uint64_t candidate = counter + i;
             const code_type code = generate(candidate);
+            // `&`, not `&&`: no branch on whether the first code matched.
             const std::uint64_t pair_mask =
-                std::uint64_t{0} - std::uint64_t{previous_matches_first && (code == *second)};
+                std::uint64_t{0} - (std::uint64_t{previous_matches_first} & std::uint64_t{code == *second});
             const std::uint64_t take = pair_mask & ~found_mask;
             found_counter = detail::select(take, candidate, found_counter);
             found_mask |= pair_mask;
             previous_matches_first = code == *first;
         }
-        if (detail::value_barrier(found_mask) == 0) return unexpected(errc::wrong_code);
-        return found_counter;
+        if (detail::declassify(found_mask) == 0) return unexpected(errc::wrong_code);
+        return detail::declassify(found_counter);
     }
 
     /**
@@ -2588,9 +2612,10 @@ public:
         for (; done < count; ++done) consider(first + done, generate(first + done));
 
         window_search_outcome outcome;
-        outcome.accepted = detail::value_barrier(accepted_mask) != 0;
-        outcome.replayed = !outcome.accepted && detail::value_barrier(replayed_mask) != 0;
-        outcome.counter = outcome.accepted ? accepted_counter : 0;
+        // The outcome (which step matched, if any) is public from here on.
+        outcome.accepted = detail::declassify(accepted_mask) != 0;
+        outcome.replayed = !outcome.accepted && detail::declassify(replayed_mask) != 0;
+        outcome.counter = outcome.accepted ? detail::declassify(accepted_counter) : 0;
         return outcome;
     }
 
@@ -2998,7 +3023,6 @@ enum class base32_mode {
 
 namespace detail {
 
-inline constexpr std::string_view base32_alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 inline constexpr std::uint8_t base32_invalid = 0xFF;
 
 // The value 0..31 of a base32 character, or base32_invalid. Lowercase only when asked.
@@ -3009,6 +3033,22 @@ inline constexpr std::uint8_t base32_invalid = 0xFF;
     if (accept_lowercase && u >= 'a' && u <= 'z') return static_cast<std::uint8_t>(u - 'a');
     return base32_invalid;
 }
+
+// The character of a value 0..31: 'A' + value, or '2' + (value - 26) from 26 on. Computed,
+// not looked up, and without a branch: the values are bits of a secret, and a table index or a
+// branch on them would show in timing (cache lines, branch prediction).
+[[nodiscard]] constexpr char base32_symbol(std::uint32_t value) noexcept {
+    const std::uint32_t is_digit = (25u - value) >> 31;  // 1 when value >= 26, by the borrow
+    return static_cast<char>('A' + value - is_digit * ('A' + 26 - '2'));
+}
+static_assert(
+    [] {
+        constexpr std::string_view alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";  // RFC 4648 Table 3
+        for (std::uint32_t value = 0; value < 32; ++value)
+            if (base32_symbol(value) != alphabet[value]) return false;
+        return true;
+    }(),
+    "base32_symbol is RFC 4648's alphabet");
 
 [[nodiscard]] constexpr bool base32_is_separator(char c) noexcept {
     return c == ' ' || c == '\t' || c == '-';
@@ -3109,11 +3149,11 @@ struct base32_scan {
         bits += 8;
         while (bits >= 5) {
             bits -= 5;
-            out[written++] = detail::base32_alphabet[(buffer >> bits) & 0x1Fu];
+            out[written++] = detail::base32_symbol((buffer >> bits) & 0x1Fu);
         }
         buffer &= (1u << bits) - 1u;
     }
-    if (bits > 0) out[written++] = detail::base32_alphabet[(buffer << (5 - bits)) & 0x1Fu];
+    if (bits > 0) out[written++] = detail::base32_symbol((buffer << (5 - bits)) & 0x1Fu);
     while (written < size) out[written++] = '=';
     return written;
 }
@@ -6729,17 +6769,34 @@ inline constexpr std::uint32_t max_backup_code_iterations = 10'000'000;
 
 namespace detail {
 
-/// The alphabet index of `c` (case-insensitive), or -1.
-[[nodiscard]] constexpr int backup_code_symbol(char c) noexcept {
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-    for (std::size_t i = 0; i < backup_code_alphabet.size(); ++i)
-        if (backup_code_alphabet[i] == c) return static_cast<int>(i);
-    return -1;
+// Typed and generated symbols are secret: these helpers compare with every symbol of the
+// alphabet and select with masks, without an early exit, a branch or a table index on them.
+
+/// `c` in capitals when it is a symbol of the alphabet (typed in either case), else 0.
+[[nodiscard]] constexpr char backup_code_symbol(char c) noexcept {
+    const auto typed = static_cast<std::uint32_t>(static_cast<unsigned char>(c));
+    const std::uint32_t is_lower = static_cast<std::uint32_t>(typed - 'a' < 26u);
+    const std::uint32_t upper = typed - (is_lower << 5);  // 'a' - 'A' == 32
+    std::uint32_t found = 0;
+    for (const char symbol : backup_code_alphabet)
+        found |= mask_if_equal(upper, static_cast<std::uint32_t>(symbol)) & upper;
+    return static_cast<char>(found);
+}
+
+/// The symbol of alphabet index `index` (< 31).
+[[nodiscard]] constexpr char backup_code_symbol_at(std::uint32_t index) noexcept {
+    std::uint32_t found = 0;
+    for (std::uint32_t i = 0; i < backup_code_alphabet.size(); ++i)
+        found |= mask_if_equal(index, i) & static_cast<std::uint32_t>(backup_code_alphabet[i]);
+    return static_cast<char>(found);
 }
 
 /// Whether a typed character is ignored: a space, tab or hyphen between groups.
 [[nodiscard]] constexpr bool backup_code_separator(char c) noexcept {
-    return c == ' ' || c == '-' || c == '\t';
+    // Masks rather than ==: compilers turn `c == ' ' || ...` into a jump table indexed by c.
+    const auto typed = static_cast<std::uint32_t>(static_cast<unsigned char>(c));
+    return (mask_if_equal(typed, std::uint32_t{' '}) | mask_if_equal(typed, std::uint32_t{'-'}) |
+            mask_if_equal(typed, std::uint32_t{'\t'})) != 0;
 }
 
 }  // namespace detail
@@ -6769,10 +6826,12 @@ public:
         backup_code code;
         std::size_t count = 0;
         for (const char c : typed) {
-            if (detail::backup_code_separator(c)) continue;
-            const int symbol = detail::backup_code_symbol(c);
-            if (symbol < 0 || count == backup_code_length) return unexpected(errc::malformed_backup_code);
-            code.normalised_[count++] = backup_code_alphabet[static_cast<std::size_t>(symbol)];
+            if (detail::declassify(static_cast<unsigned>(detail::backup_code_separator(c))) != 0) continue;
+            const char symbol = detail::backup_code_symbol(c);
+            // Whether a character is a symbol is public (the code's layout), which one is not.
+            if (detail::declassify(static_cast<unsigned>(symbol == 0)) != 0 || count == backup_code_length)
+                return unexpected(errc::malformed_backup_code);
+            code.normalised_[count++] = symbol;
         }
         if (count != backup_code_length) return unexpected(errc::malformed_backup_code);
         return code;
@@ -6908,8 +6967,10 @@ public:
             index = detail::select(index_mask, i, index);
         }
         detail::secure_wipe(std::span<std::byte>(derived));
-        if (detail::value_barrier(matched) == 0) return unexpected(errc::wrong_code);
-        if (matched_used != 0) return unexpected(errc::backup_code_used);
+        // The outcome (which code, if any, and whether it was used) is public from here on.
+        if (detail::declassify(matched) == 0) return unexpected(errc::wrong_code);
+        if (detail::declassify(matched_used) != 0) return unexpected(errc::backup_code_used);
+        index = detail::declassify(index);
         used_[index] = true;
         return backup_code_use{index, remaining()};
     }
@@ -6940,7 +7001,9 @@ public:
                                                    const backup_code_set& b) noexcept {
         std::uint32_t different = difference(a.salt_, b.salt_);
         for (std::size_t i = 0; i < N; ++i) different |= difference(a.digests_[i], b.digests_[i]);
-        return detail::value_barrier(different) == 0 && a.iterations_ == b.iterations_ && a.used_ == b.used_;
+        // Only whether they are equal becomes public, after every digest byte was compared.
+        const bool same_bytes = detail::declassify(detail::mask_if_zero(different)) != 0;
+        return same_bytes && a.iterations_ == b.iterations_ && a.used_ == b.used_;
     }
 
 private:
@@ -7004,13 +7067,17 @@ result<generated_backup_codes<N, Hash>> backup_code_set<N, Hash>::generate(
                     }
                     pool_next = 0;
                 }
-                const auto value = static_cast<std::size_t>(pool[pool_next++]);
-                if (value >= unbiased_limit) continue;
-                fresh.codes[i].normalised_[k++] = backup_code_alphabet[value % backup_code_alphabet.size()];
+                const auto value = std::to_integer<std::uint32_t>(pool[pool_next++]);
+                // Whether a byte is rejected is public: a rejected byte is never used.
+                if (detail::declassify(static_cast<unsigned>(value >= unbiased_limit)) != 0) continue;
+                fresh.codes[i].normalised_[k++] = detail::backup_code_symbol_at(
+                    value % static_cast<std::uint32_t>(backup_code_alphabet.size()));
             }
             // A repeat (probability about 2^-60) would make two entries one code: draw again.
-            distinct = true;
-            for (std::size_t j = 0; j < i; ++j) distinct = distinct && !(fresh.codes[j] == fresh.codes[i]);
+            unsigned repeated = 0;
+            for (std::size_t j = 0; j < i; ++j)
+                repeated |= static_cast<unsigned>(fresh.codes[j] == fresh.codes[i]);
+            distinct = detail::declassify(repeated) == 0;
         }
         fresh.set.digests_[i] = fresh.set.digest_of(fresh.codes[i]);
         fresh.set.used_[i] = false;

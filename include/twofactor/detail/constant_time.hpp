@@ -22,6 +22,19 @@ template <std::unsigned_integral T>
     return value;
 }
 
+/// Marks `value`, computed from secrets, as public from here on: the outcome of a check (match
+/// or not, which candidate or code) is disclosed by design and may then be branched on. A no-op
+/// unless TWOFACTOR_DECLASSIFY(address, size) is defined before including twofactor: the
+/// constant-time check (tests/constant_time/) defines it as valgrind's VALGRIND_MAKE_MEM_DEFINED
+/// and marks secrets undefined, so memcheck reports every other branch or table index on them.
+template <std::unsigned_integral T>
+[[nodiscard]] constexpr T declassify(T value) noexcept {
+#ifdef TWOFACTOR_DECLASSIFY
+    if (!std::is_constant_evaluated()) TWOFACTOR_DECLASSIFY(&value, sizeof value);
+#endif
+    return value_barrier(value);
+}
+
 /// All ones when `value` is zero, else zero; no branch.
 template <std::unsigned_integral T>
 [[nodiscard]] constexpr T mask_if_zero(T value) noexcept {

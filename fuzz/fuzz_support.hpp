@@ -1,0 +1,91 @@
+// What the fuzz targets share: the invariant check, and helpers for the line-based stored texts
+// (account records and wizard state).
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdio>
+#include <cstdlib>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <twofactor/detail/record_text.hpp>
+
+// Aborts with the file, line and condition when an invariant does not hold: a finding.
+#define FUZZ_CHECK(condition)                                                                      \
+    do {                                                                                           \
+        if (!(condition)) {                                                                        \
+            std::fprintf(stderr, "%s:%d: invariant failed: %s\n", __FILE__, __LINE__, #condition); \
+            std::abort();                                                                          \
+        }                                                                                          \
+    } while (false)
+
+namespace fuzz_support {
+
+// The number of lines of `text` (a last line without '\n' counts).
+inline std::size_t line_count(std::string_view text) {
+    std::size_t lines = 0;
+    for (const char c : text) lines += c == '\n' ? 1 : 0;
+    if (!text.empty() && text.back() != '\n') ++lines;
+    return lines;
+}
+
+// The text with its last line, if it is a checksum line, replaced by the right checksum (and a
+// final '\n' added when missing): random bytes never carry a valid SHA-256.
+inline std::string with_fixed_checksum(std::string_view text) {
+    std::string body(text);
+    if (!body.empty() && body.back() != '\n') body += '\n';
+    const std::size_t last_start = body.size() < 2 ? 0 : body.find_last_of('\n', body.size() - 2) + 1;
+    if (std::string_view(body).substr(last_start).starts_with("checksum")) body.resize(last_start);
+    const auto digest = twofactor::detail::record_writer::checksum_of(body);
+    body += "checksum ";
+    for (const std::byte b : digest.bytes) {
+        const auto v = std::to_integer<unsigned>(b);
+        body += "0123456789abcdef"[v >> 4];
+        body += "0123456789abcdef"[v & 15];
+    }
+    body += '\n';
+    return body;
+}
+
+// Whether two stored texts have the same header line and the same field lines, in any order: the
+// parsers accept fields in any order between the header and the checksum, which covers the
+// order (so the checksum lines differ when the order does and are left out).
+inline bool same_fields(std::string_view a, std::string_view b) {
+    const auto lines_of = [](std::string_view text) {
+        std::vector<std::string_view> lines;
+        while (!text.empty()) {
+            const std::size_t end = text.find('\n');
+            lines.push_back(text.substr(0, end));
+            text.remove_prefix(end == std::string_view::npos ? text.size() : end + 1);
+        }
+        return lines;
+    };
+    auto lines_a = lines_of(a);
+    auto lines_b = lines_of(b);
+    if (lines_a.size() != lines_b.size() || lines_a.size() < 2 || lines_a.front() != lines_b.front())
+        return false;
+    lines_a.pop_back();
+    lines_b.pop_back();
+    std::sort(lines_a.begin() + 1, lines_a.end());
+    std::sort(lines_b.begin() + 1, lines_b.end());
+    return lines_a == lines_b;
+}
+
+// The text form of a record or wizard through both serialize() overloads, which must agree: the
+// buffer one writes exactly serialized_size() bytes and not one more.
+template <class T>
+std::string serialize(const T& value) {
+    const std::size_t size = value.serialized_size();
+    std::string text(size + 1, '#');
+    const auto n = value.serialize(std::span<char>(text.data(), size));
+    FUZZ_CHECK(n.has_value() && *n == size);
+    FUZZ_CHECK(text.back() == '#');
+    text.pop_back();
+    FUZZ_CHECK(text == value.serialize());
+    return text;
+}
+
+}  // namespace fuzz_support
