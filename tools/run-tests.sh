@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Builds twofactor and runs every test, the way CI does: g++ and clang++ release builds,
-# AddressSanitizer + UBSan, and -fno-exceptions -fno-rtti; plus the single-header check.
+# Builds twofactor and runs every test, the way CI does: g++ and clang++ release builds (the
+# clang one against the single header; both with the valgrind constant-time check),
+# AddressSanitizer + UBSan, and -fno-exceptions -fno-rtti; plus the single-header and format
+# checks; with no arguments also the consumer projects, the firmware build and every fuzz target.
 # Usage: tools/run-tests.sh [preset ...]   (default: the CI presets below; CMakePresets.json also
 #        has gcc-sanitize, left out of CI for time: clang-sanitize runs ASan + UBSan)
 set -euo pipefail
@@ -25,5 +27,7 @@ if [ $# -eq 0 ]; then
     tools/test-consumers.sh
     echo "=== embedded (arm-none-eabi, Cortex-M4) ==="
     tools/build-embedded.sh
+    echo "=== fuzzing (libFuzzer, 60 s per target, $jobs at a time) ==="
+    tools/run-fuzzers.sh -j "$jobs" 60
 fi
 echo "twofactor: all tests passed (${presets[*]})"

@@ -1957,7 +1957,13 @@ public:
             }
             detail::hmac_store_bit_length<Hash>(block, std::uint64_t{Hash::block_size} + message.size());
             Hash::compress(state, block.data());
-            return outer_hash(Hash::state_to_digest(state));
+            // The intermediates (inner state and digest, the tail block) do not outlive the call.
+            digest_type inner_digest = Hash::state_to_digest(state);
+            detail::secure_wipe(state);
+            detail::secure_wipe(block);
+            const digest_type tag = outer_hash(inner_digest);
+            detail::secure_wipe(inner_digest);
+            return tag;
         } else {
             Hash inner = inner_;
             inner.update(message);
@@ -1997,8 +2003,9 @@ public:
             Hash::compress_lanes(states, blocks);
             constexpr std::size_t digest_size = Hash::digest_size;
             for (std::size_t l = 0; l < Lanes; ++l) {
-                const digest_type inner_digest = Hash::state_to_digest(states[l]);
+                digest_type inner_digest = Hash::state_to_digest(states[l]);
                 detail::copy_bytes(blocks[l].data(), inner_digest.data(), digest_size);
+                detail::secure_wipe(inner_digest);
                 blocks[l][digest_size] = std::byte{0x80};
                 for (std::size_t i = digest_size + 1; i < MessageSize + 1; ++i) {
                     blocks[l][i] = std::byte{0};  // remains of a message longer than the digest
@@ -2010,6 +2017,8 @@ public:
             for (std::size_t l = 0; l < Lanes; ++l) {
                 result[l] = Hash::state_to_digest(states[l]);
             }
+            detail::secure_wipe(blocks);  // the inner digests
+            detail::secure_wipe(states);
         } else {
             for (std::size_t l = 0; l < Lanes; ++l) {
                 result[l] = compute(messages[l]);
@@ -2024,10 +2033,12 @@ public:
     /// Streaming: the HMAC of everything passed to update() since construction or the last finalize().
     /// Resets the streaming state, so the object is immediately ready for the next message.
     constexpr digest_type finalize() noexcept {
-        const digest_type inner_digest = stream_.finalize();
+        digest_type inner_digest = stream_.finalize();
         reset_stream();
         if constexpr (is_block_hash) {
-            return outer_hash(inner_digest);
+            const digest_type tag = outer_hash(inner_digest);
+            detail::secure_wipe(inner_digest);
+            return tag;
         } else {
             Hash outer = outer_;
             outer.update(inner_digest.bytes);
@@ -2070,6 +2081,7 @@ private:
         block[Hash::digest_size] = std::byte{0x80};
         detail::hmac_store_bit_length<Hash>(block, Hash::block_size + Hash::digest_size);
         Hash::compress(state, block.data());
+        detail::secure_wipe(block);  // the inner digest
         return Hash::state_to_digest(state);
     }
 
