@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <span>
@@ -12,6 +13,8 @@
 #include <vector>
 
 #include <twofactor/detail/record_text.hpp>
+#include <twofactor/error.hpp>
+#include <twofactor/random.hpp>
 
 // Aborts with the file, line and condition when an invariant does not hold: a finding.
 #define FUZZ_CHECK(condition)                                                                      \
@@ -88,4 +91,27 @@ std::string serialize(const T& value) {
     return text;
 }
 
+// NOT a random source for secrets: a fixed xorshift sequence from `seed`, so that findings and
+// seed corpora reproduce.
+class fixed_random {
+public:
+    explicit constexpr fixed_random(std::uint64_t seed) noexcept : state_(seed) {}
+
+    [[nodiscard]] twofactor::result<void> fill(std::span<std::byte> out) noexcept {
+        for (std::byte& b : out) {
+            state_ ^= state_ << 13;
+            state_ ^= state_ >> 7;
+            state_ ^= state_ << 17;
+            b = static_cast<std::byte>(state_ >> 32);
+        }
+        return {};
+    }
+
+private:
+    std::uint64_t state_;
+};
+
 }  // namespace fuzz_support
+
+template <>
+inline constexpr bool twofactor::enable_random_source<fuzz_support::fixed_random> = true;
