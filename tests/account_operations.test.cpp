@@ -20,6 +20,7 @@
 #include <string_view>
 #include <vector>
 
+#include "support/test_random.hpp"
 #include "support/test_support.hpp"
 
 namespace tf = twofactor;
@@ -45,32 +46,7 @@ inline std::ostream& boost_test_print_type(std::ostream& out, login_method metho
 
 namespace {
 
-// A deterministic byte stream (SplitMix64), opted in below: test data only, never a source of
-// secrets. It fails every call from `fail_from_call` on (0-based).
-struct test_source {
-    std::uint64_t state = 0;
-    int fail_from_call = -1;
-    int calls = 0;
-    tf::result<void> fill(std::span<std::byte> out) noexcept {
-        const int call = calls++;
-        if (fail_from_call >= 0 && call >= fail_from_call) return tf::unexpected(errc::random_source_failed);
-        for (std::byte& b : out) b = static_cast<std::byte>(next() >> 56);
-        return {};
-    }
-    std::uint64_t next() noexcept {
-        std::uint64_t z = (state += 0x9e3779b97f4a7c15U);
-        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9U;
-        z = (z ^ (z >> 27)) * 0x94d049bb133111ebU;
-        return z ^ (z >> 31);
-    }
-};
-
-}  // namespace
-
-template <>
-inline constexpr bool tf::enable_random_source<test_source> = true;
-
-namespace {
+using test_source = twofactor_test::splitmix_source;  // tests/support/test_random.hpp
 
 // RFC 6238's SHA-1 key, "12345678901234567890".
 constexpr std::string_view key_base32 = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";

@@ -21,6 +21,7 @@
 #include <string_view>
 #include <vector>
 
+#include "support/test_random.hpp"
 #include "support/test_support.hpp"
 
 #ifdef TWOFACTOR_TEST_HAVE_OPENSSL
@@ -38,23 +39,7 @@ namespace {
 // The lowest supported cost keeps the sanitizer builds fast; the code paths do not depend on it.
 constexpr std::uint32_t test_iterations = tf::min_backup_code_iterations;
 
-// A deterministic byte stream (SplitMix64): test data only, opted in below so that generate()
-// accepts it. Never a source of secrets.
-struct splitmix_source {
-    std::uint64_t state = 0;
-    int calls = 0;
-    tf::result<void> fill(std::span<std::byte> out) noexcept {
-        ++calls;
-        for (std::byte& b : out) b = static_cast<std::byte>(next() >> 56);
-        return {};
-    }
-    std::uint64_t next() noexcept {
-        std::uint64_t z = (state += 0x9e3779b97f4a7c15U);
-        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9U;
-        z = (z ^ (z >> 27)) * 0x94d049bb133111ebU;
-        return z ^ (z >> 31);
-    }
-};
+using splitmix_source = twofactor_test::splitmix_source;  // tests/support/test_random.hpp
 
 // Delivers the scripted bytes first, then 0, 1, 2, ... (wrapping).
 struct scripted_source {
@@ -185,8 +170,6 @@ constexpr std::uint64_t integer_power(std::uint64_t base, std::size_t exponent) 
 
 }  // namespace
 
-template <>
-inline constexpr bool tf::enable_random_source<splitmix_source> = true;
 template <>
 inline constexpr bool tf::enable_random_source<scripted_source> = true;
 template <>
