@@ -56,6 +56,11 @@ constexpr std::string_view disable_description =
     "backup code and, if it is accepted, removes the state file. Turning it on again means\n"
     "running the whole setup again (twofactor enroll).";
 
+constexpr account_command login_command{"login", login_usage, login_description, login_options};
+constexpr account_command backup_codes_command{"backup-codes", backup_codes_usage, backup_codes_description,
+                                               backup_codes_options};
+constexpr account_command disable_command{"disable", disable_usage, disable_description, disable_options};
+
 constexpr std::string_view code_or_backup_prompt = "Code from your authenticator app, or a backup code: ";
 constexpr std::string_view app_code_prompt = "Code from your authenticator app: ";
 
@@ -157,19 +162,13 @@ int regenerate_backup_codes(const parsed_arguments& args, const std::string& pat
 }  // namespace
 
 int run_login(std::span<const std::string_view> args) {
-    const auto parsed = parse_arguments(args, login_options, 0, "login");
-    if (!parsed) return report_error(parsed.error());
-    if (parsed->help_requested()) {
-        print_command_help(login_usage, login_description, login_options);
-        return exit_ok;
-    }
-    const auto now = login_time(*parsed);
-    if (!now) return report_error(now.error());
-    const std::string path = state_path(*parsed);
+    const auto start = start_account_command(args, login_command);
+    if (!start) return start.error();
+    const auto& [parsed, now, path] = *start;
     auto typed = read_code_for(path, code_or_backup_prompt);
     if (!typed) return typed.error();
     const wiped_on_exit wipe{*typed};
-    const auto outcome = login_and_store(path, *now, *typed, false);
+    const auto outcome = login_and_store(path, now, *typed, false);
     if (!outcome) return outcome.error();
     const login_match& match = *outcome->match;
     fmt::print("{}\n", describe_match(match));
@@ -178,17 +177,11 @@ int run_login(std::span<const std::string_view> args) {
 }
 
 int run_backup_codes(std::span<const std::string_view> args) {
-    const auto parsed = parse_arguments(args, backup_codes_options, 0, "backup-codes");
-    if (!parsed) return report_error(parsed.error());
-    if (parsed->help_requested()) {
-        print_command_help(backup_codes_usage, backup_codes_description, backup_codes_options);
-        return exit_ok;
-    }
-    const auto now = login_time(*parsed);
-    if (!now) return report_error(now.error());
-    const std::string path = state_path(*parsed);
-    if (parsed->has(regenerate_option.name)) return regenerate_backup_codes(*parsed, path, *now);
-    if (parsed->has(backup_codes_file_option.name))
+    const auto start = start_account_command(args, backup_codes_command);
+    if (!start) return start.error();
+    const auto& [parsed, now, path] = *start;
+    if (parsed.has(regenerate_option.name)) return regenerate_backup_codes(parsed, path, now);
+    if (parsed.has(backup_codes_file_option.name))
         return report_error("--backup-codes: only with --regenerate (stored codes cannot be shown again)");
     const auto loaded = load_account(path);
     if (!loaded) return report_error(loaded.error());
@@ -199,19 +192,13 @@ int run_backup_codes(std::span<const std::string_view> args) {
 }
 
 int run_disable(std::span<const std::string_view> args) {
-    const auto parsed = parse_arguments(args, disable_options, 0, "disable");
-    if (!parsed) return report_error(parsed.error());
-    if (parsed->help_requested()) {
-        print_command_help(disable_usage, disable_description, disable_options);
-        return exit_ok;
-    }
-    const auto now = login_time(*parsed);
-    if (!now) return report_error(now.error());
-    const std::string path = state_path(*parsed);
+    const auto start = start_account_command(args, disable_command);
+    if (!start) return start.error();
+    const auto& [parsed, now, path] = *start;
     auto typed = read_code_for(path, code_or_backup_prompt);
     if (!typed) return typed.error();
     const wiped_on_exit wipe{*typed};
-    if (const auto outcome = login_and_store(path, *now, *typed, true); !outcome) return outcome.error();
+    if (const auto outcome = login_and_store(path, now, *typed, true); !outcome) return outcome.error();
     fmt::print(
         "two-factor authentication is off: {} removed; turning it on again runs the whole setup "
         "(twofactor enroll)\n",

@@ -72,6 +72,20 @@ cli_result<std::chrono::sys_seconds> login_time(const parsed_arguments& args) {
     return std::chrono::sys_seconds{std::chrono::seconds{*seconds}};
 }
 
+result<account_command_start, int> start_account_command(std::span<const std::string_view> args,
+                                                         const account_command& command) {
+    auto parsed = parse_arguments(args, command.options, 0, command.name);
+    if (!parsed) return unexpected(report_error(parsed.error()));
+    if (parsed->help_requested()) {
+        print_command_help(command.usage, command.description, command.options);
+        return unexpected(exit_ok);
+    }
+    const auto now = login_time(*parsed);
+    if (!now) return unexpected(report_error(now.error()));
+    std::string path = state_path(*parsed);
+    return account_command_start{std::move(*parsed), *now, std::move(path)};
+}
+
 cli_result<stored_account> load_account(const std::string& path) {
     const auto contents = read_state_file(path);
     if (!contents) return cli_error(contents.error());

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -30,6 +31,27 @@ inline constexpr option_spec login_time_option{"--time", "UNIX",
 
 /// --time as a time point, or the current time.
 [[nodiscard]] cli_result<std::chrono::sys_seconds> login_time(const parsed_arguments& args);
+
+/// An account command (login, backup-codes, disable, enroll): its name, help and options.
+struct account_command {
+    std::string_view name;         ///< as typed after "twofactor"
+    std::string_view usage;        ///< first line of --help
+    std::string_view description;  ///< the rest of --help
+    std::span<const option_spec> options;
+};
+
+/// What an account command starts from: its arguments, the time to check codes at (--time or
+/// now) and the state file (--state or the default, links resolved).
+struct account_command_start {
+    parsed_arguments arguments;
+    std::chrono::sys_seconds now;
+    std::string path;
+};
+
+/// Parses an account command's arguments and answers --help. The start, or the exit status to
+/// return at once: exit_ok after printing --help, exit_bad_input after reporting bad arguments.
+[[nodiscard]] result<account_command_start, int> start_account_command(std::span<const std::string_view> args,
+                                                                       const account_command& command);
 
 /// Reads and parses the state file: the read_state_file errors (missing, permissions wider than
 /// 0600, not a regular file) and "state file 'F' is corrupt: <problem> (line N)".

@@ -174,19 +174,16 @@ cli_result<file_backup> save_download(const wizard& w, const std::string& path,
 }  // namespace
 
 int run_enroll(std::span<const std::string_view> args) {
-    const auto parsed = parse_arguments(args, enroll_options, 0, "enroll");
-    if (!parsed) return report_error(parsed.error());
-    if (parsed->help_requested()) {
-        print_command_help(enroll_usage, enroll_description, enroll_options);
-        return exit_ok;
-    }
-    if (const auto now = login_time(*parsed); !now) return report_error(now.error());
-    const std::string path = state_path(*parsed);
-    const auto issuer = parsed->value(enroll_issuer_option.name);
-    const auto account = parsed->value(enroll_account_option.name);
+    const auto start =
+        start_account_command(args, {"enroll", enroll_usage, enroll_description, enroll_options});
+    if (!start) return start.error();
+    const parsed_arguments& parsed = start->arguments;
+    const std::string& path = start->path;
+    const auto issuer = parsed.value(enroll_issuer_option.name);
+    const auto account = parsed.value(enroll_account_option.name);
 
     // An existing state file means reconfiguring; a damaged one is never overwritten.
-    if (const auto download = parsed->value(enroll_backup_codes_option.name);
+    if (const auto download = parsed.value(enroll_backup_codes_option.name);
         download && same_file(path, std::string(*download)))
         return report_error("--backup-codes: that is the state file; choose another file for the download");
     const auto current = load_account_if_present(path);
@@ -226,23 +223,23 @@ int run_enroll(std::span<const std::string_view> args) {
     const auto shown = show_secret_page(w);
     if (!shown) return report_error(shown.error());
     if (!*shown) return cancelled("cancelled");
-    const auto verified = verify_setup_page(w, *parsed);
+    const auto verified = verify_setup_page(w, parsed);
     if (!verified) return report_error(verified.error());
     if (*verified == page_outcome::cancelled) return cancelled("cancelled");
     if (*verified == page_outcome::aborted) {
         report_note("too many wrong codes: setup abandoned, nothing was changed; run it again");
         return exit_rejected;
     }
-    const auto saved = backup_codes_page(w, *parsed);
+    const auto saved = backup_codes_page(w, parsed);
     if (!saved) return report_error(saved.error());
     if (!*saved) return cancelled("cancelled");
 
     // Finish: the download first, then the state; if the state cannot be stored, the download
     // is put back as it was, so a failed Finish changes nothing either.
-    const auto now = login_time(*parsed);
+    const auto now = login_time(parsed);
     if (!now) return report_error(now.error());
     std::optional<file_backup> previous_download;
-    const auto download = parsed->value(enroll_backup_codes_option.name);
+    const auto download = parsed.value(enroll_backup_codes_option.name);
     if (download) {
         auto saved_download = save_download(w, std::string(*download), utc_date(*now));
         if (!saved_download) return report_error(saved_download.error());
