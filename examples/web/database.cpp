@@ -178,20 +178,31 @@ bool database::store_twofactor_record(std::int64_t user_id, std::uint64_t expect
     return sqlite3_changes(db_) == 1;
 }
 
+namespace {
+
+// Binds a session's fields after its id, in the order of the sessions table (csrf_token ..
+// expires_at), from parameter `first` on; returns the next parameter's index.
+int bind_session_fields(statement& s, int first, const session& x) {
+    s.bind(first, std::string_view(x.csrf_token));
+    s.bind(first + 1, x.user_id);
+    s.bind(first + 2, x.pending_user_id);
+    s.bind(first + 3, x.wizard);
+    s.bind(first + 4, x.fresh_codes);
+    s.bind(first + 5, x.notice);
+    s.bind(first + 6, x.alert);
+    s.bind(first + 7, x.expires_at);
+    return first + 8;
+}
+
+}  // namespace
+
 void database::add_session(const session& x) {
     const std::lock_guard lock(mutex_);
     statement s(db_,
                 "INSERT INTO sessions (id_hash, csrf_token, user_id, pending_user_id, wizard, fresh_codes, "
                 "notice, alert, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
     s.bind(1, std::string_view(x.id_hash));
-    s.bind(2, std::string_view(x.csrf_token));
-    s.bind(3, x.user_id);
-    s.bind(4, x.pending_user_id);
-    s.bind(5, x.wizard);
-    s.bind(6, x.fresh_codes);
-    s.bind(7, x.notice);
-    s.bind(8, x.alert);
-    s.bind(9, x.expires_at);
+    bind_session_fields(s, 2, x);
     s.step();
 }
 
@@ -214,15 +225,8 @@ void database::update_session(const session& x) {
     statement s(db_,
                 "UPDATE sessions SET csrf_token = ?, user_id = ?, pending_user_id = ?, wizard = ?, "
                 "fresh_codes = ?, notice = ?, alert = ?, expires_at = ? WHERE id_hash = ?");
-    s.bind(1, std::string_view(x.csrf_token));
-    s.bind(2, x.user_id);
-    s.bind(3, x.pending_user_id);
-    s.bind(4, x.wizard);
-    s.bind(5, x.fresh_codes);
-    s.bind(6, x.notice);
-    s.bind(7, x.alert);
-    s.bind(8, x.expires_at);
-    s.bind(9, std::string_view(x.id_hash));
+    const int next = bind_session_fields(s, 1, x);
+    s.bind(next, std::string_view(x.id_hash));
     s.step();
 }
 
