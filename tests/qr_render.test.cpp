@@ -136,6 +136,18 @@ std::vector<int> svg_coverage(const std::string& d, int side) {
     return covered;
 }
 
+BOOST_AUTO_TEST_CASE(svg_for_inline_html_has_no_xml_declaration) {
+    for (const auto& code : sample_codes()) {
+        const auto standalone = tf::to_svg(code);
+        const auto inline_svg = tf::to_svg(code, {.quiet_zone = 4, .xml_declaration = false});
+        BOOST_TEST_REQUIRE((standalone.has_value() && inline_svg.has_value()));
+        const std::string_view declaration = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+        BOOST_TEST(inline_svg->starts_with("<svg "));
+        BOOST_TEST(*standalone == std::string(declaration) + *inline_svg);
+        BOOST_TEST((tf::svg_size(code, {.quiet_zone = 4, .xml_declaration = false}) == inline_svg->size()));
+    }
+}
+
 BOOST_AUTO_TEST_CASE(svg_path_covers_exactly_the_dark_modules) {
     for (const auto& code : sample_codes()) {
         for (const int quiet_zone : {4, 0, 2}) {

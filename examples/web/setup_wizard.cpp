@@ -5,6 +5,8 @@
 #include <httplib.h>
 
 #include <array>
+#include <string>
+#include <utility>
 
 #include <twofactor/qr_render.hpp>
 
@@ -24,15 +26,12 @@ std::optional<setup_wizard> wizard_of(const session& s) {
     return *parsed;
 }
 
-// The QR code as an inline <svg> element (render_svg writes a standalone document: its XML
-// declaration has no place inside HTML).
+// The QR code as an <svg> element inlined in the page (no XML declaration inside HTML).
 std::string inline_qr_svg(const setup_wizard& w) {
     const auto code = w.qr();
     if (!code) return {};
-    const auto svg = twofactor::to_svg(*code);
-    if (!svg) return {};
-    const auto start = svg->find("<svg");
-    return start == std::string::npos ? std::string() : svg->substr(start);
+    auto svg = twofactor::to_svg(*code, {.quiet_zone = 4, .xml_declaration = false});
+    return svg ? std::move(*svg) : std::string();
 }
 
 std::vector<std::string> shown_codes(const setup_wizard& w) {

@@ -36,9 +36,12 @@ inline constexpr int qr_max_quiet_zone = 64;
 inline constexpr int qr_max_image_side = 1 << 16;
 
 /// SVG output options. `quiet_zone`: light modules around the symbol, 0..qr_max_quiet_zone
-/// (ISO/IEC 18004 asks for at least 4).
+/// (ISO/IEC 18004 asks for at least 4). `xml_declaration`: start with `<?xml ...?>`, as a
+/// standalone .svg file should; false for an `<svg>` element inlined in an HTML page, where a
+/// declaration does not belong.
 struct qr_svg_options {
     int quiet_zone = 4;
+    bool xml_declaration = true;
 };
 
 /**
@@ -124,9 +127,11 @@ constexpr void put_decimal(Sink& sink, int value) noexcept {
 
 // One dark subpath per horizontal run of dark modules: "M{x},{y}h{n}v1h-{n}z".
 template <class Sink, int MaxVersion>
-constexpr void write_svg(Sink& sink, const basic_qr_code<MaxVersion>& code, int quiet_zone) noexcept {
+constexpr void write_svg(Sink& sink, const basic_qr_code<MaxVersion>& code,
+                         const qr_svg_options& options) noexcept {
+    const int quiet_zone = options.quiet_zone;
     const int side = code.size() + 2 * quiet_zone;
-    put_text(sink, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    if (options.xml_declaration) put_text(sink, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     put_text(sink, "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" viewBox=\"0 0 ");
     put_decimal(sink, side);
     sink.put(' ');
@@ -260,7 +265,7 @@ template <int MaxVersion>
                                                      const qr_svg_options& options = {}) noexcept {
     if (!detail::valid_quiet_zone(options.quiet_zone)) return unexpected(errc::invalid_qr_options);
     detail::counting_sink<char> sink;
-    detail::write_svg(sink, code, options.quiet_zone);
+    detail::write_svg(sink, code, options);
     return sink.count;
 }
 
@@ -286,7 +291,7 @@ template <int MaxVersion>
     if (!size) return unexpected(size.error());
     if (out.size() < *size) return unexpected(errc::output_too_small);
     detail::span_sink<char> sink{out};
-    detail::write_svg(sink, code, options.quiet_zone);
+    detail::write_svg(sink, code, options);
     return detail::finish_render(sink);
 }
 

@@ -1134,7 +1134,11 @@ constexpr void sha512_compress_portable(sha512_state& state, const std::byte* bl
 
 #if defined(__x86_64__) || defined(_M_X64)
 
+// MSVC uses the intrinsics of <immintrin.h>; GCC and Clang (also clang-cl) the builtins behind them.
+#if defined(_MSC_VER) && !defined(__clang__)
+#define TWOFACTOR_DETAIL_SHA_NI_INTRINSICS
 #include <immintrin.h>
+#endif
 
 #include <array>
 #include <cstddef>
@@ -1155,46 +1159,226 @@ constexpr void sha512_compress_portable(sha512_state& state, const std::byte* bl
 namespace twofactor::inline v1::detail {
 
 // ---------------------------------------------------------------------------------------------
+// The instructions used, one function each, named after their Intel intrinsics (_mm_<name>).
+// GCC and Clang get the compiler builtins the intrinsics are made of, on vector types of our own,
+// because <immintrin.h> declares every x86 extension up to AVX-512: including it cost 0.6 s of CPU
+// per translation unit with GCC 12, a sixth of benchmarks/compile_time.sh's twofactor figure.
+// Immediate operands are template arguments, so they are constants even at -O0.
+namespace sha_ni {
+
+#if defined(TWOFACTOR_DETAIL_SHA_NI_INTRINSICS)
+using vec = __m128i;
+#else
+// typedef, not using: Clang ignores the aligned attribute in an alias declaration.
+typedef int vec __attribute__((vector_size(16)));  // the argument type of the SHA builtins
+typedef int vec_unaligned __attribute__((vector_size(16), aligned(1), may_alias));
+typedef unsigned v4su __attribute__((vector_size(16)));
+typedef long long v2di __attribute__((vector_size(16)));
+typedef short v8hi __attribute__((vector_size(16)));
+typedef char v16qi __attribute__((vector_size(16)));
+#endif
+
+TWOFACTOR_DETAIL_SHA_NI_INLINE vec loadu(const void* p) noexcept {
+#if defined(TWOFACTOR_DETAIL_SHA_NI_INTRINSICS)
+    return _mm_loadu_si128(static_cast<const __m128i*>(p));
+#else
+    return *static_cast<const vec_unaligned*>(p);
+#endif
+}
+
+TWOFACTOR_DETAIL_SHA_NI_INLINE void storeu(void* p, vec v) noexcept {
+#if defined(TWOFACTOR_DETAIL_SHA_NI_INTRINSICS)
+    _mm_storeu_si128(static_cast<__m128i*>(p), v);
+#else
+    *static_cast<vec_unaligned*>(p) = v;
+#endif
+}
+
+/// Lanes from most to least significant, as _mm_set_epi32.
+TWOFACTOR_DETAIL_SHA_NI_INLINE vec set_epi32(std::uint32_t e3, std::uint32_t e2, std::uint32_t e1,
+                                             std::uint32_t e0) noexcept {
+#if defined(TWOFACTOR_DETAIL_SHA_NI_INTRINSICS)
+    return _mm_set_epi32(static_cast<int>(e3), static_cast<int>(e2), static_cast<int>(e1),
+                         static_cast<int>(e0));
+#else
+    return reinterpret_cast<vec>(v4su{e0, e1, e2, e3});
+#endif
+}
+
+TWOFACTOR_DETAIL_SHA_NI_INLINE vec set_epi64x(std::uint64_t e1, std::uint64_t e0) noexcept {
+#if defined(TWOFACTOR_DETAIL_SHA_NI_INTRINSICS)
+    return _mm_set_epi64x(static_cast<long long>(e1), static_cast<long long>(e0));
+#else
+    return reinterpret_cast<vec>(v2di{static_cast<long long>(e0), static_cast<long long>(e1)});
+#endif
+}
+
+template <int Lane>
+TWOFACTOR_DETAIL_SHA_NI_INLINE std::uint32_t extract_epi32(vec v) noexcept {
+#if defined(TWOFACTOR_DETAIL_SHA_NI_INTRINSICS)
+    return static_cast<std::uint32_t>(_mm_extract_epi32(v, Lane));
+#else
+    return reinterpret_cast<v4su>(v)[Lane];
+#endif
+}
+
+TWOFACTOR_DETAIL_SHA_NI_INLINE vec add_epi32(vec a, vec b) noexcept {
+#if defined(TWOFACTOR_DETAIL_SHA_NI_INTRINSICS)
+    return _mm_add_epi32(a, b);
+#else
+    return reinterpret_cast<vec>(reinterpret_cast<v4su>(a) + reinterpret_cast<v4su>(b));  // wraps around
+#endif
+}
+
+TWOFACTOR_DETAIL_SHA_NI_INLINE vec xor_si128(vec a, vec b) noexcept {
+#if defined(TWOFACTOR_DETAIL_SHA_NI_INTRINSICS)
+    return _mm_xor_si128(a, b);
+#else
+    return a ^ b;
+#endif
+}
+
+TWOFACTOR_DETAIL_SHA_NI_INLINE vec shuffle_epi8(vec v, vec mask) noexcept {
+#if defined(TWOFACTOR_DETAIL_SHA_NI_INTRINSICS)
+    return _mm_shuffle_epi8(v, mask);
+#else
+    return reinterpret_cast<vec>(
+        __builtin_ia32_pshufb128(reinterpret_cast<v16qi>(v), reinterpret_cast<v16qi>(mask)));
+#endif
+}
+
+template <int Mask>
+TWOFACTOR_DETAIL_SHA_NI_INLINE vec shuffle_epi32(vec v) noexcept {
+#if defined(TWOFACTOR_DETAIL_SHA_NI_INTRINSICS)
+    return _mm_shuffle_epi32(v, Mask);
+#else
+    return __builtin_ia32_pshufd(v, Mask);
+#endif
+}
+
+template <int Bytes>
+TWOFACTOR_DETAIL_SHA_NI_INLINE vec alignr_epi8(vec a, vec b) noexcept {
+#if defined(TWOFACTOR_DETAIL_SHA_NI_INTRINSICS)
+    return _mm_alignr_epi8(a, b, Bytes);
+#elif defined(__clang__)
+    return reinterpret_cast<vec>(
+        __builtin_ia32_palignr128(reinterpret_cast<v16qi>(a), reinterpret_cast<v16qi>(b), Bytes));
+#else
+    return reinterpret_cast<vec>(  // GCC's builtin counts bits
+        __builtin_ia32_palignr128(reinterpret_cast<v2di>(a), reinterpret_cast<v2di>(b), Bytes * 8));
+#endif
+}
+
+template <int Mask>
+TWOFACTOR_DETAIL_SHA_NI_INLINE vec blend_epi16(vec a, vec b) noexcept {
+#if defined(TWOFACTOR_DETAIL_SHA_NI_INTRINSICS)
+    return _mm_blend_epi16(a, b, Mask);
+#else
+    return reinterpret_cast<vec>(
+        __builtin_ia32_pblendw128(reinterpret_cast<v8hi>(a), reinterpret_cast<v8hi>(b), Mask));
+#endif
+}
+
+template <int Function>
+TWOFACTOR_DETAIL_SHA_NI_INLINE vec sha1rnds4(vec abcd, vec e_plus_w) noexcept {
+#if defined(TWOFACTOR_DETAIL_SHA_NI_INTRINSICS)
+    return _mm_sha1rnds4_epu32(abcd, e_plus_w, Function);
+#else
+    return __builtin_ia32_sha1rnds4(abcd, e_plus_w, Function);
+#endif
+}
+
+TWOFACTOR_DETAIL_SHA_NI_INLINE vec sha1nexte(vec a, vec b) noexcept {
+#if defined(TWOFACTOR_DETAIL_SHA_NI_INTRINSICS)
+    return _mm_sha1nexte_epu32(a, b);
+#else
+    return __builtin_ia32_sha1nexte(a, b);
+#endif
+}
+
+TWOFACTOR_DETAIL_SHA_NI_INLINE vec sha1msg1(vec a, vec b) noexcept {
+#if defined(TWOFACTOR_DETAIL_SHA_NI_INTRINSICS)
+    return _mm_sha1msg1_epu32(a, b);
+#else
+    return __builtin_ia32_sha1msg1(a, b);
+#endif
+}
+
+TWOFACTOR_DETAIL_SHA_NI_INLINE vec sha1msg2(vec a, vec b) noexcept {
+#if defined(TWOFACTOR_DETAIL_SHA_NI_INTRINSICS)
+    return _mm_sha1msg2_epu32(a, b);
+#else
+    return __builtin_ia32_sha1msg2(a, b);
+#endif
+}
+
+TWOFACTOR_DETAIL_SHA_NI_INLINE vec sha256rnds2(vec cdgh, vec abef, vec wk) noexcept {
+#if defined(TWOFACTOR_DETAIL_SHA_NI_INTRINSICS)
+    return _mm_sha256rnds2_epu32(cdgh, abef, wk);
+#else
+    return __builtin_ia32_sha256rnds2(cdgh, abef, wk);
+#endif
+}
+
+TWOFACTOR_DETAIL_SHA_NI_INLINE vec sha256msg1(vec a, vec b) noexcept {
+#if defined(TWOFACTOR_DETAIL_SHA_NI_INTRINSICS)
+    return _mm_sha256msg1_epu32(a, b);
+#else
+    return __builtin_ia32_sha256msg1(a, b);
+#endif
+}
+
+TWOFACTOR_DETAIL_SHA_NI_INLINE vec sha256msg2(vec a, vec b) noexcept {
+#if defined(TWOFACTOR_DETAIL_SHA_NI_INTRINSICS)
+    return _mm_sha256msg2_epu32(a, b);
+#else
+    return __builtin_ia32_sha256msg2(a, b);
+#endif
+}
+
+}  // namespace sha_ni
+
+// ---------------------------------------------------------------------------------------------
 // SHA-1. The state is kept as ABCD (A in the most significant lane) plus E in the top lane of a
 // second register; each group g of four rounds consumes W[4g..4g+3] from a ring of four registers.
 
-TWOFACTOR_DETAIL_SHA_NI_INLINE __m128i sha1_ni_load_message(const std::byte* p) noexcept {
+TWOFACTOR_DETAIL_SHA_NI_INLINE sha_ni::vec sha1_ni_load_message(const std::byte* p) noexcept {
     // Reverses all 16 bytes: big-endian words, and W[t] ends up in the most significant lane.
-    const __m128i mask = _mm_set_epi64x(0x0001020304050607LL, 0x08090a0b0c0d0e0fLL);
-    return _mm_shuffle_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)), mask);
+    const sha_ni::vec mask = sha_ni::set_epi64x(0x0001020304050607LL, 0x08090a0b0c0d0e0fLL);
+    return sha_ni::shuffle_epi8(sha_ni::loadu(p), mask);
 }
 
 template <std::size_t Lanes>
 struct sha1_ni_lanes_state {
-    __m128i abcd[Lanes];
-    __m128i e[Lanes];
+    sha_ni::vec abcd[Lanes];
+    sha_ni::vec e[Lanes];
 };
 
 template <std::size_t G, std::size_t Lanes>
-TWOFACTOR_DETAIL_SHA_NI_INLINE void sha1_ni_group(sha1_ni_lanes_state<Lanes>& s, __m128i (&prev)[Lanes],
-                                                  __m128i (&w)[Lanes][4]) noexcept {
+TWOFACTOR_DETAIL_SHA_NI_INLINE void sha1_ni_group(sha1_ni_lanes_state<Lanes>& s, sha_ni::vec (&prev)[Lanes],
+                                                  sha_ni::vec (&w)[Lanes][4]) noexcept {
     TWOFACTOR_DETAIL_UNROLL_LANES
     for (std::size_t l = 0; l < Lanes; ++l) {
         if constexpr (G >= 4) {
             // W[4g..4g+3] from W[4g-16..4g-1]; the ring slot g%4 still holds W[4g-16..4g-13].
-            w[l][G % 4] = _mm_sha1msg2_epu32(
-                _mm_xor_si128(_mm_sha1msg1_epu32(w[l][G % 4], w[l][(G + 1) % 4]), w[l][(G + 2) % 4]),
+            w[l][G % 4] = sha_ni::sha1msg2(
+                sha_ni::xor_si128(sha_ni::sha1msg1(w[l][G % 4], w[l][(G + 1) % 4]), w[l][(G + 2) % 4]),
                 w[l][(G + 3) % 4]);
         }
-        __m128i e_plus_w;
+        sha_ni::vec e_plus_w;
         if constexpr (G == 0) {
-            e_plus_w = _mm_add_epi32(s.e[l], w[l][0]);
+            e_plus_w = sha_ni::add_epi32(s.e[l], w[l][0]);
         } else {
-            e_plus_w = _mm_sha1nexte_epu32(prev[l], w[l][G % 4]);
+            e_plus_w = sha_ni::sha1nexte(prev[l], w[l][G % 4]);
         }
         prev[l] = s.abcd[l];
-        s.abcd[l] = _mm_sha1rnds4_epu32(s.abcd[l], e_plus_w, static_cast<int>(G / 5));
+        s.abcd[l] = sha_ni::sha1rnds4<static_cast<int>(G / 5)>(s.abcd[l], e_plus_w);
     }
 }
 
 template <std::size_t Lanes, std::size_t... G>
-TWOFACTOR_DETAIL_SHA_NI_INLINE void sha1_ni_groups(sha1_ni_lanes_state<Lanes>& s, __m128i (&prev)[Lanes],
-                                                   __m128i (&w)[Lanes][4],
+TWOFACTOR_DETAIL_SHA_NI_INLINE void sha1_ni_groups(sha1_ni_lanes_state<Lanes>& s, sha_ni::vec (&prev)[Lanes],
+                                                   sha_ni::vec (&w)[Lanes][4],
                                                    std::index_sequence<G...>) noexcept {
     (sha1_ni_group<G>(s, prev, w), ...);
 }
@@ -1203,8 +1387,8 @@ TWOFACTOR_DETAIL_SHA_NI_INLINE void sha1_ni_groups(sha1_ni_lanes_state<Lanes>& s
 template <std::size_t Lanes>
 TWOFACTOR_DETAIL_SHA_NI_INLINE void sha1_ni_compress_block(sha1_ni_lanes_state<Lanes>& s,
                                                            const std::byte* const (&blocks)[Lanes]) noexcept {
-    __m128i w[Lanes][4];
-    __m128i prev[Lanes];
+    sha_ni::vec w[Lanes][4];
+    sha_ni::vec prev[Lanes];
     const sha1_ni_lanes_state<Lanes> saved = s;
     TWOFACTOR_DETAIL_UNROLL_LANES
     for (std::size_t l = 0; l < Lanes; ++l) {
@@ -1215,20 +1399,21 @@ TWOFACTOR_DETAIL_SHA_NI_INLINE void sha1_ni_compress_block(sha1_ni_lanes_state<L
     sha1_ni_groups(s, prev, w, std::make_index_sequence<20>{});
     TWOFACTOR_DETAIL_UNROLL_LANES
     for (std::size_t l = 0; l < Lanes; ++l) {
-        s.e[l] = _mm_sha1nexte_epu32(prev[l], saved.e[l]);  // rol(A of round 76, 30) + E_saved
-        s.abcd[l] = _mm_add_epi32(s.abcd[l], saved.abcd[l]);
+        s.e[l] = sha_ni::sha1nexte(prev[l], saved.e[l]);  // rol(A of round 76, 30) + E_saved
+        s.abcd[l] = sha_ni::add_epi32(s.abcd[l], saved.abcd[l]);
     }
 }
 
-TWOFACTOR_DETAIL_SHA_NI_INLINE void sha1_ni_load_state(const sha1_state& state, __m128i& abcd,
-                                                       __m128i& e) noexcept {
-    abcd = _mm_shuffle_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(state.data())), 0x1b);
-    e = _mm_set_epi32(static_cast<int>(state[4]), 0, 0, 0);
+TWOFACTOR_DETAIL_SHA_NI_INLINE void sha1_ni_load_state(const sha1_state& state, sha_ni::vec& abcd,
+                                                       sha_ni::vec& e) noexcept {
+    abcd = sha_ni::shuffle_epi32<0x1b>(sha_ni::loadu(state.data()));
+    e = sha_ni::set_epi32(state[4], 0, 0, 0);
 }
 
-TWOFACTOR_DETAIL_SHA_NI_INLINE void sha1_ni_store_state(sha1_state& state, __m128i abcd, __m128i e) noexcept {
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(state.data()), _mm_shuffle_epi32(abcd, 0x1b));
-    state[4] = static_cast<std::uint32_t>(_mm_extract_epi32(e, 3));
+TWOFACTOR_DETAIL_SHA_NI_INLINE void sha1_ni_store_state(sha1_state& state, sha_ni::vec abcd,
+                                                        sha_ni::vec e) noexcept {
+    sha_ni::storeu(state.data(), sha_ni::shuffle_epi32<0x1b>(abcd));
+    state[4] = sha_ni::extract_epi32<3>(e);
 }
 
 /// SHA-1 compression of `block_count` consecutive 64-byte blocks with SHA-NI. Precondition: cpu_has_sha_ni().
@@ -1266,44 +1451,43 @@ TWOFACTOR_DETAIL_SHA_NI_TARGET void sha1_compress_lanes_sha_ni(
 // SHA-256. SHA256RNDS2 works on the state split as ABEF and CDGH (A in the most significant lane);
 // each group g of four rounds consumes W[4g..4g+3] + K[4g..4g+3] in two double rounds.
 
-TWOFACTOR_DETAIL_SHA_NI_INLINE __m128i sha256_ni_load_message(const std::byte* p) noexcept {
+TWOFACTOR_DETAIL_SHA_NI_INLINE sha_ni::vec sha256_ni_load_message(const std::byte* p) noexcept {
     // Byte-swaps each 32-bit word; W[t] stays in lane t % 4.
-    const __m128i mask = _mm_set_epi64x(0x0c0d0e0f08090a0bLL, 0x0405060700010203LL);
-    return _mm_shuffle_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)), mask);
+    const sha_ni::vec mask = sha_ni::set_epi64x(0x0c0d0e0f08090a0bLL, 0x0405060700010203LL);
+    return sha_ni::shuffle_epi8(sha_ni::loadu(p), mask);
 }
 
 template <std::size_t Lanes>
 struct sha256_ni_lanes_state {
-    __m128i abef[Lanes];
-    __m128i cdgh[Lanes];
+    sha_ni::vec abef[Lanes];
+    sha_ni::vec cdgh[Lanes];
 };
 
 template <std::size_t G, std::size_t Lanes>
 TWOFACTOR_DETAIL_SHA_NI_INLINE void sha256_ni_group(sha256_ni_lanes_state<Lanes>& s,
-                                                    __m128i (&w)[Lanes][4]) noexcept {
+                                                    sha_ni::vec (&w)[Lanes][4]) noexcept {
     constexpr auto& k = sha256_round_constants;
-    const __m128i round_constants =
-        _mm_set_epi32(static_cast<int>(k[4 * G + 3]), static_cast<int>(k[4 * G + 2]),
-                      static_cast<int>(k[4 * G + 1]), static_cast<int>(k[4 * G]));
+    const sha_ni::vec round_constants = sha_ni::set_epi32(k[4 * G + 3], k[4 * G + 2], k[4 * G + 1], k[4 * G]);
     TWOFACTOR_DETAIL_UNROLL_LANES
     for (std::size_t l = 0; l < Lanes; ++l) {
         if constexpr (G >= 4) {
             // W[t] = s1(W[t-2]) + W[t-7] + s0(W[t-15]) + W[t-16]; the ring slot g%4 holds W[4g-16..4g-13].
-            const __m128i w_minus_7 = _mm_alignr_epi8(w[l][(G + 3) % 4], w[l][(G + 2) % 4], 4);
-            w[l][G % 4] = _mm_sha256msg2_epu32(
-                _mm_add_epi32(_mm_sha256msg1_epu32(w[l][G % 4], w[l][(G + 1) % 4]), w_minus_7),
+            const sha_ni::vec w_minus_7 = sha_ni::alignr_epi8<4>(w[l][(G + 3) % 4], w[l][(G + 2) % 4]);
+            w[l][G % 4] = sha_ni::sha256msg2(
+                sha_ni::add_epi32(sha_ni::sha256msg1(w[l][G % 4], w[l][(G + 1) % 4]), w_minus_7),
                 w[l][(G + 3) % 4]);
         }
-        const __m128i wk = _mm_add_epi32(w[l][G % 4], round_constants);
-        s.cdgh[l] = _mm_sha256rnds2_epu32(s.cdgh[l], s.abef[l], wk);  // now holds the new ABEF
+        const sha_ni::vec wk = sha_ni::add_epi32(w[l][G % 4], round_constants);
+        s.cdgh[l] = sha_ni::sha256rnds2(s.cdgh[l], s.abef[l], wk);  // now holds the new ABEF
         // The old ABEF is the CDGH of two rounds later; the result is the ABEF of four rounds later,
         // and the intermediate ABEF (in cdgh) is their CDGH: the roles are back in place.
-        s.abef[l] = _mm_sha256rnds2_epu32(s.abef[l], s.cdgh[l], _mm_shuffle_epi32(wk, 0x0e));
+        s.abef[l] = sha_ni::sha256rnds2(s.abef[l], s.cdgh[l], sha_ni::shuffle_epi32<0x0e>(wk));
     }
 }
 
 template <std::size_t Lanes, std::size_t... G>
-TWOFACTOR_DETAIL_SHA_NI_INLINE void sha256_ni_groups(sha256_ni_lanes_state<Lanes>& s, __m128i (&w)[Lanes][4],
+TWOFACTOR_DETAIL_SHA_NI_INLINE void sha256_ni_groups(sha256_ni_lanes_state<Lanes>& s,
+                                                     sha_ni::vec (&w)[Lanes][4],
                                                      std::index_sequence<G...>) noexcept {
     (sha256_ni_group<G>(s, w), ...);
 }
@@ -1311,7 +1495,7 @@ TWOFACTOR_DETAIL_SHA_NI_INLINE void sha256_ni_groups(sha256_ni_lanes_state<Lanes
 template <std::size_t Lanes>
 TWOFACTOR_DETAIL_SHA_NI_INLINE void sha256_ni_compress_block(
     sha256_ni_lanes_state<Lanes>& s, const std::byte* const (&blocks)[Lanes]) noexcept {
-    __m128i w[Lanes][4];
+    sha_ni::vec w[Lanes][4];
     const sha256_ni_lanes_state<Lanes> saved = s;
     TWOFACTOR_DETAIL_UNROLL_LANES
     for (std::size_t l = 0; l < Lanes; ++l) {
@@ -1322,27 +1506,27 @@ TWOFACTOR_DETAIL_SHA_NI_INLINE void sha256_ni_compress_block(
     sha256_ni_groups(s, w, std::make_index_sequence<16>{});
     TWOFACTOR_DETAIL_UNROLL_LANES
     for (std::size_t l = 0; l < Lanes; ++l) {
-        s.abef[l] = _mm_add_epi32(s.abef[l], saved.abef[l]);
-        s.cdgh[l] = _mm_add_epi32(s.cdgh[l], saved.cdgh[l]);
+        s.abef[l] = sha_ni::add_epi32(s.abef[l], saved.abef[l]);
+        s.cdgh[l] = sha_ni::add_epi32(s.cdgh[l], saved.cdgh[l]);
     }
 }
 
-TWOFACTOR_DETAIL_SHA_NI_INLINE void sha256_ni_load_state(const sha256_state& state, __m128i& abef,
-                                                         __m128i& cdgh) noexcept {
-    const __m128i abcd = _mm_loadu_si128(reinterpret_cast<const __m128i*>(state.data()));      // D C B A
-    const __m128i efgh = _mm_loadu_si128(reinterpret_cast<const __m128i*>(state.data() + 4));  // H G F E
-    const __m128i badc = _mm_shuffle_epi32(abcd, 0xb1);                                        // C D A B
-    const __m128i hgfe = _mm_shuffle_epi32(efgh, 0x1b);                                        // E F G H
-    abef = _mm_alignr_epi8(badc, hgfe, 8);                                                     // A B E F
-    cdgh = _mm_blend_epi16(hgfe, badc, 0xf0);                                                  // C D G H
+TWOFACTOR_DETAIL_SHA_NI_INLINE void sha256_ni_load_state(const sha256_state& state, sha_ni::vec& abef,
+                                                         sha_ni::vec& cdgh) noexcept {
+    const sha_ni::vec abcd = sha_ni::loadu(state.data());        // D C B A
+    const sha_ni::vec efgh = sha_ni::loadu(state.data() + 4);    // H G F E
+    const sha_ni::vec badc = sha_ni::shuffle_epi32<0xb1>(abcd);  // C D A B
+    const sha_ni::vec hgfe = sha_ni::shuffle_epi32<0x1b>(efgh);  // E F G H
+    abef = sha_ni::alignr_epi8<8>(badc, hgfe);                   // A B E F
+    cdgh = sha_ni::blend_epi16<0xf0>(hgfe, badc);                // C D G H
 }
 
-TWOFACTOR_DETAIL_SHA_NI_INLINE void sha256_ni_store_state(sha256_state& state, __m128i abef,
-                                                          __m128i cdgh) noexcept {
-    const __m128i feba = _mm_shuffle_epi32(abef, 0x1b);  // F E B A
-    const __m128i dchg = _mm_shuffle_epi32(cdgh, 0xb1);  // D C H G
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(state.data()), _mm_blend_epi16(feba, dchg, 0xf0));
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(state.data() + 4), _mm_alignr_epi8(dchg, feba, 8));
+TWOFACTOR_DETAIL_SHA_NI_INLINE void sha256_ni_store_state(sha256_state& state, sha_ni::vec abef,
+                                                          sha_ni::vec cdgh) noexcept {
+    const sha_ni::vec feba = sha_ni::shuffle_epi32<0x1b>(abef);  // F E B A
+    const sha_ni::vec dchg = sha_ni::shuffle_epi32<0xb1>(cdgh);  // D C H G
+    sha_ni::storeu(state.data(), sha_ni::blend_epi16<0xf0>(feba, dchg));
+    sha_ni::storeu(state.data() + 4, sha_ni::alignr_epi8<8>(dchg, feba));
 }
 
 /// SHA-256 compression of `block_count` consecutive 64-byte blocks with SHA-NI. Precondition:
@@ -1380,6 +1564,7 @@ TWOFACTOR_DETAIL_SHA_NI_TARGET void sha256_compress_lanes_sha_ni(
 
 }  // namespace twofactor::inline v1::detail
 
+#undef TWOFACTOR_DETAIL_SHA_NI_INTRINSICS
 #undef TWOFACTOR_DETAIL_SHA_NI_TARGET
 #undef TWOFACTOR_DETAIL_SHA_NI_INLINE
 #undef TWOFACTOR_DETAIL_UNROLL_LANES
@@ -4885,9 +5070,12 @@ inline constexpr int qr_max_quiet_zone = 64;
 inline constexpr int qr_max_image_side = 1 << 16;
 
 /// SVG output options. `quiet_zone`: light modules around the symbol, 0..qr_max_quiet_zone
-/// (ISO/IEC 18004 asks for at least 4).
+/// (ISO/IEC 18004 asks for at least 4). `xml_declaration`: start with `<?xml ...?>`, as a
+/// standalone .svg file should; false for an `<svg>` element inlined in an HTML page, where a
+/// declaration does not belong.
 struct qr_svg_options {
     int quiet_zone = 4;
+    bool xml_declaration = true;
 };
 
 /**
@@ -4973,9 +5161,11 @@ constexpr void put_decimal(Sink& sink, int value) noexcept {
 
 // One dark subpath per horizontal run of dark modules: "M{x},{y}h{n}v1h-{n}z".
 template <class Sink, int MaxVersion>
-constexpr void write_svg(Sink& sink, const basic_qr_code<MaxVersion>& code, int quiet_zone) noexcept {
+constexpr void write_svg(Sink& sink, const basic_qr_code<MaxVersion>& code,
+                         const qr_svg_options& options) noexcept {
+    const int quiet_zone = options.quiet_zone;
     const int side = code.size() + 2 * quiet_zone;
-    put_text(sink, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    if (options.xml_declaration) put_text(sink, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     put_text(sink, "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" viewBox=\"0 0 ");
     put_decimal(sink, side);
     sink.put(' ');
@@ -5109,7 +5299,7 @@ template <int MaxVersion>
                                                      const qr_svg_options& options = {}) noexcept {
     if (!detail::valid_quiet_zone(options.quiet_zone)) return unexpected(errc::invalid_qr_options);
     detail::counting_sink<char> sink;
-    detail::write_svg(sink, code, options.quiet_zone);
+    detail::write_svg(sink, code, options);
     return sink.count;
 }
 
@@ -5135,7 +5325,7 @@ template <int MaxVersion>
     if (!size) return unexpected(size.error());
     if (out.size() < *size) return unexpected(errc::output_too_small);
     detail::span_sink<char> sink{out};
-    detail::write_svg(sink, code, options.quiet_zone);
+    detail::write_svg(sink, code, options);
     return detail::finish_render(sink);
 }
 
