@@ -169,6 +169,21 @@ BOOST_AUTO_TEST_CASE(a_code_from_the_app_replaces_every_backup_code) {
     BOOST_TEST(later.outcome.match.has_value());
 }
 
+BOOST_AUTO_TEST_CASE(the_default_random_source_is_the_operating_systems) {
+    const enabled a = make_account();
+    const auto regenerated = tf::regenerate_backup_codes(a.record, code_at(t0), t0);  // os_random
+    BOOST_TEST_REQUIRE(regenerated.outcome.match.has_value());
+    const account& next = regenerated.outcome.record;
+    BOOST_TEST(next.backup_codes().remaining() == 10u);
+    const std::vector<std::string> fresh = plain(regenerated.codes);
+    for (const std::string& c : fresh)
+        BOOST_TEST((std::find(a.backup_codes.begin(), a.backup_codes.end(), c) == a.backup_codes.end()));
+    const auto used = tf::login(next, fresh[3], t0 + 30s);
+    BOOST_TEST_REQUIRE(used.match.has_value());
+    BOOST_TEST(used.match->method == login_method::backup_code);
+    BOOST_TEST(!tf::login(next, a.backup_codes[3], t0 + 30s).match.has_value());
+}
+
 BOOST_AUTO_TEST_CASE(a_backup_code_does_not_confirm_by_default) {
     const enabled a = make_account();
     for (const std::string& typed :

@@ -6,6 +6,7 @@
 #include <span>
 #include <vector>
 
+#include <twofactor/constant_time.hpp>
 #include <twofactor/hash.hpp>
 #include <twofactor/pbkdf2.hpp>
 
@@ -48,7 +49,7 @@ password_hash hash_password(std::string_view password) {
 bool verify_password(std::string_view password, const password_hash& stored) {
     const auto salt = from_hex(stored.salt_hex);
     if (salt.empty() || stored.iterations == 0) return false;
-    return constant_time_equal(derive_hex(password, salt, stored.iterations), stored.key_hex);
+    return twofactor::constant_time_equal(derive_hex(password, salt, stored.iterations), stored.key_hex);
 }
 
 void spend_password_time(std::string_view password) {

@@ -6,6 +6,8 @@
 #include <chrono>
 #include <string_view>
 
+#include <twofactor/constant_time.hpp>
+
 #include "tokens.hpp"
 
 namespace web {
@@ -94,7 +96,7 @@ void session_store::destroy(const session& s, httplib::Response& response) {
 
 bool session_store::csrf_matches(const session& s, const httplib::Request& request) {
     if (request.get_param_value_count("csrf") != 1) return false;
-    return constant_time_equal(request.get_param_value("csrf"), s.csrf_token);
+    return twofactor::constant_time_equal(request.get_param_value("csrf"), s.csrf_token);
 }
 
 }  // namespace web

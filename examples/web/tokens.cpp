@@ -35,14 +35,4 @@ std::string sha256_hex(std::string_view text) {
     return to_hex(digest.bytes);
 }
 
-bool constant_time_equal(std::string_view a, std::string_view b) noexcept {
-    if (a.size() != b.size()) return false;  // lengths are public: tokens have a fixed length
-    unsigned difference = 0;
-    for (std::size_t i = 0; i < a.size(); ++i)
-        difference |= static_cast<unsigned char>(a[i]) ^ static_cast<unsigned char>(b[i]);
-    // Keep the compiler from turning the loop into an early exit.
-    volatile unsigned result = difference;
-    return result == 0;
-}
-
 }  // namespace web

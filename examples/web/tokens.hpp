@@ -1,5 +1,5 @@
 // twofactor web example: random tokens (session ids, CSRF tokens, salts) from the library's
-// random source, their hex text, constant-time comparison, and SHA-256 fingerprints.
+// random source, their hex text, and SHA-256 fingerprints.
 #pragma once
 
 #include <cstddef>
@@ -22,8 +22,5 @@ namespace web {
 
 /// SHA-256 of `text` as 64 hex digits: the session table stores this, never the cookie value.
 [[nodiscard]] std::string sha256_hex(std::string_view text);
-
-/// Whether `a` and `b` are equal, in time that depends only on their lengths.
-[[nodiscard]] bool constant_time_equal(std::string_view a, std::string_view b) noexcept;
 
 }  // namespace web

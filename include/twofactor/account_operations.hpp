@@ -69,6 +69,16 @@ template <std::size_t N, hash_function BackupHash, random_source Rng>
     return regeneration;
 }
 
+/// regenerate_backup_codes with the operating system's CSPRNG (`os_random`), where there is one.
+template <class Rng = os_random, std::size_t N, hash_function BackupHash>
+requires random_source<Rng>
+[[nodiscard]] backup_code_regeneration<N, BackupHash> regenerate_backup_codes(
+    const account_record<N, BackupHash>& current, std::string_view typed, std::chrono::sys_seconds now,
+    const change_policy& policy = regenerate_policy) noexcept {
+    Rng rng;
+    return regenerate_backup_codes(current, typed, now, rng, policy);
+}
+
 /**
  * Disabling 2FA: confirms `typed` (a code, or a backup code unless the policy refuses them) by
  * login at `now`. On success (outcome.match) delete the stored record with compare-and-set

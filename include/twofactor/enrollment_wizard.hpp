@@ -135,6 +135,11 @@ public:
      * hash) from `rng`. Errors: those of check_issuer / check_account_name,
      * errc::random_source_failed, errc::invalid_window / errc::invalid_number (a policy out of
      * range), errc::invalid_hash_cost (backup_code_iterations out of range).
+     *
+     * The record `finish()` returns has revision 0. Where the application keeps a revision
+     * for the account across a disable (a row that stays, with its compare-and-set column),
+     * store `record->replacing(kept_revision)` instead, so that revisions never repeat and a
+     * stale writer from before the disable cannot overwrite the new enrollment.
      */
     template <random_source Rng>
     [[nodiscard]] static result<enrollment_wizard> start(std::string_view issuer, std::string_view account,

@@ -7,6 +7,7 @@
 #include "version.hpp"
 #include "config.hpp"
 #include "error.hpp"
+#include "constant_time.hpp"
 #include "hash.hpp"
 #include "hmac.hpp"
 #include "pbkdf2.hpp"

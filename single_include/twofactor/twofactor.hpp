@@ -557,6 +557,110 @@ template <>
 struct std::is_error_code_enum<twofactor::errc> : std::true_type {};
 // ---- end twofactor/error.hpp ----
 
+// ---- begin twofactor/constant_time.hpp ----
+// twofactor: constant_time_equal, for the application's own secrets (session tokens, CSRF
+// tokens, API keys): the comparison twofactor uses for codes and digests, made public.
+
+#include <cstddef>
+#include <span>
+#include <string_view>
+
+
+// ---- begin twofactor/detail/constant_time.hpp ----
+// twofactor: branch-free helpers for comparing and selecting secret-dependent values.
+//
+// Timing must not depend on secret data (codes, digests, backup codes): no early exit, no
+// secret-dependent branch or table index. The value barrier stops the optimiser from proving
+// that a mask is 0 or all-ones and turning the selection back into a branch.
+
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <type_traits>
+
+namespace twofactor::inline v1::detail {
+
+/// Returns `value` unchanged, opaque to the optimiser at run time.
+template <std::unsigned_integral T>
+[[nodiscard]] constexpr T value_barrier(T value) noexcept {
+#if defined(__GNUC__) || defined(__clang__)
+    if (!std::is_constant_evaluated()) __asm__("" : "+r"(value));
+#endif
+    return value;
+}
+
+/// Marks `value`, computed from secrets, as public from here on: the outcome of a check (match
+/// or not, which candidate or code) is disclosed by design and may then be branched on. A no-op
+/// unless TWOFACTOR_DECLASSIFY(address, size) is defined before including twofactor: the
+/// constant-time check (tests/constant_time/) defines it as valgrind's VALGRIND_MAKE_MEM_DEFINED
+/// and marks secrets undefined, so memcheck reports every other branch or table index on them.
+template <std::unsigned_integral T>
+[[nodiscard]] constexpr T declassify(T value) noexcept {
+#ifdef TWOFACTOR_DECLASSIFY
+    if (!std::is_constant_evaluated()) TWOFACTOR_DECLASSIFY(&value, sizeof value);
+#endif
+    return value_barrier(value);
+}
+
+/// All ones when `value` is zero, else zero; no branch.
+template <std::unsigned_integral T>
+[[nodiscard]] constexpr T mask_if_zero(T value) noexcept {
+    // (v | -v) has its top bit set exactly when v != 0.
+    const T nonzero = static_cast<T>((value | static_cast<T>(T{0} - value)) >> (sizeof(T) * 8 - 1));
+    return static_cast<T>(value_barrier(nonzero) - T{1});
+}
+
+/// All ones when `a == b`, else zero; no branch.
+template <std::unsigned_integral T>
+[[nodiscard]] constexpr T mask_if_equal(T a, T b) noexcept {
+    return mask_if_zero(static_cast<T>(a ^ b));
+}
+
+/// `mask ? a : b` for a mask that is all ones or zero; no branch.
+template <std::unsigned_integral T>
+[[nodiscard]] constexpr T select(T mask, T a, T b) noexcept {
+    return static_cast<T>((a & mask) | (b & static_cast<T>(~mask)));
+}
+
+/// True when the two equally long ranges hold the same elements. The time taken depends only
+/// on the length, which is public (a code's digit count, a digest size).
+template <class Byte>
+requires(sizeof(Byte) == 1 && std::is_trivially_copyable_v<Byte>)
+    [[nodiscard]] constexpr bool equal(std::span<const Byte> a, std::span<const Byte> b) noexcept {
+    if (a.size() != b.size()) return false;
+    std::uint32_t difference = 0;
+    for (std::size_t i = 0; i < a.size(); ++i)
+        difference |=
+            static_cast<std::uint8_t>(static_cast<std::uint8_t>(a[i]) ^ static_cast<std::uint8_t>(b[i]));
+    return value_barrier(difference) == 0;
+}
+
+}  // namespace twofactor::inline v1::detail
+// ---- end twofactor/detail/constant_time.hpp ----
+
+namespace twofactor::inline v1 {
+
+/**
+ * Whether `a` and `b` hold the same bytes, in time that depends only on their lengths: every
+ * byte is compared, without an early exit at the first difference (which would tell an attacker
+ * how much of a guess was right). Different lengths are unequal at once: lengths are public.
+ *
+ *     if (twofactor::constant_time_equal(form_token, session.csrf_token)) ...
+ */
+[[nodiscard]] constexpr bool constant_time_equal(std::span<const std::byte> a,
+                                                 std::span<const std::byte> b) noexcept {
+    return detail::equal(a, b);
+}
+
+/// constant_time_equal of two strings' bytes.
+[[nodiscard]] constexpr bool constant_time_equal(std::string_view a, std::string_view b) noexcept {
+    return detail::equal(std::span<const char>(a), std::span<const char>(b));
+}
+
+}  // namespace twofactor::inline v1
+// ---- end twofactor/constant_time.hpp ----
+
 // ---- begin twofactor/hash.hpp ----
 // Hash functions: the digest<N> value type, the hash_function and block_hash_function concepts, and
 // the built-in models sha1, sha256 and sha512. Spec: FIPS 180-4 (Secure Hash Standard), §5.1 padding.
@@ -745,79 +849,6 @@ requires(std::is_trivially_copyable_v<T> &&
 
 }  // namespace twofactor::inline v1::detail
 // ---- end twofactor/detail/bytes.hpp ----
-
-// ---- begin twofactor/detail/constant_time.hpp ----
-// twofactor: branch-free helpers for comparing and selecting secret-dependent values.
-//
-// Timing must not depend on secret data (codes, digests, backup codes): no early exit, no
-// secret-dependent branch or table index. The value barrier stops the optimiser from proving
-// that a mask is 0 or all-ones and turning the selection back into a branch.
-
-#include <concepts>
-#include <cstddef>
-#include <cstdint>
-#include <span>
-#include <type_traits>
-
-namespace twofactor::inline v1::detail {
-
-/// Returns `value` unchanged, opaque to the optimiser at run time.
-template <std::unsigned_integral T>
-[[nodiscard]] constexpr T value_barrier(T value) noexcept {
-#if defined(__GNUC__) || defined(__clang__)
-    if (!std::is_constant_evaluated()) __asm__("" : "+r"(value));
-#endif
-    return value;
-}
-
-/// Marks `value`, computed from secrets, as public from here on: the outcome of a check (match
-/// or not, which candidate or code) is disclosed by design and may then be branched on. A no-op
-/// unless TWOFACTOR_DECLASSIFY(address, size) is defined before including twofactor: the
-/// constant-time check (tests/constant_time/) defines it as valgrind's VALGRIND_MAKE_MEM_DEFINED
-/// and marks secrets undefined, so memcheck reports every other branch or table index on them.
-template <std::unsigned_integral T>
-[[nodiscard]] constexpr T declassify(T value) noexcept {
-#ifdef TWOFACTOR_DECLASSIFY
-    if (!std::is_constant_evaluated()) TWOFACTOR_DECLASSIFY(&value, sizeof value);
-#endif
-    return value_barrier(value);
-}
-
-/// All ones when `value` is zero, else zero; no branch.
-template <std::unsigned_integral T>
-[[nodiscard]] constexpr T mask_if_zero(T value) noexcept {
-    // (v | -v) has its top bit set exactly when v != 0.
-    const T nonzero = static_cast<T>((value | static_cast<T>(T{0} - value)) >> (sizeof(T) * 8 - 1));
-    return static_cast<T>(value_barrier(nonzero) - T{1});
-}
-
-/// All ones when `a == b`, else zero; no branch.
-template <std::unsigned_integral T>
-[[nodiscard]] constexpr T mask_if_equal(T a, T b) noexcept {
-    return mask_if_zero(static_cast<T>(a ^ b));
-}
-
-/// `mask ? a : b` for a mask that is all ones or zero; no branch.
-template <std::unsigned_integral T>
-[[nodiscard]] constexpr T select(T mask, T a, T b) noexcept {
-    return static_cast<T>((a & mask) | (b & static_cast<T>(~mask)));
-}
-
-/// True when the two equally long ranges hold the same elements. The time taken depends only
-/// on the length, which is public (a code's digit count, a digest size).
-template <class Byte>
-requires(sizeof(Byte) == 1 && std::is_trivially_copyable_v<Byte>)
-    [[nodiscard]] constexpr bool equal(std::span<const Byte> a, std::span<const Byte> b) noexcept {
-    if (a.size() != b.size()) return false;
-    std::uint32_t difference = 0;
-    for (std::size_t i = 0; i < a.size(); ++i)
-        difference |=
-            static_cast<std::uint8_t>(static_cast<std::uint8_t>(a[i]) ^ static_cast<std::uint8_t>(b[i]));
-    return value_barrier(difference) == 0;
-}
-
-}  // namespace twofactor::inline v1::detail
-// ---- end twofactor/detail/constant_time.hpp ----
 
 // ---- begin twofactor/detail/cpu_features.hpp ----
 // Run-time CPU feature detection for the hardware hash paths.
@@ -8567,6 +8598,16 @@ template <std::size_t N, hash_function BackupHash, random_source Rng>
     return regeneration;
 }
 
+/// regenerate_backup_codes with the operating system's CSPRNG (`os_random`), where there is one.
+template <class Rng = os_random, std::size_t N, hash_function BackupHash>
+requires random_source<Rng>
+[[nodiscard]] backup_code_regeneration<N, BackupHash> regenerate_backup_codes(
+    const account_record<N, BackupHash>& current, std::string_view typed, std::chrono::sys_seconds now,
+    const change_policy& policy = regenerate_policy) noexcept {
+    Rng rng;
+    return regenerate_backup_codes(current, typed, now, rng, policy);
+}
+
 /**
  * Disabling 2FA: confirms `typed` (a code, or a backup code unless the policy refuses them) by
  * login at `now`. On success (outcome.match) delete the stored record with compare-and-set
@@ -8711,6 +8752,11 @@ public:
      * hash) from `rng`. Errors: those of check_issuer / check_account_name,
      * errc::random_source_failed, errc::invalid_window / errc::invalid_number (a policy out of
      * range), errc::invalid_hash_cost (backup_code_iterations out of range).
+     *
+     * The record `finish()` returns has revision 0. Where the application keeps a revision
+     * for the account across a disable (a row that stays, with its compare-and-set column),
+     * store `record->replacing(kept_revision)` instead, so that revisions never repeat and a
+     * stale writer from before the disable cannot overwrite the new enrollment.
      */
     template <random_source Rng>
     [[nodiscard]] static result<enrollment_wizard> start(std::string_view issuer, std::string_view account,

@@ -145,6 +145,16 @@ void code_compare() {
     declassify(same);
     declassify(different);
     check(same && !different, "otp_code == compares values");
+
+    // The public comparison, for the application's own tokens.
+    std::array<char, 32> token{};
+    for (std::size_t i = 0; i < token.size(); ++i) token[i] = static_cast<char>('a' + i % 26);
+    const std::array<char, 32> typed_token = token;
+    mark_secret(token);
+    bool tokens_equal = tf::constant_time_equal(std::string_view(token.data(), token.size()),
+                                                std::string_view(typed_token.data(), typed_token.size()));
+    declassify(tokens_equal);
+    check(tokens_equal, "constant_time_equal compares values");
 }
 
 // A fixed source whose bytes are secret: generation must not branch on them or index with them
