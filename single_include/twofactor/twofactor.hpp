@@ -2173,13 +2173,11 @@ public:
             }
             detail::hmac_store_bit_length<Hash>(block, std::uint64_t{Hash::block_size} + message.size());
             Hash::compress(state, block.data());
-            // The intermediates (inner state and digest, the tail block) do not outlive the call.
+            // The intermediates (inner state, the tail block) do not outlive the call.
             digest_type inner_digest = Hash::state_to_digest(state);
             detail::secure_wipe(state);
             detail::secure_wipe(block);
-            const digest_type tag = outer_hash(inner_digest);
-            detail::secure_wipe(inner_digest);
-            return tag;
+            return outer_hash(inner_digest);
         } else {
             Hash inner = inner_;
             inner.update(message);
@@ -2252,9 +2250,7 @@ public:
         digest_type inner_digest = stream_.finalize();
         reset_stream();
         if constexpr (is_block_hash) {
-            const digest_type tag = outer_hash(inner_digest);
-            detail::secure_wipe(inner_digest);
-            return tag;
+            return outer_hash(inner_digest);
         } else {
             Hash outer = outer_;
             outer.update(inner_digest.bytes);
@@ -2290,10 +2286,12 @@ private:
     }
 
     // Outer hash H(K^opad || inner_digest): always a single block (block_hash_function guarantees it).
-    constexpr digest_type outer_hash(const digest_type& inner_digest) const noexcept requires is_block_hash {
+    // Wipes `inner_digest` (and its copy in the block) once it is hashed.
+    constexpr digest_type outer_hash(digest_type& inner_digest) const noexcept requires is_block_hash {
         state_type state = outer_;
         block_type block{};
         detail::copy_bytes(block.data(), inner_digest.data(), Hash::digest_size);
+        detail::secure_wipe(inner_digest);
         block[Hash::digest_size] = std::byte{0x80};
         detail::hmac_store_bit_length<Hash>(block, Hash::block_size + Hash::digest_size);
         Hash::compress(state, block.data());
