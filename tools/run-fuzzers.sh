@@ -96,22 +96,22 @@ for target in "${targets[@]}"; do
     [ -f fuzz/"$target".cpp ] || { echo "run-fuzzers: no fuzz/$target.cpp" >&2; exit 2; }
     rm -f "$out/$target.result"
 done
-# Build, then fuzz, with up to $jobs at a time (each fuzzer uses one core).
+# Runs `$1 target` for every target, up to $jobs at a time; returns 1 if any of them failed.
+for_each_target() {
+    local step=$1 running=0 failed=0 target
+    for target in "${targets[@]}"; do
+        if [ "$running" -ge "$jobs" ]; then wait -n || failed=1; running=$((running - 1)); fi
+        "$step" "$target" &
+        running=$((running + 1))
+    done
+    while [ "$running" -gt 0 ]; do wait -n || failed=1; running=$((running - 1)); done
+    return $failed
+}
+
+# Build, then fuzz (each fuzzer uses one core).
+for_each_target build_target || { echo "run-fuzzers: a build failed" >&2; exit 2; }
 status=0
-running=0
-for target in "${targets[@]}"; do
-    if [ "$running" -ge "$jobs" ]; then wait -n || status=1; running=$((running - 1)); fi
-    build_target "$target" &
-    running=$((running + 1))
-done
-while [ "$running" -gt 0 ]; do wait -n || status=1; running=$((running - 1)); done
-[ $status -eq 0 ] || { echo "run-fuzzers: a build failed" >&2; exit 2; }
-for target in "${targets[@]}"; do
-    if [ "$running" -ge "$jobs" ]; then wait -n || status=1; running=$((running - 1)); fi
-    fuzz_target "$target" &
-    running=$((running + 1))
-done
-while [ "$running" -gt 0 ]; do wait -n || status=1; running=$((running - 1)); done
+for_each_target fuzz_target || status=1
 
 echo
 printf '%-22s %12s %10s   %s\n' target executions exec/s result
