@@ -131,6 +131,14 @@ async function signOut() {
     check(page.url().endsWith('/login?signed-out'), 'signing out leads to the sign-in page', page.url());
 }
 
+// Clicks a wizard button that ends on the Authentication tab (Finish, Cancel) and waits until the
+// tab has loaded: the click does not wait for the navigation it starts, and the checks that
+// follow read the tab's messages.
+async function clickToAuthenticationTab(name) {
+    await page.getByRole('button', { name }).click();
+    await page.waitForURL((url) => url.pathname === '/settings/authentication');
+}
+
 async function onAuthenticationTab() {
     return new URL(page.url()).pathname === '/settings/authentication';
 }
@@ -256,7 +264,7 @@ async function run() {
         check(download.codes.every((c, i) => c === shown[i]), 'the downloaded codes are the ones shown');
         check(download.suggested.endsWith('.txt') && download.text.includes('Keep these codes as safe as a password'),
             'the download is the library\'s text file', download.suggested);
-        await page.getByRole('button', { name: 'Finish' }).click();
+        await clickToAuthenticationTab('Finish');
         check(await onAuthenticationTab() && (await statusText()).includes('Two-factor authentication is on'),
             'Finish: 2FA is on', await statusText());
         check(await twoFactorSwitch().getAttribute('aria-checked') === 'true', 'the toggle is on');
@@ -345,7 +353,7 @@ async function run() {
         // Reconfigure: the whole wizard again, with a new secret. Cancelling changes nothing.
         await page.getByRole('button', { name: 'Reconfigure' }).click();
         check(await page.locator('.qr svg path').count() === 1, 'Reconfigure opens the wizard on a new QR code');
-        await page.getByRole('button', { name: 'Cancel' }).click();
+        await clickToAuthenticationTab('Cancel');
         check((await statusText()).includes('nothing changed') &&
               (await page.locator('main').textContent()).includes('9 of 10'), 'a cancelled reconfiguration changes nothing');
         await page.getByRole('button', { name: 'Reconfigure' }).click();
@@ -362,7 +370,7 @@ async function run() {
         const current = await backupCodesOnPage();
         check(current.length === 10 && current.every((c) => !fresh.includes(c)), 'the reconfiguration shows 10 new backup codes');
         await shot('13-reconfigured-backup-codes');
-        await page.getByRole('button', { name: 'Finish' }).click();
+        await clickToAuthenticationTab('Finish');
         check((await statusText()).includes('Two-factor authentication is on') &&
               (await page.locator('main').textContent()).includes('10 of 10'), 'Finish: the new configuration is on');
         await signOut();
