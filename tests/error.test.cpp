@@ -28,6 +28,28 @@ static_assert(!half(1).has_value() && half(2).has_value());
 static_assert(half(1) == unexpected(errc::invalid_number));
 static_assert(half(2) == result<int>(1));
 static_assert(std::is_trivially_copyable_v<result<int>>);
+
+// The monadic operations call as std::invoke does, pointers to members included.
+struct reading {
+    int value;
+    bool checked;
+    [[nodiscard]] constexpr int doubled() const { return 2 * value; }
+    [[nodiscard]] constexpr result<int> checked_value() const {
+        if (!checked) return unexpected(errc::invalid_number);
+        return value;
+    }
+};
+struct labelled_reading : reading {};
+constexpr result<reading> read(int value, bool checked) { return reading{value, checked}; }
+static_assert(read(4, true).transform(&reading::doubled).value() == 8);
+static_assert(read(4, true).and_then(&reading::checked_value).value() == 4);
+static_assert(read(4, false).and_then(&reading::checked_value).error() == errc::invalid_number);
+static_assert(result<labelled_reading>(labelled_reading{{3, true}}).transform(&reading::doubled).value() ==
+              6);
+constexpr reading stored{5, true};
+static_assert(result<const reading*>(&stored).transform(&reading::doubled).value() == 10);
+static_assert(twofactor::detail::invoke(&reading::value, stored) == 5);
+static_assert(twofactor::detail::invoke(&reading::value, &stored) == 5);
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(every_errc_converts_to_a_described_error_code) {

@@ -3,7 +3,6 @@
 // (RFC 4226 §7.3), a revision for compare-and-set storage, and a versioned text form.
 #pragma once
 
-#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cstddef>
@@ -20,6 +19,7 @@
 #include "detail/enrollment_text.hpp"
 #include "detail/percent_encoding.hpp"
 #include "detail/record_text.hpp"
+#include "detail/utility.hpp"
 #include "error.hpp"
 #include "hash.hpp"
 #include "hotp.hpp"
@@ -57,8 +57,8 @@ struct throttle_policy {
     std::int64_t lockout = policy.first_lockout.count();
     for (std::uint32_t i = 0; i < doublings && lockout < policy.max_lockout.count(); ++i)
         lockout = lockout > policy.max_lockout.count() / 2 ? policy.max_lockout.count() : lockout * 2;
-    return std::chrono::seconds{std::min<std::int64_t>(
-        lockout, std::max<std::int64_t>(policy.max_lockout.count(), policy.first_lockout.count()))};
+    return std::chrono::seconds{detail::minimum<std::int64_t>(
+        lockout, detail::maximum<std::int64_t>(policy.max_lockout.count(), policy.first_lockout.count()))};
 }
 
 /// How `login` verifies: the TOTP window, the HOTP look-ahead, the throttling.
@@ -572,12 +572,12 @@ template <std::size_t N, hash_function BackupHash>
                 const auto parsed = otp_code<D>::parse(code);
                 if (!parsed) return unexpected(parsed.error());
                 const std::uint64_t expected = current.next_counter();
-                const std::uint64_t first = expected - std::min<std::uint64_t>(expected, 1);
+                const std::uint64_t first = expected - detail::minimum<std::uint64_t>(expected, 1);
                 const std::uint64_t ahead =
-                    std::min<std::uint64_t>(policy.hotp_look_ahead, max_verify_candidates - 2);
+                    detail::minimum<std::uint64_t>(policy.hotp_look_ahead, max_verify_candidates - 2);
                 const std::uint64_t last =
-                    expected +
-                    std::min<std::uint64_t>(ahead, std::numeric_limits<std::uint64_t>::max() - expected);
+                    expected + detail::minimum<std::uint64_t>(
+                                   ahead, std::numeric_limits<std::uint64_t>::max() - expected);
                 const auto found = generator.search(*parsed, first, last - first + 1, expected);
                 if (found.accepted) {
                     if (found.counter == std::numeric_limits<std::uint64_t>::max())
@@ -617,7 +617,7 @@ template <std::size_t N, hash_function BackupHash>
             // Saturating: a lockout that would end after the largest time point never ends.
             const std::int64_t start = now.time_since_epoch().count();
             const std::int64_t room =
-                std::numeric_limits<std::int64_t>::max() - std::max<std::int64_t>(start, 0);
+                std::numeric_limits<std::int64_t>::max() - detail::maximum<std::int64_t>(start, 0);
             next.locked_until_ = std::chrono::sys_seconds{std::chrono::seconds{
                 lockout.count() > room ? std::numeric_limits<std::int64_t>::max() : start + lockout.count()}};
             outcome.locked_until = next.locked_until_;

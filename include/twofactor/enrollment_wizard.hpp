@@ -12,7 +12,6 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <variant>
 
 #include "account.hpp"
 #include "backup_codes.hpp"
@@ -150,7 +149,7 @@ public:
         if (!key) return unexpected(key.error());
         const auto uri = otpauth_uri::make(issuer, account, *key, parameters);
         if (!uri) return unexpected(uri.error());
-        return enrollment_wizard(policy, std::nullopt, show_secret_page{*uri});
+        return enrollment_wizard(policy, std::nullopt, frame::showing(*uri));
     }
 
     /// start() with the operating system's random source.
@@ -184,9 +183,7 @@ public:
         return reconfigure(current, rng, policy);
     }
 
-    [[nodiscard]] constexpr wizard_step step() const noexcept {
-        return static_cast<wizard_step>(page_.index());
-    }
+    [[nodiscard]] constexpr wizard_step step() const noexcept { return frame_.step; }
     [[nodiscard]] constexpr const wizard_policy& policy() const noexcept { return policy_; }
     /// The revision of the record a reconfiguration replaces (none for a first enrollment).
     [[nodiscard]] constexpr std::optional<std::uint64_t> replaces_revision() const noexcept {
@@ -227,9 +224,9 @@ public:
     /// "Next" on the first page: to verify_setup. Elsewhere errc::wrong_wizard_step (on the
     /// verification page, Next is `submit_code`).
     [[nodiscard]] constexpr result<void> next() noexcept {
-        const auto* page = std::get_if<show_secret_page>(&page_);
-        if (page == nullptr) return unexpected(illegal());
-        page_ = verify_setup_page{page->pending, policy_.max_setup_attempts};
+        if (frame_.step != wizard_step::show_secret) return unexpected(illegal());
+        frame_.step = wizard_step::verify_setup;
+        frame_.attempts_left = policy_.max_setup_attempts;
         return {};
     }
 
@@ -247,8 +244,7 @@ public:
     [[nodiscard]] result<void> submit_code(std::string_view code,
                                            std::chrono::time_point<clock_type, Duration> now,
                                            Rng& rng) noexcept {
-        auto* page = std::get_if<verify_setup_page>(&page_);
-        if (page == nullptr) return unexpected(illegal());
+        if (frame_.step != wizard_step::verify_setup) return unexpected(illegal());
         // Spaces between digit groups, as apps display codes ("123 456"), are ignored.
         std::array<char, 16> digits{};
         std::size_t digit_count = 0;
@@ -257,20 +253,24 @@ public:
             if (digit_count == digits.size()) return unexpected(errc::malformed_code);
             digits[digit_count++] = c;
         }
-        const Totp generator{page->pending.key().reveal_bytes()};
+        const Totp generator{frame_.pending->key().reveal_bytes()};
         const auto match =
             generator.verify(std::string_view(digits.data(), digit_count), now, policy_.window);
         if (!match) {
             if (match.error() != errc::wrong_code) return unexpected(match.error());
-            if (--page->attempts_left == 0) {
-                page_ = aborted_page{};
+            if (--frame_.attempts_left == 0) {
+                frame_ = frame::ended(wizard_step::aborted);
                 return unexpected(errc::setup_aborted);
             }
             return unexpected(errc::wrong_code);
         }
         auto fresh = BackupCodes::generate(rng, policy_.backup_code_iterations);
         if (!fresh) return unexpected(fresh.error());
-        page_ = backup_codes_page{page->pending, match->step, fresh->set, fresh->codes};
+        frame_.step = wizard_step::backup_codes;
+        frame_.attempts_left = 0;
+        frame_.verified_step = match->step;
+        frame_.set = fresh->set;
+        frame_.codes = fresh->codes;
         return {};
     }
 
@@ -285,52 +285,47 @@ public:
 
     /// Wrong codes still accepted on the verification page (0 elsewhere).
     [[nodiscard]] constexpr std::uint32_t attempts_left() const noexcept {
-        const auto* page = std::get_if<verify_setup_page>(&page_);
-        return page == nullptr ? 0 : page->attempts_left;
+        return frame_.attempts_left;  // 0 away from the verification page
     }
 
     /// The plain backup codes, on the backup-codes page only (they are never available again).
     [[nodiscard]] constexpr result<std::span<const backup_code, backup_code_count>> backup_codes()
         const noexcept {
-        const auto* page = std::get_if<backup_codes_page>(&page_);
-        if (page == nullptr) return unexpected(illegal());
-        return std::span<const backup_code, backup_code_count>(page->codes);
+        if (frame_.step != wizard_step::backup_codes) return unexpected(illegal());
+        return std::span<const backup_code, backup_code_count>(frame_.codes);
     }
 
     /// The length of download_text() for `date`. Error: errc::wrong_wizard_step (errc::setup_aborted
     /// once aborted, as for every event and query).
     [[nodiscard]] constexpr result<std::size_t> download_text_size(
         std::chrono::year_month_day date) const noexcept {
-        const auto* page = std::get_if<backup_codes_page>(&page_);
-        if (page == nullptr) return unexpected(illegal());
-        return backup_codes_text_size(text_info(*page, date),
-                                      std::span<const backup_code, backup_code_count>(page->codes));
+        if (frame_.step != wizard_step::backup_codes) return unexpected(illegal());
+        return backup_codes_text_size(text_info(date),
+                                      std::span<const backup_code, backup_code_count>(frame_.codes));
     }
 
     /// The text of the "Download" link (write_backup_codes_text) on the backup-codes page.
     /// Errors: errc::wrong_wizard_step, errc::output_too_small.
     [[nodiscard]] constexpr result<std::size_t> download_text(
         std::span<char> out, std::chrono::year_month_day date) const noexcept {
-        const auto* page = std::get_if<backup_codes_page>(&page_);
-        if (page == nullptr) return unexpected(illegal());
-        return write_backup_codes_text(out, text_info(*page, date),
-                                       std::span<const backup_code, backup_code_count>(page->codes));
+        if (frame_.step != wizard_step::backup_codes) return unexpected(illegal());
+        return write_backup_codes_text(out, text_info(date),
+                                       std::span<const backup_code, backup_code_count>(frame_.codes));
     }
 
     /// "Finish" on the backup-codes page: the plain codes are wiped and the new account record
     /// returned (also available as `record()` afterwards). Elsewhere errc::wrong_wizard_step.
     [[nodiscard]] constexpr result<account_type> finish() noexcept {
-        const auto* page = std::get_if<backup_codes_page>(&page_);
-        if (page == nullptr) return unexpected(illegal());
-        page_ = finished_page{page->pending, page->verified_step, page->set};
+        if (frame_.step != wizard_step::backup_codes) return unexpected(illegal());
+        frame_.step = wizard_step::finished;
+        frame_.codes = {};  // wiped: the plain codes are never available again
         return record();
     }
 
     /// The new account record, once finished. Error: errc::wrong_wizard_step.
     [[nodiscard]] constexpr result<account_type> record() const noexcept {
-        const auto* page = std::get_if<finished_page>(&page_);
-        if (page == nullptr) return unexpected(illegal());
-        auto made = account_type::create(page->pending, page->set, Totp::epoch, page->verified_step);
+        if (frame_.step != wizard_step::finished) return unexpected(illegal());
+        auto made = account_type::create(*frame_.pending, frame_.set, Totp::epoch, frame_.verified_step);
         if (!made) return unexpected(made.error());
         return replaces_ ? made->replacing(*replaces_) : *made;
     }
@@ -340,7 +335,7 @@ public:
     /// cancelled): errc::wrong_wizard_step / errc::setup_aborted.
     [[nodiscard]] constexpr result<void> cancel() noexcept {
         if (step() >= wizard_step::finished) return unexpected(illegal());
-        page_ = cancelled_page{};
+        frame_ = frame::ended(wizard_step::cancelled);
         return {};
     }
 
@@ -400,41 +395,34 @@ public:
         std::string_view text) noexcept;
 
 private:
-    struct show_secret_page {
-        otpauth_uri pending;
-        friend constexpr bool operator==(const show_secret_page&, const show_secret_page&) = default;
+    // Where the wizard is suspended and what it keeps there, like a coroutine's frame. Every
+    // member a step does not use holds its default value (leaving a step resets or overwrites
+    // what it no longer needs, which also wipes secrets), so that copying, `==` and the text
+    // form work member by member.
+    struct frame {
+        wizard_step step = wizard_step::show_secret;
+        std::optional<otpauth_uri> pending;                  // show_secret .. finished
+        std::uint32_t attempts_left = 0;                     // verify_setup
+        std::uint64_t verified_step = 0;                     // backup_codes, finished
+        BackupCodes set{};                                   // backup_codes, finished
+        std::array<backup_code, backup_code_count> codes{};  // backup_codes
+
+        [[nodiscard]] static constexpr frame showing(const otpauth_uri& uri) noexcept {
+            frame f;
+            f.pending = uri;
+            return f;
+        }
+        [[nodiscard]] static constexpr frame ended(wizard_step how) noexcept {
+            frame f;
+            f.step = how;
+            return f;
+        }
+        friend constexpr bool operator==(const frame&, const frame&) = default;
     };
-    struct verify_setup_page {
-        otpauth_uri pending;
-        std::uint32_t attempts_left;
-        friend constexpr bool operator==(const verify_setup_page&, const verify_setup_page&) = default;
-    };
-    struct backup_codes_page {
-        otpauth_uri pending;
-        std::uint64_t verified_step;
-        BackupCodes set;
-        std::array<backup_code, backup_code_count> codes;
-        friend constexpr bool operator==(const backup_codes_page&, const backup_codes_page&) = default;
-    };
-    struct finished_page {
-        otpauth_uri pending;
-        std::uint64_t verified_step;
-        BackupCodes set;
-        friend constexpr bool operator==(const finished_page&, const finished_page&) = default;
-    };
-    struct aborted_page {
-        friend constexpr bool operator==(const aborted_page&, const aborted_page&) = default;
-    };
-    struct cancelled_page {
-        friend constexpr bool operator==(const cancelled_page&, const cancelled_page&) = default;
-    };
-    // In the order of wizard_step.
-    using page = std::variant<show_secret_page, verify_setup_page, backup_codes_page, finished_page,
-                              aborted_page, cancelled_page>;
 
     constexpr enrollment_wizard(const wizard_policy& policy, std::optional<std::uint64_t> replaces,
-                                page current) noexcept
-        : policy_(policy), replaces_(replaces), page_(current) {}
+                                const frame& current) noexcept
+        : policy_(policy), replaces_(replaces), frame_(current) {}
 
     [[nodiscard]] static constexpr result<void> check_policy(const wizard_policy& policy) noexcept {
         if (policy.max_setup_attempts < 1 || policy.max_setup_attempts > 100)
@@ -451,21 +439,21 @@ private:
     }
 
     [[nodiscard]] constexpr const otpauth_uri* pending_before_verification() const noexcept {
-        if (const auto* page = std::get_if<show_secret_page>(&page_)) return &page->pending;
-        if (const auto* page = std::get_if<verify_setup_page>(&page_)) return &page->pending;
-        return nullptr;
+        const bool before =
+            frame_.step == wizard_step::show_secret || frame_.step == wizard_step::verify_setup;
+        return before ? &*frame_.pending : nullptr;
     }
 
-    [[nodiscard]] static constexpr backup_codes_text_info text_info(
-        const backup_codes_page& page, std::chrono::year_month_day date) noexcept {
-        return {page.pending.issuer(), page.pending.account(), date};
+    [[nodiscard]] constexpr backup_codes_text_info text_info(
+        std::chrono::year_month_day date) const noexcept {
+        return {frame_.pending->issuer(), frame_.pending->account(), date};
     }
 
     constexpr std::size_t render(char* out) const noexcept;
 
     wizard_policy policy_;
     std::optional<std::uint64_t> replaces_;
-    page page_;
+    frame frame_;
 };
 
 namespace detail {
@@ -536,42 +524,35 @@ constexpr std::size_t enrollment_wizard<Totp, BackupCodes>::render(char* out) co
         w.put("none");
     w.end_line();
 
-    const otpauth_uri* pending = pending_before_verification();
-    const auto* codes_page = std::get_if<backup_codes_page>(&page_);
-    const auto* finished = std::get_if<finished_page>(&page_);
-    if (codes_page != nullptr) pending = &codes_page->pending;
-    if (finished != nullptr) pending = &finished->pending;
-    if (pending != nullptr) {
+    const wizard_step at = frame_.step;
+    if (at <= wizard_step::finished) {
         field(wizard_field::issuer);
-        w.encoded(pending->issuer());
+        w.encoded(frame_.pending->issuer());
         w.end_line();
         field(wizard_field::account);
-        w.encoded(pending->account());
+        w.encoded(frame_.pending->account());
         w.end_line();
         field(wizard_field::secret);
-        detail::write_record_secret(w, pending->key());
+        detail::write_record_secret(w, frame_.pending->key());
         w.end_line();
     }
-    if (const auto* page = std::get_if<verify_setup_page>(&page_)) {
+    if (at == wizard_step::verify_setup) {
         field(wizard_field::attempts_left);
-        w.number(page->attempts_left);
+        w.number(frame_.attempts_left);
         w.end_line();
     }
-    const std::uint64_t* verified = codes_page != nullptr ? &codes_page->verified_step
-                                    : finished != nullptr ? &finished->verified_step
-                                                          : nullptr;
-    if (verified != nullptr) {
+    if (at == wizard_step::backup_codes || at == wizard_step::finished) {
         field(wizard_field::verified_step);
-        w.number(*verified);
+        w.number(frame_.verified_step);
         w.end_line();
-        detail::write_backup_code_set(w, codes_page != nullptr ? codes_page->set : finished->set);
+        detail::write_backup_code_set(w, frame_.set);
     }
-    if (codes_page != nullptr) {
+    if (at == wizard_step::backup_codes) {
         for (std::size_t i = 0; i < backup_code_count; ++i) {
             w.field(detail::backup_plain_field);
             w.number(i + 1);
             w.put(" ");
-            const auto grouped = codes_page->codes[i].reveal_grouped();
+            const auto grouped = frame_.codes[i].reveal_grouped();
             w.put(std::string_view(grouped.data(), grouped.size()));
             w.end_line();
         }
@@ -694,8 +675,8 @@ enrollment_wizard<Totp, BackupCodes>::parse(std::string_view text) noexcept {
         replaces = number;
     }
 
-    if (step == wizard_step::aborted) return enrollment_wizard(policy, replaces, aborted_page{});
-    if (step == wizard_step::cancelled) return enrollment_wizard(policy, replaces, cancelled_page{});
+    if (step == wizard_step::aborted || step == wizard_step::cancelled)
+        return enrollment_wizard(policy, replaces, frame::ended(step));
 
     // The pending enrollment.
     auto field = [&](wizard_field f) {
@@ -705,25 +686,24 @@ enrollment_wizard<Totp, BackupCodes>::parse(std::string_view text) noexcept {
         field(wizard_field::issuer), field(wizard_field::account), field(wizard_field::secret), parameters);
     if (!pending) return unexpected(pending.error());
 
-    if (step == wizard_step::show_secret)
-        return enrollment_wizard(policy, replaces, show_secret_page{*pending});
+    frame restored = frame::showing(*pending);
+    restored.step = step;
+    if (step == wizard_step::show_secret) return enrollment_wizard(policy, replaces, restored);
     if (step == wizard_step::verify_setup) {
         if (!detail::parse_decimal(get(wizard_field::attempts_left), number, policy.max_setup_attempts) ||
             number == 0)
             return bad(wizard_field::attempts_left);
-        return enrollment_wizard(policy, replaces,
-                                 verify_setup_page{*pending, static_cast<std::uint32_t>(number)});
+        restored.attempts_left = static_cast<std::uint32_t>(number);
+        return enrollment_wizard(policy, replaces, restored);
     }
 
-    std::uint64_t verified_step = 0;
-    if (!detail::parse_decimal(get(wizard_field::verified_step), verified_step))
+    if (!detail::parse_decimal(get(wizard_field::verified_step), restored.verified_step))
         return bad(wizard_field::verified_step);
     const auto set = backup_lines.finish();
     if (!set) return unexpected(set.error());
-    if (step == wizard_step::finished)
-        return enrollment_wizard(policy, replaces, finished_page{*pending, verified_step, *set});
+    restored.set = *set;
+    if (step == wizard_step::finished) return enrollment_wizard(policy, replaces, restored);
 
-    std::array<backup_code, backup_code_count> codes{};
     for (std::size_t i = 0; i < backup_code_count; ++i) {
         if (plain_line[i] == 0) return unexpected(record_error{errc::missing_field, 0});
         // Exactly the grouped form that serialize writes.
@@ -732,9 +712,9 @@ enrollment_wizard<Totp, BackupCodes>::parse(std::string_view text) noexcept {
         const auto grouped = code->reveal_grouped();
         if (std::string_view(grouped.data(), grouped.size()) != plain[i])
             return unexpected(record_error{errc::invalid_field_value, plain_line[i]});
-        codes[i] = *code;
+        restored.codes[i] = *code;
     }
-    return enrollment_wizard(policy, replaces, backup_codes_page{*pending, verified_step, *set, codes});
+    return enrollment_wizard(policy, replaces, restored);
 }
 
 }  // namespace twofactor::inline v1

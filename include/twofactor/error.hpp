@@ -6,7 +6,6 @@
 #pragma once
 
 #include <concepts>
-#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -15,6 +14,7 @@
 #include <utility>
 
 #include "config.hpp"
+#include "detail/utility.hpp"
 
 namespace twofactor::inline v1 {
 
@@ -362,7 +362,7 @@ public:
     constexpr auto and_then(F&& f) const& {
         using next = std::remove_cvref_t<std::invoke_result_t<F, const T&>>;
         static_assert(detail::is_result<next>, "and_then's function must return a result");
-        if (has_value()) return std::invoke(std::forward<F>(f), storage_.value_);
+        if (has_value()) return detail::invoke(std::forward<F>(f), storage_.value_);
         return next(unexpected<E>(storage_.error_));
     }
     /// f(value) -> U; gives result<U, E>.
@@ -372,10 +372,10 @@ public:
         using next = result<next_value, E>;
         if (!has_value()) return next(unexpected<E>(storage_.error_));
         if constexpr (std::is_void_v<next_value>) {
-            std::invoke(std::forward<F>(f), storage_.value_);
+            detail::invoke(std::forward<F>(f), storage_.value_);
             return next();
         } else {
-            return next(std::invoke(std::forward<F>(f), storage_.value_));
+            return next(detail::invoke(std::forward<F>(f), storage_.value_));
         }
     }
     /// f(error) -> result<T, G>; a value passes through unchanged.
@@ -384,7 +384,7 @@ public:
         using next = std::remove_cvref_t<std::invoke_result_t<F, const E&>>;
         static_assert(detail::is_result<next>, "or_else's function must return a result");
         if (has_value()) return next(storage_.value_);
-        return std::invoke(std::forward<F>(f), storage_.error_);
+        return detail::invoke(std::forward<F>(f), storage_.error_);
     }
     /// f(error) -> G; gives result<T, G>.
     template <class F>
@@ -392,7 +392,7 @@ public:
         using next_error = std::remove_cv_t<std::invoke_result_t<F, const E&>>;
         using next = result<T, next_error>;
         if (has_value()) return next(storage_.value_);
-        return next(unexpected<next_error>(std::invoke(std::forward<F>(f), storage_.error_)));
+        return next(unexpected<next_error>(detail::invoke(std::forward<F>(f), storage_.error_)));
     }
 
     friend constexpr bool operator==(const result& a, const result& b) {
@@ -441,7 +441,7 @@ public:
     constexpr auto and_then(F&& f) const {
         using next = std::remove_cvref_t<std::invoke_result_t<F>>;
         static_assert(detail::is_result<next>, "and_then's function must return a result");
-        if (has_value()) return std::invoke(std::forward<F>(f));
+        if (has_value()) return detail::invoke(std::forward<F>(f));
         return next(unexpected<E>(error_));
     }
     template <class F>
@@ -450,10 +450,10 @@ public:
         using next = result<next_value, E>;
         if (!has_value()) return next(unexpected<E>(error_));
         if constexpr (std::is_void_v<next_value>) {
-            std::invoke(std::forward<F>(f));
+            detail::invoke(std::forward<F>(f));
             return next();
         } else {
-            return next(std::invoke(std::forward<F>(f)));
+            return next(detail::invoke(std::forward<F>(f)));
         }
     }
     template <class F>
@@ -461,7 +461,7 @@ public:
         using next = std::remove_cvref_t<std::invoke_result_t<F, const E&>>;
         static_assert(detail::is_result<next>, "or_else's function must return a result");
         if (has_value()) return next();
-        return std::invoke(std::forward<F>(f), error_);
+        return detail::invoke(std::forward<F>(f), error_);
     }
 
     friend constexpr bool operator==(const result& a, const result& b) {

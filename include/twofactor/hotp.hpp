@@ -1,7 +1,6 @@
 // twofactor: hotp<Hash, Digits>, counter-based one-time codes (RFC 4226).
 #pragma once
 
-#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -11,6 +10,7 @@
 
 #include "detail/bytes.hpp"
 #include "detail/constant_time.hpp"
+#include "detail/utility.hpp"
 #include "error.hpp"
 #include "hash.hpp"
 #include "hmac.hpp"
@@ -103,7 +103,7 @@ public:
         if (!typed) return unexpected(typed.error());
         if (look_ahead >= max_verify_candidates) return unexpected(errc::invalid_window);
         const std::uint64_t count =
-            std::min(look_ahead, std::numeric_limits<std::uint64_t>::max() - counter) + 1;
+            detail::minimum(look_ahead, std::numeric_limits<std::uint64_t>::max() - counter) + 1;
         const window_search_outcome found = search(*typed, counter, count, counter);
         if (!found.accepted) return unexpected(errc::wrong_code);
         return found.counter;
@@ -126,7 +126,7 @@ public:
         if (look_ahead >= max_verify_candidates) return unexpected(errc::invalid_window);
         constexpr std::uint64_t max_counter = std::numeric_limits<std::uint64_t>::max();
         if (counter == max_counter) return unexpected(errc::wrong_code);
-        const std::uint64_t pairs = std::min(look_ahead, max_counter - 1 - counter) + 1;
+        const std::uint64_t pairs = detail::minimum(look_ahead, max_counter - 1 - counter) + 1;
 
         // Every pair is compared; the earliest match wins, selected without a branch.
         std::uint64_t found_mask = 0;

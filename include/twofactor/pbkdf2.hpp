@@ -2,7 +2,6 @@
 // backup codes. Test vectors: RFC 6070 (HMAC-SHA-1), RFC 7914 §11 (HMAC-SHA-256).
 #pragma once
 
-#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -10,6 +9,7 @@
 
 #include "config.hpp"
 #include "detail/bytes.hpp"
+#include "detail/utility.hpp"
 #include "hash.hpp"
 #include "hmac.hpp"
 
@@ -49,7 +49,7 @@ constexpr void pbkdf2(std::span<const std::byte> password, std::span<const std::
             u = prf.compute(u.bytes);
             for (std::size_t k = 0; k < block_size; ++k) t[k] ^= u[k];
         }
-        const std::size_t take = std::min(block_size, derived_key.size() - done);
+        const std::size_t take = detail::minimum(block_size, derived_key.size() - done);
         for (std::size_t k = 0; k < take; ++k) derived_key[done + k] = t[k];
         detail::secure_wipe(u.bytes);
         detail::secure_wipe(t.bytes);

@@ -14,12 +14,12 @@
 
 #include <concepts>
 #include <cstddef>
-#include <functional>
 #include <span>
 #include <type_traits>
 #include <utility>
 
 #include "detail/bytes.hpp"
+#include "detail/utility.hpp"
 #include "error.hpp"
 
 #if defined(_WIN32)
@@ -212,8 +212,8 @@ public:
     [[nodiscard]] result<void> fill(std::span<std::byte> out) noexcept {
         result<void> filled;
         if constexpr (std::same_as<std::invoke_result_t<F&, std::span<std::byte>>, result<void>>) {
-            filled = std::invoke(generator_, out);
-        } else if (!static_cast<bool>(std::invoke(generator_, out))) {
+            filled = detail::invoke(generator_, out);
+        } else if (!static_cast<bool>(detail::invoke(generator_, out))) {
             filled = unexpected(errc::random_source_failed);
         }
         if (!filled) detail::secure_wipe(out);

@@ -2,7 +2,6 @@
 // dynamic_totp, its sibling whose time step and T0 are run-time values.
 #pragma once
 
-#include <algorithm>
 #include <chrono>
 #include <concepts>
 #include <cstdint>
@@ -12,6 +11,7 @@
 #include <string_view>
 #include <utility>
 
+#include "detail/utility.hpp"
 #include "error.hpp"
 #include "hash.hpp"
 #include "hotp.hpp"
@@ -181,11 +181,11 @@ public:
         const auto current = step_at(time);
         if (!current) return unexpected(current.error());
 
-        const std::uint64_t first = *current - std::min<std::uint64_t>(*current, window.past);
+        const std::uint64_t first = *current - detail::minimum<std::uint64_t>(*current, window.past);
         // With a negative T0 the step index reaches 2^64 - 1: the window stops there.
         const std::uint64_t last =
-            *current +
-            std::min<std::uint64_t>(window.future, std::numeric_limits<std::uint64_t>::max() - *current);
+            *current + detail::minimum<std::uint64_t>(window.future,
+                                                      std::numeric_limits<std::uint64_t>::max() - *current);
         std::uint64_t replay_floor = 0;
         if (last_accepted_step) {
             if (*last_accepted_step == std::numeric_limits<std::uint64_t>::max())

@@ -80,7 +80,6 @@ namespace twofactor::inline v1::detail {
 // (C++23), which GCC 12 and Clang 14 do not ship in C++20 mode.
 
 #include <concepts>
-#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -88,6 +87,70 @@ namespace twofactor::inline v1::detail {
 #include <type_traits>
 #include <utility>
 
+
+// ---- begin twofactor/detail/utility.hpp ----
+// Stand-ins for std::invoke (<functional>) and std::min / std::max (<algorithm>). With libstdc++
+// those two headers add about a third of a second to every translation unit that includes
+// twofactor (<functional> brings <unordered_map> and <vector> for its searchers), for three
+// small functions; benchmarks/compile_time.sh measures it.
+
+#include <type_traits>
+#include <utility>
+
+namespace twofactor::inline v1::detail {
+
+template <class Member>
+struct member_pointer_class;
+template <class Type, class Class>
+struct member_pointer_class<Type Class::*> {
+    using type = Class;
+};
+
+// invoke() of a pointer to member.
+template <class Member, class Object, class... Args>
+constexpr decltype(auto) invoke_member(Member member, Object&& object, Args&&... args) noexcept(
+    std::is_nothrow_invocable_v<Member, Object, Args...>) {
+    constexpr bool on_object =
+        std::is_base_of_v<typename member_pointer_class<Member>::type, std::remove_cvref_t<Object>>;
+    if constexpr (std::is_member_function_pointer_v<Member>) {
+        if constexpr (on_object) {
+            return (std::forward<Object>(object).*member)(std::forward<Args>(args)...);
+        } else {
+            return ((*std::forward<Object>(object)).*member)(std::forward<Args>(args)...);
+        }
+    } else if constexpr (on_object) {
+        return std::forward<Object>(object).*member;
+    } else {
+        return (*std::forward<Object>(object)).*member;
+    }
+}
+
+/// std::invoke for function objects and for pointers to members, applied to an object of the
+/// class (or derived) or to a pointer to one. (Not to a std::reference_wrapper.)
+template <class F, class... Args>
+constexpr decltype(auto) invoke(F&& f, Args&&... args) noexcept(std::is_nothrow_invocable_v<F, Args...>) {
+    using member = std::remove_cvref_t<F>;
+    if constexpr (std::is_member_pointer_v<member>) {
+        return invoke_member(f, std::forward<Args>(args)...);
+    } else {
+        return std::forward<F>(f)(std::forward<Args>(args)...);
+    }
+}
+
+/// The smaller of two values of one type (std::min without <algorithm>).
+template <class T>
+[[nodiscard]] constexpr T minimum(T a, T b) noexcept {
+    return b < a ? b : a;
+}
+
+/// The larger of two values of one type (std::max without <algorithm>).
+template <class T>
+[[nodiscard]] constexpr T maximum(T a, T b) noexcept {
+    return a < b ? b : a;
+}
+
+}  // namespace twofactor::inline v1::detail
+// ---- end twofactor/detail/utility.hpp ----
 
 namespace twofactor::inline v1 {
 
@@ -435,7 +498,7 @@ public:
     constexpr auto and_then(F&& f) const& {
         using next = std::remove_cvref_t<std::invoke_result_t<F, const T&>>;
         static_assert(detail::is_result<next>, "and_then's function must return a result");
-        if (has_value()) return std::invoke(std::forward<F>(f), storage_.value_);
+        if (has_value()) return detail::invoke(std::forward<F>(f), storage_.value_);
         return next(unexpected<E>(storage_.error_));
     }
     /// f(value) -> U; gives result<U, E>.
@@ -445,10 +508,10 @@ public:
         using next = result<next_value, E>;
         if (!has_value()) return next(unexpected<E>(storage_.error_));
         if constexpr (std::is_void_v<next_value>) {
-            std::invoke(std::forward<F>(f), storage_.value_);
+            detail::invoke(std::forward<F>(f), storage_.value_);
             return next();
         } else {
-            return next(std::invoke(std::forward<F>(f), storage_.value_));
+            return next(detail::invoke(std::forward<F>(f), storage_.value_));
         }
     }
     /// f(error) -> result<T, G>; a value passes through unchanged.
@@ -457,7 +520,7 @@ public:
         using next = std::remove_cvref_t<std::invoke_result_t<F, const E&>>;
         static_assert(detail::is_result<next>, "or_else's function must return a result");
         if (has_value()) return next(storage_.value_);
-        return std::invoke(std::forward<F>(f), storage_.error_);
+        return detail::invoke(std::forward<F>(f), storage_.error_);
     }
     /// f(error) -> G; gives result<T, G>.
     template <class F>
@@ -465,7 +528,7 @@ public:
         using next_error = std::remove_cv_t<std::invoke_result_t<F, const E&>>;
         using next = result<T, next_error>;
         if (has_value()) return next(storage_.value_);
-        return next(unexpected<next_error>(std::invoke(std::forward<F>(f), storage_.error_)));
+        return next(unexpected<next_error>(detail::invoke(std::forward<F>(f), storage_.error_)));
     }
 
     friend constexpr bool operator==(const result& a, const result& b) {
@@ -514,7 +577,7 @@ public:
     constexpr auto and_then(F&& f) const {
         using next = std::remove_cvref_t<std::invoke_result_t<F>>;
         static_assert(detail::is_result<next>, "and_then's function must return a result");
-        if (has_value()) return std::invoke(std::forward<F>(f));
+        if (has_value()) return detail::invoke(std::forward<F>(f));
         return next(unexpected<E>(error_));
     }
     template <class F>
@@ -523,10 +586,10 @@ public:
         using next = result<next_value, E>;
         if (!has_value()) return next(unexpected<E>(error_));
         if constexpr (std::is_void_v<next_value>) {
-            std::invoke(std::forward<F>(f));
+            detail::invoke(std::forward<F>(f));
             return next();
         } else {
-            return next(std::invoke(std::forward<F>(f)));
+            return next(detail::invoke(std::forward<F>(f)));
         }
     }
     template <class F>
@@ -534,7 +597,7 @@ public:
         using next = std::remove_cvref_t<std::invoke_result_t<F, const E&>>;
         static_assert(detail::is_result<next>, "or_else's function must return a result");
         if (has_value()) return next();
-        return std::invoke(std::forward<F>(f), error_);
+        return detail::invoke(std::forward<F>(f), error_);
     }
 
     friend constexpr bool operator==(const result& a, const result& b) {
@@ -1086,20 +1149,24 @@ struct sha2_functions<std::uint64_t> {
     }
 };
 
-// One round t of FIPS 180-4 §6.2.2 / §6.4.2 step 3, with the message schedule (step 1) computed
-// just in time in a 16-word ring. Working variables are not moved: round t uses v[(role - t) mod 8]
-// (role a=0..h=7), so after inlining all indices are constants and everything stays in registers.
-template <std::size_t T, class Word, std::size_t Rounds>
+// One round t = base + J of FIPS 180-4 §6.2.2 / §6.4.2 step 3, with the message schedule
+// (step 1) computed just in time in a 16-word ring. The rounds run in groups of 16 (`base` a
+// multiple of 16), so the ring slot J and the roles of the working variables are constants: the
+// variables are not moved, round J uses v[(role - J) mod 8] (role a=0..h=7), and after inlining
+// everything stays in registers. Only the round constant k[base + J] is indexed at run time.
+// (Unrolling all 64 or 80 rounds instead costs every translation unit that includes the library
+// a fifth of a second or more to compile, for no measurable speed.)
+template <bool Schedule, std::size_t J, class Word, std::size_t Rounds>
 TWOFACTOR_DETAIL_ALWAYS_INLINE constexpr void sha2_round(Word (&v)[8], Word (&w)[16],
-                                                         const std::array<Word, Rounds>& k) noexcept {
+                                                         const std::array<Word, Rounds>& k,
+                                                         std::size_t base) noexcept {
     using f = sha2_functions<Word>;
-    constexpr std::size_t a = (Rounds - T) % 8, b = (Rounds + 1 - T) % 8, c = (Rounds + 2 - T) % 8,
-                          d = (Rounds + 3 - T) % 8, e = (Rounds + 4 - T) % 8, ff = (Rounds + 5 - T) % 8,
-                          g = (Rounds + 6 - T) % 8, h = (Rounds + 7 - T) % 8;
-    if constexpr (T >= 16) {
-        w[T % 16] += f::small_sigma1(w[(T - 2) % 16]) + w[(T - 7) % 16] + f::small_sigma0(w[(T - 15) % 16]);
+    constexpr std::size_t a = (16 - J) % 8, b = (17 - J) % 8, c = (18 - J) % 8, d = (19 - J) % 8,
+                          e = (20 - J) % 8, ff = (21 - J) % 8, g = (22 - J) % 8, h = (23 - J) % 8;
+    if constexpr (Schedule) {
+        w[J] += f::small_sigma1(w[(J + 14) % 16]) + w[(J + 9) % 16] + f::small_sigma0(w[(J + 1) % 16]);
     }
-    const Word hkw = v[h] + (k[T] + w[T % 16]);
+    const Word hkw = v[h] + (k[base + J] + w[J]);
     const Word ch = v[g] ^ (v[e] & (v[ff] ^ v[g]));
     const Word t1 = (hkw + ch) + f::big_sigma1(v[e]);
     const Word maj = (v[a] & (v[b] ^ v[c])) ^ (v[b] & v[c]);
@@ -1107,16 +1174,18 @@ TWOFACTOR_DETAIL_ALWAYS_INLINE constexpr void sha2_round(Word (&v)[8], Word (&w)
     v[h] = (t1 + maj) + f::big_sigma0(v[a]);
 }
 
-template <class Word, std::size_t Rounds, std::size_t... T>
-TWOFACTOR_DETAIL_ALWAYS_INLINE constexpr void sha2_rounds(Word (&v)[8], Word (&w)[16],
-                                                          const std::array<Word, Rounds>& k,
-                                                          std::index_sequence<T...>) noexcept {
-    (sha2_round<T>(v, w, k), ...);
+template <bool Schedule, class Word, std::size_t Rounds, std::size_t... J>
+TWOFACTOR_DETAIL_ALWAYS_INLINE constexpr void sha2_round_group(Word (&v)[8], Word (&w)[16],
+                                                               const std::array<Word, Rounds>& k,
+                                                               std::size_t base,
+                                                               std::index_sequence<J...>) noexcept {
+    (sha2_round<Schedule, J>(v, w, k, base), ...);
 }
 
 template <class Word, std::size_t Rounds>
 constexpr void sha2_compress_portable(std::array<Word, 8>& state, const std::byte* blocks,
                                       std::size_t block_count, const std::array<Word, Rounds>& k) noexcept {
+    static_assert(Rounds % 16 == 0, "whole groups of 16 rounds keep the roles in place");
     constexpr std::size_t block_size = 16 * sizeof(Word);
     for (; block_count != 0; --block_count, blocks += block_size) {
         Word w[16] = {};
@@ -1128,9 +1197,12 @@ constexpr void sha2_compress_portable(std::array<Word, 8>& state, const std::byt
             }
         }
         Word v[8] = {state[0], state[1], state[2], state[3], state[4], state[5], state[6], state[7]};
-        sha2_rounds(v, w, k, std::make_index_sequence<Rounds>{});
+        sha2_round_group<false>(v, w, k, 0, std::make_index_sequence<16>{});  // W from the block
+        for (std::size_t base = 16; base < Rounds; base += 16) {
+            sha2_round_group<true>(v, w, k, base, std::make_index_sequence<16>{});
+        }
         for (std::size_t i = 0; i < 8; ++i) {
-            state[i] += v[i];  // the round count is a multiple of 8: roles are back in place
+            state[i] += v[i];  // 16 rounds per group, a multiple of 8: roles are back in place
         }
     }
 }
@@ -2325,7 +2397,6 @@ using hmac_sha512 = hmac<sha512>;
 // twofactor: PBKDF2 (RFC 8018 §5.2) over the library's own HMAC, for slow salted hashes of
 // backup codes. Test vectors: RFC 6070 (HMAC-SHA-1), RFC 7914 §11 (HMAC-SHA-256).
 
-#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -2368,7 +2439,7 @@ constexpr void pbkdf2(std::span<const std::byte> password, std::span<const std::
             u = prf.compute(u.bytes);
             for (std::size_t k = 0; k < block_size; ++k) t[k] ^= u[k];
         }
-        const std::size_t take = std::min(block_size, derived_key.size() - done);
+        const std::size_t take = detail::minimum(block_size, derived_key.size() - done);
         for (std::size_t k = 0; k < take; ++k) derived_key[done + k] = t[k];
         detail::secure_wipe(u.bytes);
         detail::secure_wipe(t.bytes);
@@ -2666,7 +2737,6 @@ constexpr decltype(auto) visit_digits(unsigned digits, F&& f) {
 // ---- begin twofactor/hotp.hpp ----
 // twofactor: hotp<Hash, Digits>, counter-based one-time codes (RFC 4226).
 
-#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -2762,7 +2832,7 @@ public:
         if (!typed) return unexpected(typed.error());
         if (look_ahead >= max_verify_candidates) return unexpected(errc::invalid_window);
         const std::uint64_t count =
-            std::min(look_ahead, std::numeric_limits<std::uint64_t>::max() - counter) + 1;
+            detail::minimum(look_ahead, std::numeric_limits<std::uint64_t>::max() - counter) + 1;
         const window_search_outcome found = search(*typed, counter, count, counter);
         if (!found.accepted) return unexpected(errc::wrong_code);
         return found.counter;
@@ -2785,7 +2855,7 @@ public:
         if (look_ahead >= max_verify_candidates) return unexpected(errc::invalid_window);
         constexpr std::uint64_t max_counter = std::numeric_limits<std::uint64_t>::max();
         if (counter == max_counter) return unexpected(errc::wrong_code);
-        const std::uint64_t pairs = std::min(look_ahead, max_counter - 1 - counter) + 1;
+        const std::uint64_t pairs = detail::minimum(look_ahead, max_counter - 1 - counter) + 1;
 
         // Every pair is compared; the earliest match wins, selected without a branch.
         std::uint64_t found_mask = 0;
@@ -2872,7 +2942,6 @@ private:
 // twofactor: totp<Hash, Digits, Step, Clock, T0>, time-based one-time codes (RFC 6238), and
 // dynamic_totp, its sibling whose time step and T0 are run-time values.
 
-#include <algorithm>
 #include <chrono>
 #include <concepts>
 #include <cstdint>
@@ -3047,11 +3116,11 @@ public:
         const auto current = step_at(time);
         if (!current) return unexpected(current.error());
 
-        const std::uint64_t first = *current - std::min<std::uint64_t>(*current, window.past);
+        const std::uint64_t first = *current - detail::minimum<std::uint64_t>(*current, window.past);
         // With a negative T0 the step index reaches 2^64 - 1: the window stops there.
         const std::uint64_t last =
-            *current +
-            std::min<std::uint64_t>(window.future, std::numeric_limits<std::uint64_t>::max() - *current);
+            *current + detail::minimum<std::uint64_t>(window.future,
+                                                      std::numeric_limits<std::uint64_t>::max() - *current);
         std::uint64_t replay_floor = 0;
         if (last_accepted_step) {
             if (*last_accepted_step == std::numeric_limits<std::uint64_t>::max())
@@ -5550,7 +5619,6 @@ template <int MaxVersion>
 
 #include <concepts>
 #include <cstddef>
-#include <functional>
 #include <span>
 #include <type_traits>
 #include <utility>
@@ -5746,8 +5814,8 @@ public:
     [[nodiscard]] result<void> fill(std::span<std::byte> out) noexcept {
         result<void> filled;
         if constexpr (std::same_as<std::invoke_result_t<F&, std::span<std::byte>>, result<void>>) {
-            filled = std::invoke(generator_, out);
-        } else if (!static_cast<bool>(std::invoke(generator_, out))) {
+            filled = detail::invoke(generator_, out);
+        } else if (!static_cast<bool>(detail::invoke(generator_, out))) {
             filled = unexpected(errc::random_source_failed);
         }
         if (!filled) detail::secure_wipe(out);
@@ -7407,7 +7475,6 @@ constexpr std::size_t render_backup_codes_text(char* out, const backup_codes_tex
 // or a backup code, replay protection (RFC 6238 §5.2), throttling of failed attempts
 // (RFC 4226 §7.3), a revision for compare-and-set storage, and a versioned text form.
 
-#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cstddef>
@@ -7945,8 +8012,8 @@ struct throttle_policy {
     std::int64_t lockout = policy.first_lockout.count();
     for (std::uint32_t i = 0; i < doublings && lockout < policy.max_lockout.count(); ++i)
         lockout = lockout > policy.max_lockout.count() / 2 ? policy.max_lockout.count() : lockout * 2;
-    return std::chrono::seconds{std::min<std::int64_t>(
-        lockout, std::max<std::int64_t>(policy.max_lockout.count(), policy.first_lockout.count()))};
+    return std::chrono::seconds{detail::minimum<std::int64_t>(
+        lockout, detail::maximum<std::int64_t>(policy.max_lockout.count(), policy.first_lockout.count()))};
 }
 
 /// How `login` verifies: the TOTP window, the HOTP look-ahead, the throttling.
@@ -8460,12 +8527,12 @@ template <std::size_t N, hash_function BackupHash>
                 const auto parsed = otp_code<D>::parse(code);
                 if (!parsed) return unexpected(parsed.error());
                 const std::uint64_t expected = current.next_counter();
-                const std::uint64_t first = expected - std::min<std::uint64_t>(expected, 1);
+                const std::uint64_t first = expected - detail::minimum<std::uint64_t>(expected, 1);
                 const std::uint64_t ahead =
-                    std::min<std::uint64_t>(policy.hotp_look_ahead, max_verify_candidates - 2);
+                    detail::minimum<std::uint64_t>(policy.hotp_look_ahead, max_verify_candidates - 2);
                 const std::uint64_t last =
-                    expected +
-                    std::min<std::uint64_t>(ahead, std::numeric_limits<std::uint64_t>::max() - expected);
+                    expected + detail::minimum<std::uint64_t>(
+                                   ahead, std::numeric_limits<std::uint64_t>::max() - expected);
                 const auto found = generator.search(*parsed, first, last - first + 1, expected);
                 if (found.accepted) {
                     if (found.counter == std::numeric_limits<std::uint64_t>::max())
@@ -8505,7 +8572,7 @@ template <std::size_t N, hash_function BackupHash>
             // Saturating: a lockout that would end after the largest time point never ends.
             const std::int64_t start = now.time_since_epoch().count();
             const std::int64_t room =
-                std::numeric_limits<std::int64_t>::max() - std::max<std::int64_t>(start, 0);
+                std::numeric_limits<std::int64_t>::max() - detail::maximum<std::int64_t>(start, 0);
             next.locked_until_ = std::chrono::sys_seconds{std::chrono::seconds{
                 lockout.count() > room ? std::numeric_limits<std::int64_t>::max() : start + lockout.count()}};
             outcome.locked_until = next.locked_until_;
@@ -8639,7 +8706,6 @@ template <std::size_t N, hash_function BackupHash>
 #include <span>
 #include <string>
 #include <string_view>
-#include <variant>
 
 
 namespace twofactor::inline v1 {
@@ -8765,7 +8831,7 @@ public:
         if (!key) return unexpected(key.error());
         const auto uri = otpauth_uri::make(issuer, account, *key, parameters);
         if (!uri) return unexpected(uri.error());
-        return enrollment_wizard(policy, std::nullopt, show_secret_page{*uri});
+        return enrollment_wizard(policy, std::nullopt, frame::showing(*uri));
     }
 
     /// start() with the operating system's random source.
@@ -8799,9 +8865,7 @@ public:
         return reconfigure(current, rng, policy);
     }
 
-    [[nodiscard]] constexpr wizard_step step() const noexcept {
-        return static_cast<wizard_step>(page_.index());
-    }
+    [[nodiscard]] constexpr wizard_step step() const noexcept { return frame_.step; }
     [[nodiscard]] constexpr const wizard_policy& policy() const noexcept { return policy_; }
     /// The revision of the record a reconfiguration replaces (none for a first enrollment).
     [[nodiscard]] constexpr std::optional<std::uint64_t> replaces_revision() const noexcept {
@@ -8842,9 +8906,9 @@ public:
     /// "Next" on the first page: to verify_setup. Elsewhere errc::wrong_wizard_step (on the
     /// verification page, Next is `submit_code`).
     [[nodiscard]] constexpr result<void> next() noexcept {
-        const auto* page = std::get_if<show_secret_page>(&page_);
-        if (page == nullptr) return unexpected(illegal());
-        page_ = verify_setup_page{page->pending, policy_.max_setup_attempts};
+        if (frame_.step != wizard_step::show_secret) return unexpected(illegal());
+        frame_.step = wizard_step::verify_setup;
+        frame_.attempts_left = policy_.max_setup_attempts;
         return {};
     }
 
@@ -8862,8 +8926,7 @@ public:
     [[nodiscard]] result<void> submit_code(std::string_view code,
                                            std::chrono::time_point<clock_type, Duration> now,
                                            Rng& rng) noexcept {
-        auto* page = std::get_if<verify_setup_page>(&page_);
-        if (page == nullptr) return unexpected(illegal());
+        if (frame_.step != wizard_step::verify_setup) return unexpected(illegal());
         // Spaces between digit groups, as apps display codes ("123 456"), are ignored.
         std::array<char, 16> digits{};
         std::size_t digit_count = 0;
@@ -8872,20 +8935,24 @@ public:
             if (digit_count == digits.size()) return unexpected(errc::malformed_code);
             digits[digit_count++] = c;
         }
-        const Totp generator{page->pending.key().reveal_bytes()};
+        const Totp generator{frame_.pending->key().reveal_bytes()};
         const auto match =
             generator.verify(std::string_view(digits.data(), digit_count), now, policy_.window);
         if (!match) {
             if (match.error() != errc::wrong_code) return unexpected(match.error());
-            if (--page->attempts_left == 0) {
-                page_ = aborted_page{};
+            if (--frame_.attempts_left == 0) {
+                frame_ = frame::ended(wizard_step::aborted);
                 return unexpected(errc::setup_aborted);
             }
             return unexpected(errc::wrong_code);
         }
         auto fresh = BackupCodes::generate(rng, policy_.backup_code_iterations);
         if (!fresh) return unexpected(fresh.error());
-        page_ = backup_codes_page{page->pending, match->step, fresh->set, fresh->codes};
+        frame_.step = wizard_step::backup_codes;
+        frame_.attempts_left = 0;
+        frame_.verified_step = match->step;
+        frame_.set = fresh->set;
+        frame_.codes = fresh->codes;
         return {};
     }
 
@@ -8900,52 +8967,47 @@ public:
 
     /// Wrong codes still accepted on the verification page (0 elsewhere).
     [[nodiscard]] constexpr std::uint32_t attempts_left() const noexcept {
-        const auto* page = std::get_if<verify_setup_page>(&page_);
-        return page == nullptr ? 0 : page->attempts_left;
+        return frame_.attempts_left;  // 0 away from the verification page
     }
 
     /// The plain backup codes, on the backup-codes page only (they are never available again).
     [[nodiscard]] constexpr result<std::span<const backup_code, backup_code_count>> backup_codes()
         const noexcept {
-        const auto* page = std::get_if<backup_codes_page>(&page_);
-        if (page == nullptr) return unexpected(illegal());
-        return std::span<const backup_code, backup_code_count>(page->codes);
+        if (frame_.step != wizard_step::backup_codes) return unexpected(illegal());
+        return std::span<const backup_code, backup_code_count>(frame_.codes);
     }
 
     /// The length of download_text() for `date`. Error: errc::wrong_wizard_step (errc::setup_aborted
     /// once aborted, as for every event and query).
     [[nodiscard]] constexpr result<std::size_t> download_text_size(
         std::chrono::year_month_day date) const noexcept {
-        const auto* page = std::get_if<backup_codes_page>(&page_);
-        if (page == nullptr) return unexpected(illegal());
-        return backup_codes_text_size(text_info(*page, date),
-                                      std::span<const backup_code, backup_code_count>(page->codes));
+        if (frame_.step != wizard_step::backup_codes) return unexpected(illegal());
+        return backup_codes_text_size(text_info(date),
+                                      std::span<const backup_code, backup_code_count>(frame_.codes));
     }
 
     /// The text of the "Download" link (write_backup_codes_text) on the backup-codes page.
     /// Errors: errc::wrong_wizard_step, errc::output_too_small.
     [[nodiscard]] constexpr result<std::size_t> download_text(
         std::span<char> out, std::chrono::year_month_day date) const noexcept {
-        const auto* page = std::get_if<backup_codes_page>(&page_);
-        if (page == nullptr) return unexpected(illegal());
-        return write_backup_codes_text(out, text_info(*page, date),
-                                       std::span<const backup_code, backup_code_count>(page->codes));
+        if (frame_.step != wizard_step::backup_codes) return unexpected(illegal());
+        return write_backup_codes_text(out, text_info(date),
+                                       std::span<const backup_code, backup_code_count>(frame_.codes));
     }
 
     /// "Finish" on the backup-codes page: the plain codes are wiped and the new account record
     /// returned (also available as `record()` afterwards). Elsewhere errc::wrong_wizard_step.
     [[nodiscard]] constexpr result<account_type> finish() noexcept {
-        const auto* page = std::get_if<backup_codes_page>(&page_);
-        if (page == nullptr) return unexpected(illegal());
-        page_ = finished_page{page->pending, page->verified_step, page->set};
+        if (frame_.step != wizard_step::backup_codes) return unexpected(illegal());
+        frame_.step = wizard_step::finished;
+        frame_.codes = {};  // wiped: the plain codes are never available again
         return record();
     }
 
     /// The new account record, once finished. Error: errc::wrong_wizard_step.
     [[nodiscard]] constexpr result<account_type> record() const noexcept {
-        const auto* page = std::get_if<finished_page>(&page_);
-        if (page == nullptr) return unexpected(illegal());
-        auto made = account_type::create(page->pending, page->set, Totp::epoch, page->verified_step);
+        if (frame_.step != wizard_step::finished) return unexpected(illegal());
+        auto made = account_type::create(*frame_.pending, frame_.set, Totp::epoch, frame_.verified_step);
         if (!made) return unexpected(made.error());
         return replaces_ ? made->replacing(*replaces_) : *made;
     }
@@ -8955,7 +9017,7 @@ public:
     /// cancelled): errc::wrong_wizard_step / errc::setup_aborted.
     [[nodiscard]] constexpr result<void> cancel() noexcept {
         if (step() >= wizard_step::finished) return unexpected(illegal());
-        page_ = cancelled_page{};
+        frame_ = frame::ended(wizard_step::cancelled);
         return {};
     }
 
@@ -9015,41 +9077,34 @@ public:
         std::string_view text) noexcept;
 
 private:
-    struct show_secret_page {
-        otpauth_uri pending;
-        friend constexpr bool operator==(const show_secret_page&, const show_secret_page&) = default;
+    // Where the wizard is suspended and what it keeps there, like a coroutine's frame. Every
+    // member a step does not use holds its default value (leaving a step resets or overwrites
+    // what it no longer needs, which also wipes secrets), so that copying, `==` and the text
+    // form work member by member.
+    struct frame {
+        wizard_step step = wizard_step::show_secret;
+        std::optional<otpauth_uri> pending;                  // show_secret .. finished
+        std::uint32_t attempts_left = 0;                     // verify_setup
+        std::uint64_t verified_step = 0;                     // backup_codes, finished
+        BackupCodes set{};                                   // backup_codes, finished
+        std::array<backup_code, backup_code_count> codes{};  // backup_codes
+
+        [[nodiscard]] static constexpr frame showing(const otpauth_uri& uri) noexcept {
+            frame f;
+            f.pending = uri;
+            return f;
+        }
+        [[nodiscard]] static constexpr frame ended(wizard_step how) noexcept {
+            frame f;
+            f.step = how;
+            return f;
+        }
+        friend constexpr bool operator==(const frame&, const frame&) = default;
     };
-    struct verify_setup_page {
-        otpauth_uri pending;
-        std::uint32_t attempts_left;
-        friend constexpr bool operator==(const verify_setup_page&, const verify_setup_page&) = default;
-    };
-    struct backup_codes_page {
-        otpauth_uri pending;
-        std::uint64_t verified_step;
-        BackupCodes set;
-        std::array<backup_code, backup_code_count> codes;
-        friend constexpr bool operator==(const backup_codes_page&, const backup_codes_page&) = default;
-    };
-    struct finished_page {
-        otpauth_uri pending;
-        std::uint64_t verified_step;
-        BackupCodes set;
-        friend constexpr bool operator==(const finished_page&, const finished_page&) = default;
-    };
-    struct aborted_page {
-        friend constexpr bool operator==(const aborted_page&, const aborted_page&) = default;
-    };
-    struct cancelled_page {
-        friend constexpr bool operator==(const cancelled_page&, const cancelled_page&) = default;
-    };
-    // In the order of wizard_step.
-    using page = std::variant<show_secret_page, verify_setup_page, backup_codes_page, finished_page,
-                              aborted_page, cancelled_page>;
 
     constexpr enrollment_wizard(const wizard_policy& policy, std::optional<std::uint64_t> replaces,
-                                page current) noexcept
-        : policy_(policy), replaces_(replaces), page_(current) {}
+                                const frame& current) noexcept
+        : policy_(policy), replaces_(replaces), frame_(current) {}
 
     [[nodiscard]] static constexpr result<void> check_policy(const wizard_policy& policy) noexcept {
         if (policy.max_setup_attempts < 1 || policy.max_setup_attempts > 100)
@@ -9066,21 +9121,21 @@ private:
     }
 
     [[nodiscard]] constexpr const otpauth_uri* pending_before_verification() const noexcept {
-        if (const auto* page = std::get_if<show_secret_page>(&page_)) return &page->pending;
-        if (const auto* page = std::get_if<verify_setup_page>(&page_)) return &page->pending;
-        return nullptr;
+        const bool before =
+            frame_.step == wizard_step::show_secret || frame_.step == wizard_step::verify_setup;
+        return before ? &*frame_.pending : nullptr;
     }
 
-    [[nodiscard]] static constexpr backup_codes_text_info text_info(
-        const backup_codes_page& page, std::chrono::year_month_day date) noexcept {
-        return {page.pending.issuer(), page.pending.account(), date};
+    [[nodiscard]] constexpr backup_codes_text_info text_info(
+        std::chrono::year_month_day date) const noexcept {
+        return {frame_.pending->issuer(), frame_.pending->account(), date};
     }
 
     constexpr std::size_t render(char* out) const noexcept;
 
     wizard_policy policy_;
     std::optional<std::uint64_t> replaces_;
-    page page_;
+    frame frame_;
 };
 
 namespace detail {
@@ -9151,42 +9206,35 @@ constexpr std::size_t enrollment_wizard<Totp, BackupCodes>::render(char* out) co
         w.put("none");
     w.end_line();
 
-    const otpauth_uri* pending = pending_before_verification();
-    const auto* codes_page = std::get_if<backup_codes_page>(&page_);
-    const auto* finished = std::get_if<finished_page>(&page_);
-    if (codes_page != nullptr) pending = &codes_page->pending;
-    if (finished != nullptr) pending = &finished->pending;
-    if (pending != nullptr) {
+    const wizard_step at = frame_.step;
+    if (at <= wizard_step::finished) {
         field(wizard_field::issuer);
-        w.encoded(pending->issuer());
+        w.encoded(frame_.pending->issuer());
         w.end_line();
         field(wizard_field::account);
-        w.encoded(pending->account());
+        w.encoded(frame_.pending->account());
         w.end_line();
         field(wizard_field::secret);
-        detail::write_record_secret(w, pending->key());
+        detail::write_record_secret(w, frame_.pending->key());
         w.end_line();
     }
-    if (const auto* page = std::get_if<verify_setup_page>(&page_)) {
+    if (at == wizard_step::verify_setup) {
         field(wizard_field::attempts_left);
-        w.number(page->attempts_left);
+        w.number(frame_.attempts_left);
         w.end_line();
     }
-    const std::uint64_t* verified = codes_page != nullptr ? &codes_page->verified_step
-                                    : finished != nullptr ? &finished->verified_step
-                                                          : nullptr;
-    if (verified != nullptr) {
+    if (at == wizard_step::backup_codes || at == wizard_step::finished) {
         field(wizard_field::verified_step);
-        w.number(*verified);
+        w.number(frame_.verified_step);
         w.end_line();
-        detail::write_backup_code_set(w, codes_page != nullptr ? codes_page->set : finished->set);
+        detail::write_backup_code_set(w, frame_.set);
     }
-    if (codes_page != nullptr) {
+    if (at == wizard_step::backup_codes) {
         for (std::size_t i = 0; i < backup_code_count; ++i) {
             w.field(detail::backup_plain_field);
             w.number(i + 1);
             w.put(" ");
-            const auto grouped = codes_page->codes[i].reveal_grouped();
+            const auto grouped = frame_.codes[i].reveal_grouped();
             w.put(std::string_view(grouped.data(), grouped.size()));
             w.end_line();
         }
@@ -9309,8 +9357,8 @@ enrollment_wizard<Totp, BackupCodes>::parse(std::string_view text) noexcept {
         replaces = number;
     }
 
-    if (step == wizard_step::aborted) return enrollment_wizard(policy, replaces, aborted_page{});
-    if (step == wizard_step::cancelled) return enrollment_wizard(policy, replaces, cancelled_page{});
+    if (step == wizard_step::aborted || step == wizard_step::cancelled)
+        return enrollment_wizard(policy, replaces, frame::ended(step));
 
     // The pending enrollment.
     auto field = [&](wizard_field f) {
@@ -9320,25 +9368,24 @@ enrollment_wizard<Totp, BackupCodes>::parse(std::string_view text) noexcept {
         field(wizard_field::issuer), field(wizard_field::account), field(wizard_field::secret), parameters);
     if (!pending) return unexpected(pending.error());
 
-    if (step == wizard_step::show_secret)
-        return enrollment_wizard(policy, replaces, show_secret_page{*pending});
+    frame restored = frame::showing(*pending);
+    restored.step = step;
+    if (step == wizard_step::show_secret) return enrollment_wizard(policy, replaces, restored);
     if (step == wizard_step::verify_setup) {
         if (!detail::parse_decimal(get(wizard_field::attempts_left), number, policy.max_setup_attempts) ||
             number == 0)
             return bad(wizard_field::attempts_left);
-        return enrollment_wizard(policy, replaces,
-                                 verify_setup_page{*pending, static_cast<std::uint32_t>(number)});
+        restored.attempts_left = static_cast<std::uint32_t>(number);
+        return enrollment_wizard(policy, replaces, restored);
     }
 
-    std::uint64_t verified_step = 0;
-    if (!detail::parse_decimal(get(wizard_field::verified_step), verified_step))
+    if (!detail::parse_decimal(get(wizard_field::verified_step), restored.verified_step))
         return bad(wizard_field::verified_step);
     const auto set = backup_lines.finish();
     if (!set) return unexpected(set.error());
-    if (step == wizard_step::finished)
-        return enrollment_wizard(policy, replaces, finished_page{*pending, verified_step, *set});
+    restored.set = *set;
+    if (step == wizard_step::finished) return enrollment_wizard(policy, replaces, restored);
 
-    std::array<backup_code, backup_code_count> codes{};
     for (std::size_t i = 0; i < backup_code_count; ++i) {
         if (plain_line[i] == 0) return unexpected(record_error{errc::missing_field, 0});
         // Exactly the grouped form that serialize writes.
@@ -9347,9 +9394,9 @@ enrollment_wizard<Totp, BackupCodes>::parse(std::string_view text) noexcept {
         const auto grouped = code->reveal_grouped();
         if (std::string_view(grouped.data(), grouped.size()) != plain[i])
             return unexpected(record_error{errc::invalid_field_value, plain_line[i]});
-        codes[i] = *code;
+        restored.codes[i] = *code;
     }
-    return enrollment_wizard(policy, replaces, backup_codes_page{*pending, verified_step, *set, codes});
+    return enrollment_wizard(policy, replaces, restored);
 }
 
 }  // namespace twofactor::inline v1

@@ -95,20 +95,24 @@ struct sha2_functions<std::uint64_t> {
     }
 };
 
-// One round t of FIPS 180-4 §6.2.2 / §6.4.2 step 3, with the message schedule (step 1) computed
-// just in time in a 16-word ring. Working variables are not moved: round t uses v[(role - t) mod 8]
-// (role a=0..h=7), so after inlining all indices are constants and everything stays in registers.
-template <std::size_t T, class Word, std::size_t Rounds>
+// One round t = base + J of FIPS 180-4 §6.2.2 / §6.4.2 step 3, with the message schedule
+// (step 1) computed just in time in a 16-word ring. The rounds run in groups of 16 (`base` a
+// multiple of 16), so the ring slot J and the roles of the working variables are constants: the
+// variables are not moved, round J uses v[(role - J) mod 8] (role a=0..h=7), and after inlining
+// everything stays in registers. Only the round constant k[base + J] is indexed at run time.
+// (Unrolling all 64 or 80 rounds instead costs every translation unit that includes the library
+// a fifth of a second or more to compile, for no measurable speed.)
+template <bool Schedule, std::size_t J, class Word, std::size_t Rounds>
 TWOFACTOR_DETAIL_ALWAYS_INLINE constexpr void sha2_round(Word (&v)[8], Word (&w)[16],
-                                                         const std::array<Word, Rounds>& k) noexcept {
+                                                         const std::array<Word, Rounds>& k,
+                                                         std::size_t base) noexcept {
     using f = sha2_functions<Word>;
-    constexpr std::size_t a = (Rounds - T) % 8, b = (Rounds + 1 - T) % 8, c = (Rounds + 2 - T) % 8,
-                          d = (Rounds + 3 - T) % 8, e = (Rounds + 4 - T) % 8, ff = (Rounds + 5 - T) % 8,
-                          g = (Rounds + 6 - T) % 8, h = (Rounds + 7 - T) % 8;
-    if constexpr (T >= 16) {
-        w[T % 16] += f::small_sigma1(w[(T - 2) % 16]) + w[(T - 7) % 16] + f::small_sigma0(w[(T - 15) % 16]);
+    constexpr std::size_t a = (16 - J) % 8, b = (17 - J) % 8, c = (18 - J) % 8, d = (19 - J) % 8,
+                          e = (20 - J) % 8, ff = (21 - J) % 8, g = (22 - J) % 8, h = (23 - J) % 8;
+    if constexpr (Schedule) {
+        w[J] += f::small_sigma1(w[(J + 14) % 16]) + w[(J + 9) % 16] + f::small_sigma0(w[(J + 1) % 16]);
     }
-    const Word hkw = v[h] + (k[T] + w[T % 16]);
+    const Word hkw = v[h] + (k[base + J] + w[J]);
     const Word ch = v[g] ^ (v[e] & (v[ff] ^ v[g]));
     const Word t1 = (hkw + ch) + f::big_sigma1(v[e]);
     const Word maj = (v[a] & (v[b] ^ v[c])) ^ (v[b] & v[c]);
@@ -116,16 +120,18 @@ TWOFACTOR_DETAIL_ALWAYS_INLINE constexpr void sha2_round(Word (&v)[8], Word (&w)
     v[h] = (t1 + maj) + f::big_sigma0(v[a]);
 }
 
-template <class Word, std::size_t Rounds, std::size_t... T>
-TWOFACTOR_DETAIL_ALWAYS_INLINE constexpr void sha2_rounds(Word (&v)[8], Word (&w)[16],
-                                                          const std::array<Word, Rounds>& k,
-                                                          std::index_sequence<T...>) noexcept {
-    (sha2_round<T>(v, w, k), ...);
+template <bool Schedule, class Word, std::size_t Rounds, std::size_t... J>
+TWOFACTOR_DETAIL_ALWAYS_INLINE constexpr void sha2_round_group(Word (&v)[8], Word (&w)[16],
+                                                               const std::array<Word, Rounds>& k,
+                                                               std::size_t base,
+                                                               std::index_sequence<J...>) noexcept {
+    (sha2_round<Schedule, J>(v, w, k, base), ...);
 }
 
 template <class Word, std::size_t Rounds>
 constexpr void sha2_compress_portable(std::array<Word, 8>& state, const std::byte* blocks,
                                       std::size_t block_count, const std::array<Word, Rounds>& k) noexcept {
+    static_assert(Rounds % 16 == 0, "whole groups of 16 rounds keep the roles in place");
     constexpr std::size_t block_size = 16 * sizeof(Word);
     for (; block_count != 0; --block_count, blocks += block_size) {
         Word w[16] = {};
@@ -137,9 +143,12 @@ constexpr void sha2_compress_portable(std::array<Word, 8>& state, const std::byt
             }
         }
         Word v[8] = {state[0], state[1], state[2], state[3], state[4], state[5], state[6], state[7]};
-        sha2_rounds(v, w, k, std::make_index_sequence<Rounds>{});
+        sha2_round_group<false>(v, w, k, 0, std::make_index_sequence<16>{});  // W from the block
+        for (std::size_t base = 16; base < Rounds; base += 16) {
+            sha2_round_group<true>(v, w, k, base, std::make_index_sequence<16>{});
+        }
         for (std::size_t i = 0; i < 8; ++i) {
-            state[i] += v[i];  // the round count is a multiple of 8: roles are back in place
+            state[i] += v[i];  // 16 rounds per group, a multiple of 8: roles are back in place
         }
     }
 }
