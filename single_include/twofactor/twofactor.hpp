@@ -8635,8 +8635,8 @@ struct backup_code_regeneration {
 /**
  * Replaces the backup codes of `current` with N new ones from `rng` (same secret; the old
  * codes stop working), once `typed` is confirmed by login at `now` (unless the policy requires
- * no code). Errors in outcome.match: those of login, errc::random_source_failed (nothing
- * changed).
+ * no code). On success outcome.record has revision current.revision() + 1. Errors in
+ * outcome.match: those of login, errc::random_source_failed (nothing changed).
  */
 template <std::size_t N, hash_function BackupHash, random_source Rng>
 [[nodiscard]] backup_code_regeneration<N, BackupHash> regenerate_backup_codes(
@@ -8657,7 +8657,10 @@ template <std::size_t N, hash_function BackupHash, random_source Rng>
     } else {
         regeneration.outcome.match = login_match{login_method::not_required, 0, 0, 0, 0};
     }
-    regeneration.outcome.record = regeneration.outcome.record.with_backup_codes(fresh->set);
+    // One stored change, one revision: the confirming login and the new codes together replace
+    // `current` (the login's own increase is not counted twice).
+    regeneration.outcome.record =
+        regeneration.outcome.record.with_backup_codes(fresh->set).replacing(current.revision());
     regeneration.outcome.record_changed = true;
     regeneration.codes = fresh->codes;
     return regeneration;
