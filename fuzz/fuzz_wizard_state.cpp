@@ -281,6 +281,12 @@ private:
         const auto record = w_.record();
         FUZZ_CHECK(record.has_value() == (step == tf::wizard_step::finished));
         if (record) check_account(*record, w_);
+        // The wizard's own new record is never the one it replaces (a different secret, or a
+        // first enrollment that replaces nothing).
+        if (record) {
+            const auto successor = w_.record_replacing(*record);
+            FUZZ_CHECK(!successor && successor.error() == tf::errc::record_replaced);
+        }
         FUZZ_CHECK(w_ == before);
     }
 

@@ -775,6 +775,31 @@ BOOST_AUTO_TEST_CASE(the_old_secret_keeps_working_until_finish) {
     BOOST_TEST(r.status == 0, "the new secret after Finish: " << r);
 }
 
+// Two reconfigurations at once: the first Finish replaces the file, the second is refused (exit
+// 2) and leaves the first's record in place.
+BOOST_AUTO_TEST_CASE(two_reconfigurations_at_once_the_first_finish_wins) {
+    temp_folder folder;
+    const std::string state = folder.file("state.txt");
+    (void)enroll_through_pipe(enroll_args(state, enroll_time), enroll_time);
+    const std::int64_t again = enroll_time + 10 * step_seconds;
+    wizard_driver first(enroll_args(state, again), console::pipes);
+    wizard_driver second(enroll_args(state, again), console::pipes);
+    const std::string first_secret = first.reveal_setup_code();
+    const std::string second_secret = second.reveal_setup_code();
+    first.next();
+    second.next();
+    first.verify(oathtool_code(first_secret, again));
+    second.verify(oathtool_code(second_secret, again));
+    first.finish();
+    const file_snapshot written = snapshot(state);
+    second.send_line("");
+    BOOST_TEST(second.wait_exit() == 2, second.process().transcript());
+    BOOST_TEST(second.process().err().find("was set up again while this command ran") != std::string::npos,
+               second.process().transcript());
+    BOOST_TEST(differences(written, snapshot(state)) == "");
+    BOOST_TEST(secret_of(parse_state(state)) == first_secret);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 // ---- Bad input ----------------------------------------------------------------------------------

@@ -346,7 +346,7 @@ BOOST_AUTO_TEST_CASE(every_step_serialises_and_parses_to_an_equal_wizard) {
             const std::string text = w.serialize();
             BOOST_TEST(text.size() == w.serialized_size());
             BOOST_TEST(
-                text.starts_with("twofactor-enrollment 1\nstep " + std::string(to_string(step)) + "\n"));
+                text.starts_with("twofactor-enrollment 2\nstep " + std::string(to_string(step)) + "\n"));
             const auto parsed = wizard::parse(text);
             BOOST_TEST_REQUIRE(parsed.has_value());
             BOOST_TEST((*parsed == w));
@@ -761,6 +761,70 @@ BOOST_AUTO_TEST_CASE(reconfigure_keeps_the_current_record_working_until_it_is_re
     BOOST_TEST(tf::login(N, new_backup_codes[3], t + 60s).match.has_value());
 }
 
+// Finish after the current record changed: bookkeeping (logins, failures, new backup codes) is
+// followed, a replaced record is not.
+BOOST_AUTO_TEST_CASE(record_replacing_follows_bookkeeping_and_refuses_a_replaced_record) {
+    const enabled_account first = run_to_the_end(wizard_at(show, 41), t_setup, 42);
+    const account& R = first.record;
+    const tf::secret old_key = R.enrollment().key();
+    const sys_seconds t = t_setup + 300s;
+
+    test_source rng{43};
+    wizard w = wizard::reconfigure(R, rng, test_policy).value();
+    const tf::secret new_key = key_of(w);
+    BOOST_TEST(w.record_replacing(R).error() == errc::wrong_wizard_step);  // not finished yet
+    BOOST_TEST_REQUIRE(w.next().has_value());
+    BOOST_TEST_REQUIRE(w.submit_code(code_at(new_key, t), t, rng).has_value());
+    BOOST_TEST(w.record_replacing(R).error() == errc::wrong_wizard_step);
+    const account N = w.finish().value();
+
+    // Meanwhile, in another window: a sign-in, a wrong code, new backup codes (revisions 1..3).
+    const account signed_in = tf::login(R, code_at(old_key, t + 30s), t + 30s).record;
+    const account failed = tf::login(signed_in, wrong_code_at(old_key, t + 60s), t + 60s).record;
+    test_source other_rng{44};
+    const auto regenerated =
+        tf::regenerate_backup_codes(failed, code_at(old_key, t + 90s), t + 90s, other_rng).outcome;
+    BOOST_TEST_REQUIRE(regenerated.match.has_value());
+    BOOST_TEST_REQUIRE(regenerated.record.revision() == R.revision() + 3);
+
+    for (const account* current : {&R, &signed_in, &failed, &regenerated.record}) {
+        BOOST_TEST_CONTEXT("current revision " << current->revision()) {
+            const auto next = w.record_replacing(*current);
+            BOOST_TEST_REQUIRE(next.has_value());
+            BOOST_TEST(next->revision() == current->revision() + 1);
+            // Everything else is the wizard's new record: secret, codes, replay guard.
+            BOOST_TEST((next->replacing(N.revision() - 1) == N));
+        }
+    }
+    // The fingerprint survives the text form.
+    const auto resumed = wizard::parse(w.serialize());
+    BOOST_TEST_REQUIRE(resumed.has_value());
+    BOOST_TEST((*resumed == w));
+    BOOST_TEST(resumed->record_replacing(regenerated.record).value().revision() == R.revision() + 4);
+
+    // Replaced meanwhile: another reconfiguration finished first; or disabled and enabled again.
+    const account elsewhere =
+        run_to_the_end(wizard::reconfigure(R, other_rng, test_policy).value(), t, 45).record;
+    BOOST_TEST(w.record_replacing(elsewhere).error() == errc::record_replaced);
+    const account enabled_again = run_to_the_end(wizard_at(show, 46), t, 47).record;
+    BOOST_TEST(w.record_replacing(enabled_again).error() == errc::record_replaced);
+    // The same secret under another issuer, or with another T0, is another enrollment.
+    const auto renamed_uri =
+        tf::otpauth_uri::make("Other Co", account_name, old_key, wizard::parameters).value();
+    const account renamed = account::create(renamed_uri, R.backup_codes(), R.t0()).value();
+    BOOST_TEST(w.record_replacing(renamed).error() == errc::record_replaced);
+    const account shifted = account::create(R.enrollment(), R.backup_codes(), R.t0() + 30).value();
+    BOOST_TEST(w.record_replacing(shifted).error() == errc::record_replaced);
+    BOOST_TEST(
+        w.record_replacing(account::create(R.enrollment(), R.backup_codes(), R.t0()).value()).has_value());
+
+    // A first enrollment replaces nothing: any record stored meanwhile means 2FA was turned on
+    // elsewhere.
+    const wizard fresh = wizard_at(finished, 48);
+    BOOST_TEST(fresh.record_replacing(R).error() == errc::record_replaced);
+    BOOST_TEST(wizard_at(aborted).record_replacing(R).error() == errc::setup_aborted);
+}
+
 BOOST_AUTO_TEST_CASE(cancelling_a_reconfiguration_leaves_the_current_record_working) {
     const enabled_account first = run_to_the_end(wizard_at(show, 21), t_setup, 22);
     const account R = first.record;
@@ -1012,6 +1076,21 @@ BOOST_AUTO_TEST_CASE(step_inconsistent_fields_are_refused_even_with_a_valid_chec
     EXPECT_REFUSED(parse_edited(show, set_value("window", "1")), errc::invalid_field_value, 8);
     EXPECT_REFUSED(parse_edited(show, set_value("backup-iterations", "999")), errc::invalid_hash_cost, 9);
     EXPECT_REFUSED(parse_edited(show, set_value("replaces", "-1")), errc::invalid_field_value, 10);
+    {  // a reconfiguration's "replaces <revision> <fingerprint>"
+        const std::string hex64(64, 'a');
+        BOOST_TEST(parse_edited(show, set_value("replaces", "7 " + hex64)).has_value());
+        EXPECT_REFUSED(parse_edited(show, set_value("replaces", "7")), errc::invalid_field_value, 10);
+        EXPECT_REFUSED(parse_edited(show, set_value("replaces", "7 " + hex64.substr(1))),
+                       errc::invalid_field_value, 10);
+        EXPECT_REFUSED(parse_edited(show, set_value("replaces", "7 " + hex64 + "a")),
+                       errc::invalid_field_value, 10);
+        EXPECT_REFUSED(parse_edited(show, set_value("replaces", "7 " + std::string(64, 'A'))),
+                       errc::invalid_field_value, 10);
+        EXPECT_REFUSED(parse_edited(show, set_value("replaces", "7  " + hex64)), errc::invalid_field_value,
+                       10);
+        EXPECT_REFUSED(parse_edited(show, set_value("replaces", "none " + hex64)), errc::invalid_field_value,
+                       10);
+    }
     EXPECT_REFUSED(parse_edited(show, set_value("secret", "gezdgnbvgy3tqojqgezdgnbvgy3tqojq")),
                    errc::invalid_base32_character, 13);
     EXPECT_REFUSED(parse_edited(show, set_value("secret", "GEZDGNBVGY3TQOJQGEZDGNBVGY======")),

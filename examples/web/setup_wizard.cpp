@@ -170,13 +170,22 @@ void app::setup_finish(const request& req, response& res) {
     if (!finished) return redirect(res, in->s, setup_url);  // not on the backup-codes page
     in->s.wizard.reset();
 
-    // Compare-and-set: a reconfiguration replaces exactly the record it started from; a first
-    // enrollment needs 2FA still off, and continues the user's revision count (revisions never
-    // repeat, even across disable and enable).
+    // Compare-and-set. A reconfiguration replaces the record it started from, or that record
+    // after sign-ins meanwhile (record_replacing tells which), never a record that another
+    // setup replaced or a disable removed; a lost race re-reads. A first enrollment needs 2FA
+    // still off, and continues the user's revision count (revisions never repeat, even across
+    // disable and enable).
     bool stored = false;
-    if (const auto replaces = w->replaces_revision()) {
-        stored = db_.store_twofactor_record(in->u.id, *replaces, true, finished->serialize(),
-                                            finished->revision());
+    if (w->replaces_revision()) {
+        for (int round = 0; round < 5 && !stored; ++round) {
+            const auto u = db_.find_user(in->u.id);
+            const auto current = u ? record_of(*u) : std::nullopt;
+            if (!current) break;
+            const auto next = w->record_replacing(*current);
+            if (!next) break;
+            stored = db_.store_twofactor_record(in->u.id, current->revision(), true, next->serialize(),
+                                                next->revision());
+        }
     } else {
         const account next = finished->replacing(in->u.twofactor_revision);
         stored =

@@ -87,10 +87,14 @@ enum class errc : int {
     // The enrollment wizard.
     wrong_wizard_step,  ///< the event is not possible at the wizard's current step (nothing changed)
     setup_aborted,      ///< too many wrong codes on the verification page: the setup was abandoned
+
+    // Appended after the groups above (values are stable).
+    record_replaced,  ///< the stored record is no longer the one a change started from (reconfigured or
+                      ///< disabled meanwhile)
 };
 
 namespace detail {
-inline constexpr errc last_errc = errc::setup_aborted;
+inline constexpr errc last_errc = errc::record_replaced;
 }
 
 /// A short, fixed English description of `code`, without allocating.
@@ -145,6 +149,7 @@ inline constexpr errc last_errc = errc::setup_aborted;
         case errc::record_checksum_mismatch: return "record checksum mismatch (corrupted)";
         case errc::wrong_wizard_step: return "not possible at this step of the setup";
         case errc::setup_aborted: return "setup abandoned after too many wrong codes";
+        case errc::record_replaced: return "the account was reconfigured or disabled meanwhile";
     }
     return "unknown twofactor error";
 }

@@ -223,10 +223,14 @@ enum class errc : int {
     // The enrollment wizard.
     wrong_wizard_step,  ///< the event is not possible at the wizard's current step (nothing changed)
     setup_aborted,      ///< too many wrong codes on the verification page: the setup was abandoned
+
+    // Appended after the groups above (values are stable).
+    record_replaced,  ///< the stored record is no longer the one a change started from (reconfigured or
+                      ///< disabled meanwhile)
 };
 
 namespace detail {
-inline constexpr errc last_errc = errc::setup_aborted;
+inline constexpr errc last_errc = errc::record_replaced;
 }
 
 /// A short, fixed English description of `code`, without allocating.
@@ -281,6 +285,7 @@ inline constexpr errc last_errc = errc::setup_aborted;
         case errc::record_checksum_mismatch: return "record checksum mismatch (corrupted)";
         case errc::wrong_wizard_step: return "not possible at this step of the setup";
         case errc::setup_aborted: return "setup abandoned after too many wrong codes";
+        case errc::record_replaced: return "the account was reconfigured or disabled meanwhile";
     }
     return "unknown twofactor error";
 }
@@ -8807,7 +8812,7 @@ public:
 
     /// The first line of the text form: "twofactor-enrollment 1".
     static constexpr std::string_view record_kind = "twofactor-enrollment";
-    static constexpr std::uint32_t format_version = 1;
+    static constexpr std::uint32_t format_version = 2;
 
     /// The OTP parameters every enrollment of this wizard gets.
     static constexpr otpauth_parameters parameters{
@@ -8855,7 +8860,7 @@ public:
     [[nodiscard]] static result<enrollment_wizard> reconfigure(const account_type& current, Rng& rng,
                                                                const wizard_policy& policy = {}) noexcept {
         auto wizard = start(current.enrollment().issuer(), current.enrollment().account(), rng, policy);
-        if (wizard) wizard->replaces_ = current.revision();
+        if (wizard) wizard->replaces_ = replaced_record{current.revision(), fingerprint_of(current)};
         return wizard;
     }
 
@@ -8872,7 +8877,8 @@ public:
     [[nodiscard]] constexpr const wizard_policy& policy() const noexcept { return policy_; }
     /// The revision of the record a reconfiguration replaces (none for a first enrollment).
     [[nodiscard]] constexpr std::optional<std::uint64_t> replaces_revision() const noexcept {
-        return replaces_;
+        if (!replaces_) return std::nullopt;
+        return replaces_->revision;
     }
 
     // ---- Pages 1 and 2: what the authenticator app needs. ----------------------------------
@@ -9012,7 +9018,30 @@ public:
         if (frame_.step != wizard_step::finished) return unexpected(illegal());
         auto made = account_type::create(*frame_.pending, frame_.set, Totp::epoch, frame_.verified_step);
         if (!made) return unexpected(made.error());
-        return replaces_ ? made->replacing(*replaces_) : *made;
+        return replaces_ ? made->replacing(replaces_->revision) : *made;
+    }
+
+    /**
+     * The new account record, once finished, as the successor of `current`: the record stored
+     * for the account at Finish, which a reconfiguration may replace if it is the record the
+     * reconfiguration started from, or that record after bookkeeping changes (logins, failed
+     * attempts, a lockout, used or regenerated backup codes): the same secret, names, OTP
+     * parameters and T0. The result has revision current.revision() + 1; store it by
+     * compare-and-set on current.revision(). So a sign-in in another window while the wizard
+     * runs does not make the user start over (with `record()`, whose revision follows the
+     * record at the start, the compare-and-set would fail).
+     * Errors: errc::record_replaced (the account was reconfigured, or disabled and enabled
+     * again, meanwhile; or this wizard is a first enrollment and 2FA was turned on elsewhere:
+     * store nothing), errc::wrong_wizard_step.
+     */
+    [[nodiscard]] constexpr result<account_type> record_replacing(
+        const account_type& current) const noexcept {
+        if (frame_.step != wizard_step::finished) return unexpected(illegal());
+        if (!replaces_ || !(fingerprint_of(current) == replaces_->fingerprint))
+            return unexpected(errc::record_replaced);
+        auto made = account_type::create(*frame_.pending, frame_.set, Totp::epoch, frame_.verified_step);
+        if (!made) return unexpected(made.error());
+        return made->replacing(current.revision());
     }
 
     /// Cancel on any page before the end: the wizard becomes `cancelled` and its secret and
@@ -9035,7 +9064,7 @@ public:
      * Writes the wizard's text form and returns its length. Errors: errc::output_too_small.
      * Sensitive: it holds the pending secret and, on the backup-codes page, the plain codes.
      *
-     *     twofactor-enrollment 1
+     *     twofactor-enrollment 2
      *     step verify-setup
      *     algorithm SHA1
      *     digits 6
@@ -9054,7 +9083,10 @@ public:
      * issuer, account and secret are present up to `finished`; attempts-left on verify-setup;
      * verified-step and the backup-codes/backup-code lines (as in the account record) on
      * backup-codes and finished; "backup-plain <i> <XXXX-XXXX-XXXX>" lines on backup-codes only.
-     * algorithm, digits, period and t0 must be this wizard's Totp parameters.
+     * algorithm, digits, period and t0 must be this wizard's Totp parameters. A reconfiguration
+     * has "replaces <revision> <fingerprint>": the revision of the record it replaces and the
+     * SHA-256 (lowercase hex) of that record's enrollment URI, a space and its T0, which
+     * `record_replacing` compares with the record stored at Finish.
      */
     [[nodiscard]] constexpr result<std::size_t> serialize(std::span<char> out) const noexcept {
         const std::size_t size = serialized_size();
@@ -9105,7 +9137,29 @@ private:
         friend constexpr bool operator==(const frame&, const frame&) = default;
     };
 
-    constexpr enrollment_wizard(const wizard_policy& policy, std::optional<std::uint64_t> replaces,
+    // What a reconfiguration replaces: the stored record's revision when it started, and the
+    // fingerprint of what bookkeeping never changes in that record (see record_replacing).
+    struct replaced_record {
+        std::uint64_t revision = 0;
+        sha256::digest_type fingerprint{};
+        friend constexpr bool operator==(const replaced_record&, const replaced_record&) = default;
+    };
+
+    // SHA-256 of "<enrollment URI> <T0>". It is derived from the secret, so it stays as
+    // confidential as the rest of the wizard's state, but it does not reveal the secret.
+    [[nodiscard]] static constexpr sha256::digest_type fingerprint_of(const account_type& record) noexcept {
+        std::array<char, otpauth_uri::max_size + 1 + 20> text{};  // the URI, a space, a signed 64-bit T0
+        const std::size_t uri_size = record.enrollment().reveal_uri(text).value_or(0);  // max_size suffices
+        detail::record_writer w(text.data() + uri_size);
+        w.put(" ");
+        w.signed_number(record.t0());
+        const auto fingerprint =
+            detail::record_writer::checksum_of(std::string_view(text.data(), uri_size + w.size()));
+        detail::secure_wipe(text);
+        return fingerprint;
+    }
+
+    constexpr enrollment_wizard(const wizard_policy& policy, std::optional<replaced_record> replaces,
                                 const frame& current) noexcept
         : policy_(policy), replaces_(replaces), frame_(current) {}
 
@@ -9137,7 +9191,7 @@ private:
     constexpr std::size_t render(char* out) const noexcept;
 
     wizard_policy policy_;
-    std::optional<std::uint64_t> replaces_;
+    std::optional<replaced_record> replaces_;
     frame frame_;
 };
 
@@ -9203,9 +9257,11 @@ constexpr std::size_t enrollment_wizard<Totp, BackupCodes>::render(char* out) co
     w.number(policy_.backup_code_iterations);
     w.end_line();
     field(wizard_field::replaces);
-    if (replaces_)
-        w.number(*replaces_);
-    else
+    if (replaces_) {
+        w.number(replaces_->revision);
+        w.put(" ");
+        w.hex(replaces_->fingerprint.bytes);
+    } else
         w.put("none");
     w.end_line();
 
@@ -9354,10 +9410,15 @@ enrollment_wizard<Totp, BackupCodes>::parse(std::string_view text) noexcept {
         number < min_backup_code_iterations)
         return bad(wizard_field::backup_iterations, errc::invalid_hash_cost);
     policy.backup_code_iterations = static_cast<std::uint32_t>(number);
-    std::optional<std::uint64_t> replaces;
-    if (get(wizard_field::replaces) != "none") {
-        if (!detail::parse_decimal(get(wizard_field::replaces), number)) return bad(wizard_field::replaces);
-        replaces = number;
+    std::optional<replaced_record> replaces;
+    if (const std::string_view value = get(wizard_field::replaces); value != "none") {
+        const std::size_t space = value.find(' ');
+        replaced_record replaced;
+        if (space == std::string_view::npos ||
+            !detail::parse_decimal(value.substr(0, space), replaced.revision) ||
+            !detail::parse_hex(value.substr(space + 1), replaced.fingerprint.bytes))
+            return bad(wizard_field::replaces);
+        replaces = replaced;
     }
 
     if (step == wizard_step::aborted || step == wizard_step::cancelled)

@@ -128,17 +128,19 @@ cli_result<void> update_account(
     return {};
 }
 
-cli_result<void> store_reconfiguration(const std::string& path, const stored_account& record,
-                                       const stored_account& previous) {
+cli_result<void> store_reconfiguration(
+    const std::string& path, const std::function<result<stored_account>(const stored_account&)>& successor) {
     const auto lock = state_lock::acquire(path);
     if (!lock) return cli_error(lock.error());
     remove_stale_temporaries(path);
     const auto current = load_account(path);
     if (!current) return cli_error(current.error());
-    if (!(current->enrollment() == previous.enrollment()) || current->t0() != previous.t0())
+    const auto next = successor(*current);
+    if (!next && next.error() == errc::record_replaced)
         return cli_error(fmt::format(
             "state file {} was set up again while this command ran; nothing was written", quoted_path(path)));
-    return write_record(path, record.replacing(current->revision()));
+    if (!next) return cli_error(std::string(describe(next.error())));
+    return write_record(path, *next);
 }
 
 cli_result<std::optional<stored_account>> load_account_if_present(const std::string& path) {

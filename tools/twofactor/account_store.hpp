@@ -89,12 +89,13 @@ struct account_update {
     const std::string& path, const std::function<cli_result<account_update>(const stored_account&)>& decide);
 
 /**
- * Stores the record a reconfiguration finished with, replacing `previous`: under the lock the
- * file is re-read; logins meanwhile (which only change its bookkeeping) are fine, and the new
- * record follows their revision; a file disabled or reconfigured meanwhile is not replaced.
+ * Stores the record a reconfiguration finished with: under the lock the file is re-read and
+ * `successor(current)` (the wizard's record_replacing) gives the record to write. Logins
+ * meanwhile (which only change its bookkeeping) are fine and the new record follows their
+ * revision; a file disabled or reconfigured meanwhile (errc::record_replaced) is not replaced.
  */
-[[nodiscard]] cli_result<void> store_reconfiguration(const std::string& path, const stored_account& record,
-                                                     const stored_account& previous);
+[[nodiscard]] cli_result<void> store_reconfiguration(
+    const std::string& path, const std::function<result<stored_account>(const stored_account&)>& successor);
 
 /// load_account, or nullopt when there is no file at `path` (enroll: a first enrollment).
 [[nodiscard]] cli_result<std::optional<stored_account>> load_account_if_present(const std::string& path);

@@ -248,7 +248,9 @@ int run_enroll(std::span<const std::string_view> args) {
     const auto record = w.finish();
     if (!record) return report_error(std::string(describe(record.error())));
     const auto stored =
-        *current ? store_reconfiguration(path, *record, **current) : store_new_account(path, *record);
+        *current
+            ? store_reconfiguration(path, [&](const stored_account& now) { return w.record_replacing(now); })
+            : store_new_account(path, *record);
     if (!stored) {
         if (previous_download) (void)previous_download->restore();
         return report_error(stored.error());

@@ -370,6 +370,22 @@ async function run() {
         const current = await backupCodesOnPage();
         check(current.length === 10 && current.every((c) => !fresh.includes(c)), 'the reconfiguration shows 10 new backup codes');
         await shot('13-reconfigured-backup-codes');
+        // Meanwhile the user signs in in another browser with the configuration still in use
+        // (a backup code): Finish follows that change to the record instead of failing.
+        const elsewhere = await browser.newContext();
+        const elsewherePage = await elsewhere.newPage();
+        await elsewherePage.goto(`${base}/login`);
+        await elsewherePage.getByLabel('Username').fill(demo.name);
+        await elsewherePage.getByLabel('Password').fill(demo.password);
+        await elsewherePage.getByRole('button', { name: 'Sign in' }).click();
+        await elsewherePage.getByLabel('Code or backup code').fill(fresh[5]);
+        await elsewherePage.getByRole('button', { name: 'Verify' }).click();
+        await elsewherePage.waitForURL((url) => url.pathname === '/settings/authentication', { timeout: 10000 })
+            .catch(() => {});
+        check(new URL(elsewherePage.url()).pathname === '/settings/authentication' &&
+              (await elsewherePage.locator('main').textContent()).includes('8 of 10'),
+        'mid-reconfiguration, the configuration in use still signs in elsewhere', elsewherePage.url());
+        await elsewhere.close();
         await clickToAuthenticationTab('Finish');
         check((await statusText()).includes('Two-factor authentication is on') &&
               (await page.locator('main').textContent()).includes('10 of 10'), 'Finish: the new configuration is on');
