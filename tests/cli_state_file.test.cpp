@@ -138,6 +138,21 @@ BOOST_AUTO_TEST_CASE(group_or_other_permissions_are_refused) {
     }
 }
 
+// Needs the right to give a file away (root, as in CI); skipped otherwise.
+BOOST_AUTO_TEST_CASE(another_users_file_is_refused) {
+    scratch_folder folder;
+    const std::string path = folder.file("state");
+    write_file(path, secret_text, 0600);
+    const uid_t other = ::geteuid() == 65534 ? 65533 : 65534;
+    if (::chown(path.c_str(), other, static_cast<gid_t>(-1)) != 0) {
+        BOOST_TEST_MESSAGE("cannot give a file to another user here (not root): skipped");
+        return;
+    }
+    check_error(read_state_file(path), {"belongs to another user", "uid " + std::to_string(other)});
+    BOOST_REQUIRE(::chown(path.c_str(), ::geteuid(), static_cast<gid_t>(-1)) == 0);
+    BOOST_TEST(read_ok(path) == secret_text);
+}
+
 BOOST_AUTO_TEST_CASE(chmod_hint_quotes_unusual_names) {
     scratch_folder folder;
     const std::string path = folder.file("it's mine");

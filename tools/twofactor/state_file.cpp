@@ -118,6 +118,12 @@ cli_result<std::string> read_state_file(const std::string& path) {
         return cli_error(fmt::format("state file {} is {}, not a regular file", quoted_path(path),
                                      S_ISDIR(status.st_mode) ? "a folder" : "a special file"));
     }
+    // Another user's file could hold a secret that user knows (and can change): refused, as
+    // ssh refuses another user's keys.
+    if (status.st_uid != ::geteuid()) {
+        return cli_error(fmt::format("state file {} belongs to another user (uid {}); it must be yours",
+                                     quoted_path(path), static_cast<unsigned long>(status.st_uid)));
+    }
     const unsigned mode = static_cast<unsigned>(status.st_mode) & 07777U;
     if ((mode & 077U) != 0) {
         const auto word = shell_word(path);
