@@ -703,6 +703,31 @@ BOOST_AUTO_TEST_SUITE_END()
 
 // ---- Reconfiguring ------------------------------------------------------------------------------
 
+namespace {
+
+// Two wizards on `state` at once, both verified at `t`: the first Finish writes the file; the
+// second is refused (exit 2, an error containing `refusal`) and leaves the first's record.
+void check_first_finish_wins(const std::string& state, std::int64_t t, std::string_view refusal) {
+    wizard_driver first(enroll_args(state, t), console::pipes);
+    wizard_driver second(enroll_args(state, t), console::pipes);
+    const std::string first_secret = first.reveal_setup_code();
+    const std::string second_secret = second.reveal_setup_code();
+    BOOST_TEST(first_secret != second_secret);
+    first.next();
+    second.next();
+    first.verify(oathtool_code(first_secret, t));
+    second.verify(oathtool_code(second_secret, t));
+    first.finish();
+    const file_snapshot written = snapshot(state);
+    second.send_line("");
+    BOOST_TEST(second.wait_exit() == 2, second.process().transcript());
+    BOOST_TEST(second.process().err().find(refusal) != std::string::npos, second.process().transcript());
+    BOOST_TEST(differences(written, snapshot(state)) == "");
+    BOOST_TEST(secret_of(parse_state(state)) == first_secret);
+}
+
+}  // namespace
+
 BOOST_AUTO_TEST_SUITE(reconfiguring)
 
 // Enroll (A), then enroll again on the same state file (B): until Finish the file is A's, byte
@@ -781,23 +806,8 @@ BOOST_AUTO_TEST_CASE(two_reconfigurations_at_once_the_first_finish_wins) {
     temp_folder folder;
     const std::string state = folder.file("state.txt");
     (void)enroll_through_pipe(enroll_args(state, enroll_time), enroll_time);
-    const std::int64_t again = enroll_time + 10 * step_seconds;
-    wizard_driver first(enroll_args(state, again), console::pipes);
-    wizard_driver second(enroll_args(state, again), console::pipes);
-    const std::string first_secret = first.reveal_setup_code();
-    const std::string second_secret = second.reveal_setup_code();
-    first.next();
-    second.next();
-    first.verify(oathtool_code(first_secret, again));
-    second.verify(oathtool_code(second_secret, again));
-    first.finish();
-    const file_snapshot written = snapshot(state);
-    second.send_line("");
-    BOOST_TEST(second.wait_exit() == 2, second.process().transcript());
-    BOOST_TEST(second.process().err().find("was set up again while this command ran") != std::string::npos,
-               second.process().transcript());
-    BOOST_TEST(differences(written, snapshot(state)) == "");
-    BOOST_TEST(secret_of(parse_state(state)) == first_secret);
+    check_first_finish_wins(state, enroll_time + 10 * step_seconds,
+                            "was set up again while this command ran");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
@@ -981,22 +991,5 @@ BOOST_AUTO_TEST_CASE(the_secret_is_shown_only_on_request) {
 // is refused (exit 2) without overwriting it.
 BOOST_AUTO_TEST_CASE(two_enrollments_at_once_the_first_finish_wins) {
     temp_folder folder;
-    const std::string state = folder.file("state.txt");
-    wizard_driver first(enroll_args(state, enroll_time), console::pipes);
-    wizard_driver second(enroll_args(state, enroll_time), console::pipes);
-    const std::string first_secret = first.reveal_setup_code();
-    const std::string second_secret = second.reveal_setup_code();
-    BOOST_TEST(first_secret != second_secret);
-    first.next();
-    second.next();
-    first.verify(oathtool_code(first_secret, enroll_time));
-    second.verify(oathtool_code(second_secret, enroll_time));
-    first.finish();
-    const file_snapshot written = snapshot(state);
-    second.send_line("");
-    BOOST_TEST(second.wait_exit() == 2, second.process().transcript());
-    BOOST_TEST(second.process().err().find("appeared while this command ran") != std::string::npos,
-               second.process().transcript());
-    BOOST_TEST(differences(written, snapshot(state)) == "");
-    BOOST_TEST(secret_of(parse_state(state)) == first_secret);
+    check_first_finish_wins(folder.file("state.txt"), enroll_time, "appeared while this command ran");
 }
