@@ -5,7 +5,8 @@
 //   STATE       the text given to parse (a state never contains NUL);
 //   TIME        8 bytes, the Unix time of the events (little-endian int64; missing bytes are 0);
 //   OPERATIONS  the rest, at most max_operations events, each one byte b (b % 8):
-//     0 next()                      1 submit_code(the right code at TIME)
+//     0 next() (b < 128), back() (b >= 128)
+//                                   1 submit_code(the right code at TIME)
 //     2 submit_code(the next (following byte % 16) bytes)
 //     3 cancel()                    4 finish()
 //     5 qr() at level (b / 8) % 4    6 the queries: enrollment, setup code, attempts_left,
@@ -21,7 +22,8 @@
 //   - success: serialize() gives the input's lines (in its own order) and parses back equal;
 //   - each event does what its step allows and nothing else: at the wrong step it fails with
 //     wrong_wizard_step (setup_aborted once aborted) and changes nothing; next() goes from
-//     show_secret to verify_setup with all attempts; a wrong code uses one attempt (the last
+//     show_secret to verify_setup and back() returns, keeping the secret and the attempts
+//     left (a fresh wizard has them all); a wrong code uses one attempt (the last
 //     one aborts); a right code moves to backup_codes with N distinct codes that the stored
 //     set accepts; finish() gives the account record (its revision follows the replaced one,
 //     its last step is the verified one) and moves to finished; cancel() works before finished;
@@ -99,7 +101,12 @@ public:
             operations.remove_prefix(1);
             const wizard before = w_;
             switch (op % 8) {
-                case 0: next(before); break;
+                case 0:
+                    if (op < 128)
+                        next(before);
+                    else
+                        back(before);
+                    break;
                 case 1: submit_right_code(before); break;
                 case 2: {
                     std::size_t length = 0;
@@ -152,8 +159,19 @@ private:
         if (before.step() != tf::wizard_step::show_secret) return refused(r, before);
         FUZZ_CHECK(r.has_value());
         FUZZ_CHECK(w_.step() == tf::wizard_step::verify_setup);
-        FUZZ_CHECK(w_.attempts_left() == w_.policy().max_setup_attempts);
+        FUZZ_CHECK(w_.attempts_left() >= 1 && w_.attempts_left() <= w_.policy().max_setup_attempts);
         FUZZ_CHECK(*w_.enrollment() == *before.enrollment());
+    }
+
+    void back(const wizard& before) {
+        const auto r = w_.back();
+        if (before.step() != tf::wizard_step::verify_setup) return refused(r, before);
+        FUZZ_CHECK(r.has_value());
+        FUZZ_CHECK(w_.step() == tf::wizard_step::show_secret);
+        FUZZ_CHECK(*w_.enrollment() == *before.enrollment());
+        // Next again: the same page with the same attempts left.
+        wizard again = w_;
+        FUZZ_CHECK(again.next().has_value() && again == before);
     }
 
     void submit_right_code(const wizard& before) {

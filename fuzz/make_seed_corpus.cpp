@@ -143,7 +143,8 @@ void wizard_seeds() {
     policy.backup_code_iterations = iterations;
 
     auto w = must(wizard::start("ACME Co", "alice@example.com", rng, policy), "start");
-    // Operations (see fuzz_wizard_state.cpp): 0 next, 1 right code, 3 cancel, 4 finish, 5 qr.
+    // Operations (see fuzz_wizard_state.cpp): 0 next (0x80 back), 1 right code, 3 cancel,
+    // 4 finish, 5 qr.
     write(target, "show_secret_to_finish",
           wizard_input(w.serialize(), now, std::string("\x05\x00\x1d\x01\x04", 5)));
     (void)w.next();
@@ -153,6 +154,11 @@ void wizard_seeds() {
                                    "123456\x02\x07"
                                    "654 321\x01",
                                    18)));
+    write(target, "verify_setup_back_and_next",
+          wizard_input(w.serialize(), now,
+                       std::string("\x02\x06"
+                                   "123456\x80\x05\x00\x06\x01\x04",
+                                   14)));
     const auto key = w.enrollment().value().key();
     const auto code = app_totp{key.reveal_bytes()}.code_at(at(now)).value();
     if (!w.submit_code(code.view(), at(now), rng)) {

@@ -550,6 +550,29 @@ BOOST_AUTO_TEST_CASE(a_wrong_code_keeps_the_step) {
     BOOST_TEST(secret_of(parse_state(state)) == secret);
 }
 
+// "b" on page 2 shows page 1 again (the same secret); Enter returns to page 2, where the wrong
+// code typed before still counts.
+BOOST_AUTO_TEST_CASE(back_shows_the_qr_code_again) {
+    temp_folder folder;
+    const std::string state = folder.file("state.txt");
+    wizard_driver wizard(enroll_args(state, enroll_time), console::pipes);
+    const std::string secret = wizard.reveal_setup_code();
+    wizard.next();
+    wizard.send_line(wrong_code(secret, enroll_time));
+    wizard.require("That code is not right \\(4 attempts left\\)");
+    wizard.send_line("b");
+    wizard.require("Step 1 of 3: scan this QR code");
+    wizard.require(first_page_end);
+    BOOST_TEST(wizard.reveal_setup_code() == secret);
+    wizard.next();
+    wizard.send_line(wrong_code(secret, enroll_time));
+    wizard.require("That code is not right \\(3 attempts left\\)");
+    const auto codes = wizard.verify(oathtool_code(secret, enroll_time));
+    BOOST_TEST(codes.size() == 10U);
+    wizard.finish();
+    BOOST_TEST(secret_of(parse_state(state)) == secret);
+}
+
 // The fifth wrong code ends the wizard: exit 1, "too many wrong codes", nothing written.
 BOOST_AUTO_TEST_CASE(five_wrong_codes_abort) {
     temp_folder folder;

@@ -176,14 +176,15 @@ std::size_t index_of(const std::vector<std::string>& lines, std::string_view nam
 
 // ---- The table: every step under every event. ----
 
-enum class event { next, right_code, wrong_code, malformed_code, finish, cancel, round_trip };
-constexpr std::array<event, 7> all_events{event::next,           event::right_code, event::wrong_code,
-                                          event::malformed_code, event::finish,     event::cancel,
-                                          event::round_trip};
+enum class event { next, back, right_code, wrong_code, malformed_code, finish, cancel, round_trip };
+constexpr std::array<event, 8> all_events{event::next,       event::back,           event::right_code,
+                                          event::wrong_code, event::malformed_code, event::finish,
+                                          event::cancel,     event::round_trip};
 
 std::ostream& operator<<(std::ostream& out, event e) {
     switch (e) {
         case event::next: return out << "next()";
+        case event::back: return out << "back()";
         case event::right_code: return out << "submit_code(right code)";
         case event::wrong_code: return out << "submit_code(wrong code)";
         case event::malformed_code: return out << "submit_code(\"12ab56\")";
@@ -214,6 +215,7 @@ constexpr errc illegal = errc::wrong_wizard_step;
 const transition transitions[] = {
     // from       event                  to         error
     {show,      event::next,           verify,    ok},
+    {show,      event::back,           show,      illegal},
     {show,      event::right_code,     show,      illegal},
     {show,      event::wrong_code,     show,      illegal},
     {show,      event::malformed_code, show,      illegal},
@@ -222,6 +224,7 @@ const transition transitions[] = {
     {show,      event::round_trip,     show,      ok},
 
     {verify,    event::next,           verify,    illegal},
+    {verify,    event::back,           show,      ok},
     {verify,    event::right_code,     codes,     ok},
     {verify,    event::wrong_code,     verify,    errc::wrong_code},
     {verify,    event::malformed_code, verify,    errc::malformed_code},
@@ -230,6 +233,7 @@ const transition transitions[] = {
     {verify,    event::round_trip,     verify,    ok},
 
     {codes,     event::next,           codes,     illegal},
+    {codes,     event::back,           codes,     illegal},
     {codes,     event::right_code,     codes,     illegal},
     {codes,     event::wrong_code,     codes,     illegal},
     {codes,     event::malformed_code, codes,     illegal},
@@ -238,6 +242,7 @@ const transition transitions[] = {
     {codes,     event::round_trip,     codes,     ok},
 
     {finished,  event::next,           finished,  illegal},
+    {finished,  event::back,           finished,  illegal},
     {finished,  event::right_code,     finished,  illegal},
     {finished,  event::wrong_code,     finished,  illegal},
     {finished,  event::malformed_code, finished,  illegal},
@@ -246,6 +251,7 @@ const transition transitions[] = {
     {finished,  event::round_trip,     finished,  ok},
 
     {aborted,   event::next,           aborted,   errc::setup_aborted},
+    {aborted,   event::back,           aborted,   errc::setup_aborted},
     {aborted,   event::right_code,     aborted,   errc::setup_aborted},
     {aborted,   event::wrong_code,     aborted,   errc::setup_aborted},
     {aborted,   event::malformed_code, aborted,   errc::setup_aborted},
@@ -254,6 +260,7 @@ const transition transitions[] = {
     {aborted,   event::round_trip,     aborted,   ok},
 
     {cancelled, event::next,           cancelled, illegal},
+    {cancelled, event::back,           cancelled, illegal},
     {cancelled, event::right_code,     cancelled, illegal},
     {cancelled, event::wrong_code,     cancelled, illegal},
     {cancelled, event::malformed_code, cancelled, illegal},
@@ -269,6 +276,7 @@ tf::result<void> apply(wizard& w, event e, const tf::secret& key) {
     test_source rng{77};
     switch (e) {
         case event::next: return w.next();
+        case event::back: return w.back();
         case event::right_code: return w.submit_code(code_at(key, t_setup), t_setup, rng);
         case event::wrong_code: return w.submit_code(wrong_code_at(key, t_setup), t_setup, rng);
         case event::malformed_code: return w.submit_code("12ab56", t_setup, rng);
@@ -562,6 +570,43 @@ BOOST_AUTO_TEST_CASE(the_flow_of_the_seed) {
         }
     }
     BOOST_TEST(current.backup_codes().remaining() == 0u);
+}
+
+// Back to the QR code from the verification page: same secret, and the wrong codes already
+// typed still count, also through the text form.
+BOOST_AUTO_TEST_CASE(back_keeps_the_secret_and_the_attempts_used) {
+    wizard w = wizard_at(verify, 51);
+    const tf::secret key = key_of(w);
+    test_source rng{52};
+    BOOST_TEST(w.submit_code(wrong_code_at(key, t_setup), t_setup, rng).error() == errc::wrong_code);
+    BOOST_TEST(w.submit_code(wrong_code_at(key, t_setup), t_setup, rng).error() == errc::wrong_code);
+    const std::uint32_t left = test_policy.max_setup_attempts - 2;
+    BOOST_TEST(w.attempts_left() == left);
+
+    BOOST_TEST_REQUIRE(w.back().has_value());
+    BOOST_TEST(w.step() == wizard_step::show_secret);
+    BOOST_TEST(w.attempts_left() == 0u);  // not on the verification page
+    BOOST_TEST((key_of(w) == key));
+    BOOST_TEST(w.qr().has_value());
+    BOOST_TEST(w.back().error() == errc::wrong_wizard_step);
+    const auto resumed = wizard::parse(w.serialize());
+    BOOST_TEST_REQUIRE(resumed.has_value());
+    BOOST_TEST((*resumed == w));
+    w = *resumed;
+
+    BOOST_TEST_REQUIRE(w.next().has_value());
+    BOOST_TEST(w.attempts_left() == left);  // going back bought no attempts
+    for (std::uint32_t i = 1; i < left; ++i) (void)w.submit_code(wrong_code_at(key, t_setup), t_setup, rng);
+    BOOST_TEST(w.submit_code(wrong_code_at(key, t_setup), t_setup, rng).error() == errc::setup_aborted);
+    BOOST_TEST(w.back().error() == errc::setup_aborted);
+
+    // And a right code after a round trip through page 1 verifies as usual.
+    wizard again = wizard_at(verify, 53);
+    BOOST_TEST_REQUIRE(again.back().has_value());
+    BOOST_TEST_REQUIRE(again.next().has_value());
+    BOOST_TEST(again.attempts_left() == test_policy.max_setup_attempts);
+    BOOST_TEST(again.submit_code(code_at(key_of(again), t_setup), t_setup, rng).has_value());
+    BOOST_TEST(again.step() == wizard_step::backup_codes);
 }
 
 BOOST_AUTO_TEST_CASE(malformed_codes_cost_no_attempt_and_spaces_are_ignored) {
@@ -994,7 +1039,7 @@ BOOST_AUTO_TEST_CASE(step_inconsistent_fields_are_refused_even_with_a_valid_chec
     const auto verify_lines = body_lines(wizard_at(verify));
     const auto codes_lines = body_lines(wizard_at(codes));
     {
-        auto lines = body_lines(wizard_at(show));
+        auto lines = body_lines(wizard_at(aborted));
         lines.push_back("attempts-left 3");
         EXPECT_REFUSED(wizard::parse(sealed(lines)), errc::unknown_field, lines.size());
     }
@@ -1042,6 +1087,7 @@ BOOST_AUTO_TEST_CASE(step_inconsistent_fields_are_refused_even_with_a_valid_chec
     EXPECT_REFUSED(parse_edited(show, remove("secret")), errc::missing_field, 0);
     EXPECT_REFUSED(parse_edited(verify, remove("issuer")), errc::missing_field, 0);
     EXPECT_REFUSED(parse_edited(verify, remove("attempts-left")), errc::missing_field, 0);
+    EXPECT_REFUSED(parse_edited(show, remove("attempts-left")), errc::missing_field, 0);
     EXPECT_REFUSED(parse_edited(codes, remove("verified-step")), errc::missing_field, 0);
     EXPECT_REFUSED(parse_edited(codes, remove("backup-plain")), errc::missing_field, 0);
     EXPECT_REFUSED(parse_edited(finished, remove("backup-code")), errc::missing_field, 0);

@@ -181,6 +181,7 @@ void app::install(httplib::Server& server) {
     server.Post("/settings/authentication/reconfigure", route(&app::reconfigure));
     server.Get("/settings/authentication/setup", route(&app::show_setup));
     server.Post("/settings/authentication/setup/next", route(&app::setup_next));
+    server.Post("/settings/authentication/setup/back", route(&app::setup_back));
     server.Post("/settings/authentication/setup/verify", route(&app::setup_verify));
     server.Get("/settings/authentication/setup/backup-codes.txt", route(&app::setup_download));
     server.Post("/settings/authentication/setup/finish", route(&app::setup_finish));

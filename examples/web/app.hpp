@@ -61,6 +61,10 @@ private:
     void reconfigure(const request& req, response& res);
     void show_setup(const request& req, response& res);
     void setup_next(const request& req, response& res);
+    void setup_back(const request& req, response& res);
+    // Next on page 1 and Back on page 2: events without input (at another page nothing changes).
+    void move_wizard(const request& req, response& res,
+                     twofactor::result<void> (setup_wizard::*event)() noexcept);
     void setup_verify(const request& req, response& res);
     void setup_download(const request& req, response& res);
     void setup_finish(const request& req, response& res);

@@ -1,6 +1,6 @@
 // twofactor web example: the seed's 2FA wizard. Toggling on (or Reconfigure) starts a
 // twofactor::enrollment_wizard; each request parses it from the session, applies one event
-// (Next, a code, Finish, Cancel) and stores its text form again. Only Finish writes the
+// (Next, Back, a code, Finish, Cancel) and stores its text form again. Only Finish writes the
 // account record, by compare-and-set, so an abandoned setup changes nothing.
 #include <httplib.h>
 
@@ -104,14 +104,20 @@ void app::show_setup(const request& req, response& res) {
     }
 }
 
-void app::setup_next(const request& req, response& res) {
+void app::move_wizard(const request& req, response& res,
+                      twofactor::result<void> (setup_wizard::*event)() noexcept) {
     auto in = user_for_post(req, res);
     if (!in) return;
     auto w = wizard_of(in->s);
     if (!w) return redirect(res, in->s, tab_url);
-    if (w->next()) in->s.wizard = w->serialize();  // at another page: nothing changes
+    if (((*w).*event)()) in->s.wizard = w->serialize();  // at another page: nothing changes
     redirect(res, in->s, setup_url);
 }
+
+void app::setup_next(const request& req, response& res) { move_wizard(req, res, &setup_wizard::next); }
+
+// Back from "Verify Authentication Setup" to the QR code; the wrong codes typed still count.
+void app::setup_back(const request& req, response& res) { move_wizard(req, res, &setup_wizard::back); }
 
 void app::setup_verify(const request& req, response& res) {
     auto in = user_for_post(req, res);

@@ -87,8 +87,8 @@ struct wizard_policy {
  *     using app_totp = twofactor::totp<twofactor::sha1, 6, 30s>;
  *     using wizard = twofactor::enrollment_wizard<app_totp>;
  *     auto w = wizard::start("ACME Co", "alice@example.com");   // toggle on: a new secret
- *     w->qr_code();                      // page 1: the QR code (setup_code on request)
- *     w->next();                         // -> verify_setup
+ *     w->qr();                           // page 1: the QR code (reveal_setup_code on request)
+ *     w->next();                         // -> verify_setup (back() returns to page 1)
  *     w->submit_code("123456", now);     // -> backup_codes (or wrong_code, attempts_left())
  *     w->backup_codes();                 // page 3: show them; download_text() for the link
  *     auto record = w->finish();         // -> finished: store *record
@@ -149,7 +149,7 @@ public:
         if (!key) return unexpected(key.error());
         const auto uri = otpauth_uri::make(issuer, account, *key, parameters);
         if (!uri) return unexpected(uri.error());
-        return enrollment_wizard(policy, std::nullopt, frame::showing(*uri));
+        return enrollment_wizard(policy, std::nullopt, frame::showing(*uri, policy.max_setup_attempts));
     }
 
     /// start() with the operating system's random source.
@@ -227,7 +227,15 @@ public:
     [[nodiscard]] constexpr result<void> next() noexcept {
         if (frame_.step != wizard_step::show_secret) return unexpected(illegal());
         frame_.step = wizard_step::verify_setup;
-        frame_.attempts_left = policy_.max_setup_attempts;
+        return {};
+    }
+
+    /// "Back" on the verification page: to show_secret, to scan the QR code or read the setup
+    /// code again. The secret stays, and so do the wrong codes already counted: going back
+    /// gives no new attempts. Elsewhere errc::wrong_wizard_step (errc::setup_aborted once aborted).
+    [[nodiscard]] constexpr result<void> back() noexcept {
+        if (frame_.step != wizard_step::verify_setup) return unexpected(illegal());
+        frame_.step = wizard_step::show_secret;
         return {};
     }
 
@@ -286,7 +294,7 @@ public:
 
     /// Wrong codes still accepted on the verification page (0 elsewhere).
     [[nodiscard]] constexpr std::uint32_t attempts_left() const noexcept {
-        return frame_.attempts_left;  // 0 away from the verification page
+        return frame_.step == wizard_step::verify_setup ? frame_.attempts_left : 0;
     }
 
     /// The plain backup codes, on the backup-codes page only (they are never available again).
@@ -390,7 +398,8 @@ public:
      *     attempts-left 4
      *     checksum <SHA-256 of the lines above>
      *
-     * issuer, account and secret are present up to `finished`; attempts-left on verify-setup;
+     * issuer, account and secret are present up to `finished`; attempts-left on show-secret and
+     * verify-setup (wrong codes count across back());
      * verified-step and the backup-codes/backup-code lines (as in the account record) on
      * backup-codes and finished; "backup-plain <i> <XXXX-XXXX-XXXX>" lines on backup-codes only.
      * algorithm, digits, period and t0 must be this wizard's Totp parameters. A reconfiguration
@@ -429,14 +438,16 @@ private:
     struct frame {
         wizard_step step = wizard_step::show_secret;
         std::optional<otpauth_uri> pending;                  // show_secret .. finished
-        std::uint32_t attempts_left = 0;                     // verify_setup
+        std::uint32_t attempts_left = 0;                     // show_secret, verify_setup
         std::uint64_t verified_step = 0;                     // backup_codes, finished
         BackupCodes set{};                                   // backup_codes, finished
         std::array<backup_code, backup_code_count> codes{};  // backup_codes
 
-        [[nodiscard]] static constexpr frame showing(const otpauth_uri& uri) noexcept {
+        [[nodiscard]] static constexpr frame showing(const otpauth_uri& uri,
+                                                     std::uint32_t attempts) noexcept {
             frame f;
             f.pending = uri;
+            f.attempts_left = attempts;
             return f;
         }
         [[nodiscard]] static constexpr frame ended(wizard_step how) noexcept {
@@ -587,7 +598,7 @@ constexpr std::size_t enrollment_wizard<Totp, BackupCodes>::render(char* out) co
         detail::write_record_secret(w, frame_.pending->key());
         w.end_line();
     }
-    if (at == wizard_step::verify_setup) {
+    if (at == wizard_step::show_secret || at == wizard_step::verify_setup) {
         field(wizard_field::attempts_left);
         w.number(frame_.attempts_left);
         w.end_line();
@@ -681,7 +692,8 @@ enrollment_wizard<Totp, BackupCodes>::parse(std::string_view text) noexcept {
         expected[static_cast<std::size_t>(f)] = true;
     for (const wizard_field f : {wizard_field::issuer, wizard_field::account, wizard_field::secret})
         expected[static_cast<std::size_t>(f)] = has_pending;
-    expected[static_cast<std::size_t>(wizard_field::attempts_left)] = step == wizard_step::verify_setup;
+    expected[static_cast<std::size_t>(wizard_field::attempts_left)] =
+        step == wizard_step::show_secret || step == wizard_step::verify_setup;
     expected[static_cast<std::size_t>(wizard_field::verified_step)] = has_codes;
     for (std::size_t i = 0; i < field_count; ++i) {
         if (seen.has(i) && !expected[i]) return unexpected(record_error{errc::unknown_field, line_of[i]});
@@ -742,10 +754,9 @@ enrollment_wizard<Totp, BackupCodes>::parse(std::string_view text) noexcept {
         field(wizard_field::issuer), field(wizard_field::account), field(wizard_field::secret), parameters);
     if (!pending) return unexpected(pending.error());
 
-    frame restored = frame::showing(*pending);
+    frame restored = frame::showing(*pending, 0);
     restored.step = step;
-    if (step == wizard_step::show_secret) return enrollment_wizard(policy, replaces, restored);
-    if (step == wizard_step::verify_setup) {
+    if (step == wizard_step::show_secret || step == wizard_step::verify_setup) {
         if (!detail::parse_decimal(get(wizard_field::attempts_left), number, policy.max_setup_attempts) ||
             number == 0)
             return bad(wizard_field::attempts_left);

@@ -247,6 +247,17 @@ async function run() {
         check(wrongMessage.includes('That code is not correct') && wrongMessage.includes('4 attempts left'),
             'a wrong code is refused with a clear message', wrongMessage);
         await shot('05-wizard-verify-wrong-code');
+        // Back to the QR code and Next again: the same secret, and the wrong code still counts.
+        await page.getByRole('button', { name: 'Back' }).click();
+        await page.locator('.qr svg path').waitFor();
+        check(await page.locator('.qr svg path').count() === 1, 'Back returns to the QR code');
+        await page.getByRole('link', { name: 'setup code' }).click();
+        const secretAgain = (await page.locator('#setup-code').textContent()).replace(/\s+/g, '');
+        check(secretAgain === secret, 'after Back the setup code is the same secret');
+        await page.getByRole('button', { name: 'Next' }).click();
+        await page.getByRole('heading', { name: 'Verify Authentication Setup' }).waitFor();
+        check((await page.locator('main').textContent()).includes('4 attempts left'),
+            'after Back and Next the wrong code still counts (4 attempts left)');
         const setup = await freshCode();
         await page.getByLabel('Six-digit code').fill(setup.code);
         await page.getByRole('button', { name: 'Next' }).click();
