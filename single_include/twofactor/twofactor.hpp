@@ -8810,7 +8810,7 @@ public:
     using account_type = account_record<BackupCodes::count, typename BackupCodes::hash_type>;
     using clock_type = typename Totp::clock_type;
 
-    /// The first line of the text form: "twofactor-enrollment 1".
+    /// The first line of the text form: "twofactor-enrollment 2".
     static constexpr std::string_view record_kind = "twofactor-enrollment";
     static constexpr std::uint32_t format_version = 2;
 
@@ -9024,7 +9024,7 @@ public:
     /// The new account record, once finished. Error: errc::wrong_wizard_step.
     [[nodiscard]] constexpr result<account_type> record() const noexcept {
         if (frame_.step != wizard_step::finished) return unexpected(illegal());
-        auto made = account_type::create(*frame_.pending, frame_.set, Totp::epoch, frame_.verified_step);
+        auto made = new_record();
         if (!made) return unexpected(made.error());
         return replaces_ ? made->replacing(replaces_->revision) : *made;
     }
@@ -9047,7 +9047,7 @@ public:
         if (frame_.step != wizard_step::finished) return unexpected(illegal());
         if (!replaces_ || !(fingerprint_of(current) == replaces_->fingerprint))
             return unexpected(errc::record_replaced);
-        auto made = account_type::create(*frame_.pending, frame_.set, Totp::epoch, frame_.verified_step);
+        auto made = new_record();
         if (!made) return unexpected(made.error());
         return made->replacing(current.revision());
     }
@@ -9182,6 +9182,11 @@ private:
             policy.backup_code_iterations > max_backup_code_iterations)
             return unexpected(errc::invalid_hash_cost);
         return {};
+    }
+
+    // The account record of a finished wizard, at revision 0.
+    [[nodiscard]] constexpr result<account_type> new_record() const noexcept {
+        return account_type::create(*frame_.pending, frame_.set, Totp::epoch, frame_.verified_step);
     }
 
     [[nodiscard]] constexpr errc illegal() const noexcept {
