@@ -9115,7 +9115,10 @@ public:
      * errc::not_a_record, errc::unsupported_record_version, errc::record_truncated,
      * errc::record_checksum_mismatch, errc::unknown_field (also a field the step does not
      * have), errc::duplicate_field, errc::missing_field, errc::invalid_field_value (also
-     * parameters of another Totp type), and errors of the values.
+     * parameters of another Totp type), and errors of the values. The plain backup codes of
+     * the backup-codes page are not checked against their digests (that would cost N PBKDF2
+     * runs per parse): like the checksum, parsing detects corruption, not tampering, so keep
+     * the text where only the application can write it.
      */
     [[nodiscard]] static constexpr result<enrollment_wizard, record_error> parse(
         std::string_view text) noexcept;

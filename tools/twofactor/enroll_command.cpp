@@ -41,8 +41,9 @@ constexpr std::string_view enroll_usage =
 constexpr std::string_view enroll_description =
     "Turns on two-factor authentication, step by step: scan the QR code with a TOTP\n"
     "authenticator app (or type \"s\" for the setup code to enter by hand), Next, verify the setup\n"
-    "with a six-digit code from the app, Next, save the 10 backup codes, Finish. Only Finish\n"
-    "writes the state file; end of input or Ctrl-C at any step leaves everything as it was.\n"
+    "with a six-digit code from the app (or \"b\" to go back to the QR code), Next, save the 10\n"
+    "backup codes, Finish. Only Finish writes the state file; end of input or Ctrl-C at any\n"
+    "step leaves everything as it was.\n"
     "When the state file exists, this reconfigures: a new secret and new backup codes, and the\n"
     "current ones keep working until Finish. Answers are read from standard input, so the\n"
     "wizard can also be driven through a pipe. Exit status: 0 finished, 1 cancelled or too many\n"
