@@ -5,7 +5,6 @@
 #include <bit>
 #include <cstddef>
 #include <cstdint>
-#include <utility>
 
 #include "bytes.hpp"
 
@@ -17,39 +16,46 @@ using sha1_state = std::array<std::uint32_t, 5>;
 /// Initial hash value (FIPS 180-4 §5.3.1).
 inline constexpr sha1_state sha1_initial_state{0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476, 0xc3d2e1f0};
 
-// One round t of FIPS 180-4 §6.1.2 step 3. The working variables a..e are not moved between
-// rounds: round t uses v[(role - t) mod 5] for role a=0..e=4, so after inlining every index is a
-// constant and the variables live in registers. The schedule W is kept in a 16-word ring.
-template <std::size_t T>
-TWOFACTOR_DETAIL_ALWAYS_INLINE constexpr void sha1_round(std::uint32_t (&v)[5],
+// The 20 rounds t = 20·Stage .. 20·Stage + 19 of FIPS 180-4 §6.1.2 step 3 (one function and
+// constant per stage), with the message schedule (step 1) computed just in time in a 16-word
+// ring. Written as a loop that the optimiser unrolls: the ring indices become constants and the
+// moves of a..e become renamings, as fast as hand-unrolled rounds, while unoptimised builds and
+// compile times stay small.
+template <std::size_t Stage>
+TWOFACTOR_DETAIL_ALWAYS_INLINE constexpr void sha1_stage(std::uint32_t (&v)[5],
                                                          std::uint32_t (&w)[16]) noexcept {
-    constexpr std::size_t a = (80 + 0 - T) % 5, b = (80 + 1 - T) % 5, c = (80 + 2 - T) % 5,
-                          d = (80 + 3 - T) % 5, e = (80 + 4 - T) % 5;
-    if constexpr (T >= 16) {
-        w[T % 16] = std::rotl(w[(T - 3) % 16] ^ w[(T - 8) % 16] ^ w[(T - 14) % 16] ^ w[T % 16], 1);
+    std::uint32_t a = v[0], b = v[1], c = v[2], d = v[3], e = v[4];
+    TWOFACTOR_DETAIL_UNROLL(20)
+    for (std::size_t t = 20 * Stage; t < 20 * Stage + 20; ++t) {
+        if (t >= 16) {
+            w[t % 16] = std::rotl(w[(t - 3) % 16] ^ w[(t - 8) % 16] ^ w[(t - 14) % 16] ^ w[t % 16], 1);
+        }
+        std::uint32_t f = 0, k = 0;
+        if constexpr (Stage == 0) {
+            f = d ^ (b & (c ^ d));  // Ch
+            k = 0x5a827999;
+        } else if constexpr (Stage == 1) {
+            f = b ^ c ^ d;  // Parity
+            k = 0x6ed9eba1;
+        } else if constexpr (Stage == 2) {
+            f = (b & c) | (d & (b | c));  // Maj
+            k = 0x8f1bbcdc;
+        } else {
+            f = b ^ c ^ d;  // Parity
+            k = 0xca62c1d6;
+        }
+        const std::uint32_t next_a = std::rotl(a, 5) + f + e + k + w[t % 16];
+        e = d;
+        d = c;
+        c = std::rotl(b, 30);
+        b = a;
+        a = next_a;
     }
-    std::uint32_t f = 0, k = 0;
-    if constexpr (T < 20) {
-        f = v[d] ^ (v[b] & (v[c] ^ v[d]));  // Ch
-        k = 0x5a827999;
-    } else if constexpr (T < 40) {
-        f = v[b] ^ v[c] ^ v[d];  // Parity
-        k = 0x6ed9eba1;
-    } else if constexpr (T < 60) {
-        f = (v[b] & v[c]) | (v[d] & (v[b] | v[c]));  // Maj
-        k = 0x8f1bbcdc;
-    } else {
-        f = v[b] ^ v[c] ^ v[d];  // Parity
-        k = 0xca62c1d6;
-    }
-    v[e] += std::rotl(v[a], 5) + f + k + w[T % 16];
-    v[b] = std::rotl(v[b], 30);
-}
-
-template <std::size_t... T>
-TWOFACTOR_DETAIL_ALWAYS_INLINE constexpr void sha1_rounds(std::uint32_t (&v)[5], std::uint32_t (&w)[16],
-                                                          std::index_sequence<T...>) noexcept {
-    (sha1_round<T>(v, w), ...);
+    v[0] = a;
+    v[1] = b;
+    v[2] = c;
+    v[3] = d;
+    v[4] = e;
 }
 
 /// Portable SHA-1 compression of `block_count` consecutive 64-byte blocks starting at `blocks` into `state`.
@@ -62,9 +68,12 @@ constexpr void sha1_compress_portable(sha1_state& state, const std::byte* blocks
             w[i] = load_be32(blocks + 4 * i);
         }
         std::uint32_t v[5] = {state[0], state[1], state[2], state[3], state[4]};
-        sha1_rounds(v, w, std::make_index_sequence<80>{});
+        sha1_stage<0>(v, w);
+        sha1_stage<1>(v, w);
+        sha1_stage<2>(v, w);
+        sha1_stage<3>(v, w);
         for (std::size_t i = 0; i < 5; ++i) {
-            state[i] += v[i];  // after 80 rounds (a multiple of 5) the roles are back in place
+            state[i] += v[i];
         }
     }
 }
