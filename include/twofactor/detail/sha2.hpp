@@ -5,7 +5,6 @@
 #include <bit>
 #include <cstddef>
 #include <cstdint>
-#include <utility>
 
 #include "bytes.hpp"
 
@@ -95,43 +94,47 @@ struct sha2_functions<std::uint64_t> {
     }
 };
 
-// One round t = base + J of FIPS 180-4 §6.2.2 / §6.4.2 step 3, with the message schedule
-// (step 1) computed just in time in a 16-word ring. The rounds run in groups of 16 (`base` a
-// multiple of 16), so the ring slot J and the roles of the working variables are constants: the
-// variables are not moved, round J uses v[(role - J) mod 8] (role a=0..h=7), and after inlining
-// everything stays in registers. Only the round constant k[base + J] is indexed at run time.
-// (Unrolling all 64 or 80 rounds instead costs every translation unit that includes the library
-// a fifth of a second or more to compile, for no measurable speed.)
-template <bool Schedule, std::size_t J, class Word, std::size_t Rounds>
-TWOFACTOR_DETAIL_ALWAYS_INLINE constexpr void sha2_round(Word (&v)[8], Word (&w)[16],
-                                                         const std::array<Word, Rounds>& k,
-                                                         std::size_t base) noexcept {
-    using f = sha2_functions<Word>;
-    constexpr std::size_t a = (16 - J) % 8, b = (17 - J) % 8, c = (18 - J) % 8, d = (19 - J) % 8,
-                          e = (20 - J) % 8, ff = (21 - J) % 8, g = (22 - J) % 8, h = (23 - J) % 8;
-    if constexpr (Schedule) {
-        w[J] += f::small_sigma1(w[(J + 14) % 16]) + w[(J + 9) % 16] + f::small_sigma0(w[(J + 1) % 16]);
-    }
-    const Word hkw = v[h] + (k[base + J] + w[J]);
-    const Word ch = v[g] ^ (v[e] & (v[ff] ^ v[g]));
-    const Word t1 = (hkw + ch) + f::big_sigma1(v[e]);
-    const Word maj = (v[a] & (v[b] ^ v[c])) ^ (v[b] & v[c]);
-    v[d] += t1;
-    v[h] = (t1 + maj) + f::big_sigma0(v[a]);
-}
-
-template <bool Schedule, class Word, std::size_t Rounds, std::size_t... J>
+// 16 rounds t = base .. base + 15 of FIPS 180-4 §6.2.2 / §6.4.2 step 3, with the message
+// schedule (step 1) computed just in time in a 16-word ring (from the second group on:
+// `Schedule`). Written as a loop that the optimiser unrolls: the ring indices become constants
+// and the moves of a..h become renamings, within 3% of hand-unrolled rounds (g++ 12, clang 14),
+// while unoptimised builds and compile times stay small.
+template <bool Schedule, class Word, std::size_t Rounds>
 TWOFACTOR_DETAIL_ALWAYS_INLINE constexpr void sha2_round_group(Word (&v)[8], Word (&w)[16],
                                                                const std::array<Word, Rounds>& k,
-                                                               std::size_t base,
-                                                               std::index_sequence<J...>) noexcept {
-    (sha2_round<Schedule, J>(v, w, k, base), ...);
+                                                               std::size_t base) noexcept {
+    using f = sha2_functions<Word>;
+    Word a = v[0], b = v[1], c = v[2], d = v[3], e = v[4], ff = v[5], g = v[6], h = v[7];
+    TWOFACTOR_DETAIL_UNROLL(16)
+    for (std::size_t j = 0; j < 16; ++j) {
+        if constexpr (Schedule) {
+            w[j] += f::small_sigma1(w[(j + 14) % 16]) + w[(j + 9) % 16] + f::small_sigma0(w[(j + 1) % 16]);
+        }
+        const Word t1 = h + (k[base + j] + w[j]) + (g ^ (e & (ff ^ g))) + f::big_sigma1(e);
+        const Word t2 = ((a & (b ^ c)) ^ (b & c)) + f::big_sigma0(a);
+        h = g;
+        g = ff;
+        ff = e;
+        e = d + t1;
+        d = c;
+        c = b;
+        b = a;
+        a = t1 + t2;
+    }
+    v[0] = a;
+    v[1] = b;
+    v[2] = c;
+    v[3] = d;
+    v[4] = e;
+    v[5] = ff;
+    v[6] = g;
+    v[7] = h;
 }
 
 template <class Word, std::size_t Rounds>
 constexpr void sha2_compress_portable(std::array<Word, 8>& state, const std::byte* blocks,
                                       std::size_t block_count, const std::array<Word, Rounds>& k) noexcept {
-    static_assert(Rounds % 16 == 0, "whole groups of 16 rounds keep the roles in place");
+    static_assert(Rounds % 16 == 0, "whole groups of 16 rounds");
     constexpr std::size_t block_size = 16 * sizeof(Word);
     for (; block_count != 0; --block_count, blocks += block_size) {
         Word w[16] = {};
@@ -143,12 +146,12 @@ constexpr void sha2_compress_portable(std::array<Word, 8>& state, const std::byt
             }
         }
         Word v[8] = {state[0], state[1], state[2], state[3], state[4], state[5], state[6], state[7]};
-        sha2_round_group<false>(v, w, k, 0, std::make_index_sequence<16>{});  // W from the block
+        sha2_round_group<false>(v, w, k, 0);  // W0..W15 are the block's words
         for (std::size_t base = 16; base < Rounds; base += 16) {
-            sha2_round_group<true>(v, w, k, base, std::make_index_sequence<16>{});
+            sha2_round_group<true>(v, w, k, base);
         }
         for (std::size_t i = 0; i < 8; ++i) {
-            state[i] += v[i];  // 16 rounds per group, a multiple of 8: roles are back in place
+            state[i] += v[i];
         }
     }
 }
