@@ -12,8 +12,9 @@
 #
 # Each is compiled to an object file (-std=c++20 -c, no linking) RUNS times per optimisation
 # level, alternating them so that a burst of load on a shared machine hits all alike. The figure is
-# the median CPU time (user + sys) of the compiler, which on a busy machine is steadier than
-# wall time (printed too). Target: twofactor/fmt <= 1.
+# the least CPU time (user + sys) of the compiler over the runs: load on a shared machine only
+# ever adds time (we have seen whole minutes run 1.5x slower), so the minimum is the steadiest
+# estimate, and CPU time steadier than wall time (printed too). Target: twofactor/fmt <= 1.
 #
 # Usage: benchmarks/compile_time.sh [--runs N] [--compiler CXX]... [--opt LEVEL]...
 #   defaults: 3 runs, $CXX or g++, -O0 and -O2. Example: --compiler g++ --compiler clang++
@@ -55,10 +56,10 @@ measure() {  # compiler, level, source, include flags...
     awk '{ printf "%.3f %.3f\n", $1 + $2, $3 }' <<<"$timing"
 }
 
-median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+least() { sort -n | head -1; }
 
 fmt_version=$(printf '#include <fmt/core.h>\nFMT_VERSION\n' | "${compilers[0]}" -E -P -x c++ - 2>/dev/null | tail -1 || true)
-echo "compile_time: single header $(wc -l <"$header") lines; fmt ${fmt_version:-?}; median of $runs runs;" \
+echo "compile_time: single header $(wc -l <"$header") lines; fmt ${fmt_version:-?}; least of $runs runs;" \
     "CPU seconds (user + sys) per translation unit"
 printf '%-10s %-5s %10s %8s %6s %7s %10s %11s   %s\n' compiler level "twofactor" include fmt fmt-ho "tf/fmt" "tf/fmt-ho" \
     "(wall s: twofactor / fmt)"
@@ -75,12 +76,12 @@ for compiler in "${compilers[@]}"; do
             measure "$compiler" "$level" "$work/include_only.cpp" -Isingle_include >>"$work/include"
             measure "$compiler" "$level" benchmarks/compile_time/fmt_tu.cpp -DFMT_HEADER_ONLY >>"$work/fmt_ho"
         done
-        tf_cpu=$(cut -d' ' -f1 "$work/tf" | median)
-        fmt_cpu=$(cut -d' ' -f1 "$work/fmt" | median)
-        include_cpu=$(cut -d' ' -f1 "$work/include" | median)
-        fmt_ho_cpu=$(cut -d' ' -f1 "$work/fmt_ho" | median)
-        tf_wall=$(cut -d' ' -f2 "$work/tf" | median)
-        fmt_wall=$(cut -d' ' -f2 "$work/fmt" | median)
+        tf_cpu=$(cut -d' ' -f1 "$work/tf" | least)
+        fmt_cpu=$(cut -d' ' -f1 "$work/fmt" | least)
+        include_cpu=$(cut -d' ' -f1 "$work/include" | least)
+        fmt_ho_cpu=$(cut -d' ' -f1 "$work/fmt_ho" | least)
+        tf_wall=$(cut -d' ' -f2 "$work/tf" | least)
+        fmt_wall=$(cut -d' ' -f2 "$work/fmt" | least)
         ratio=$(awk -v a="$tf_cpu" -v b="$fmt_cpu" 'BEGIN { printf "%.2f", a / b }')
         ratio_ho=$(awk -v a="$tf_cpu" -v b="$fmt_ho_cpu" 'BEGIN { printf "%.2f", a / b }')
         printf '%-10s %-5s %10.2f %8.2f %6.2f %7.2f %10s %11s   (%.2f / %.2f)\n' "$(basename "$compiler")" "$level" \
