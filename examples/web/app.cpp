@@ -130,15 +130,20 @@ std::optional<account> app::record_of(const user& u) {
     return *parsed;
 }
 
+app::stored_record app::load_record(std::int64_t user_id) {
+    const auto u = db_.find_user(user_id);
+    if (!u || !u->twofactor_record) return {record_status::no_record, std::nullopt};
+    auto parsed = account::parse(*u->twofactor_record);
+    if (!parsed || parsed->revision() != u->twofactor_revision) return {record_status::corrupt, std::nullopt};
+    return {record_status::done, std::move(*parsed)};
+}
+
 app::record_attempt app::run_on_record(std::int64_t user_id,
                                        const std::function<login_outcome(const account&)>& attempt,
                                        bool remove_on_success) {
     for (int round = 0; round < 5; ++round) {
-        const auto u = db_.find_user(user_id);
-        if (!u || !u->twofactor_record) return {record_status::no_record, std::nullopt};
-        const auto loaded = account::parse(*u->twofactor_record);
-        if (!loaded || loaded->revision() != u->twofactor_revision)
-            return {record_status::corrupt, std::nullopt};
+        const auto [status, loaded] = load_record(user_id);
+        if (!loaded) return {status, std::nullopt};
         login_outcome outcome = attempt(*loaded);
         bool stored = true;
         if (remove_on_success && outcome.match)

@@ -108,6 +108,13 @@ private:
         record_status status = record_status::done;
         std::optional<login_outcome> outcome;
     };
+    struct stored_record {
+        record_status status = record_status::done;  // done (with the record), no_record or corrupt
+        std::optional<account> record;
+    };
+    /// The user's record as stored now, parsed and checked against its revision column: what
+    /// every compare-and-set on it starts from.
+    [[nodiscard]] stored_record load_record(std::int64_t user_id);
     /**
      * Loads the user's record, runs `attempt` on it and stores what it returns by
      * compare-and-set on the revision loaded: the outcome's record when it changed, or no

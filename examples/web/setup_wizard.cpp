@@ -184,8 +184,7 @@ void app::setup_finish(const request& req, response& res) {
     bool stored = false;
     if (w->replaces_revision()) {
         for (int round = 0; round < 5 && !stored; ++round) {
-            const auto u = db_.find_user(in->u.id);
-            const auto current = u ? record_of(*u) : std::nullopt;
+            const auto current = load_record(in->u.id).record;
             if (!current) break;
             const auto next = w->record_replacing(*current);
             if (!next) break;
