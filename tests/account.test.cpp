@@ -895,6 +895,55 @@ BOOST_AUTO_TEST_CASE(racing_logins_with_one_backup_code) {
     BOOST_TEST(error_of(retry.match) == errc::backup_code_used);
 }
 
+// The revision never wraps round to an earlier value (which would let a stale writer's
+// compare-and-set succeed): it is bounded by max_revision, which parse enforces and no change
+// passes.
+BOOST_AUTO_TEST_CASE(the_revision_is_bounded) {
+    static_assert(record::max_revision == 9'223'372'036'854'775'807U);  // 2^63 - 1
+    const std::string text = base_totp_record().serialize();
+    const std::size_t revision_line = record_lines(text).line_of("revision");
+    // parse: max_revision is accepted, one more is not.
+    const auto last = record::parse(with_field(text, "revision", std::to_string(record::max_revision)));
+    BOOST_TEST_REQUIRE(last.has_value());
+    BOOST_TEST(last->revision() == record::max_revision);
+    BOOST_TEST((*record::parse(last->serialize()) == *last));
+    BOOST_TEST((parse_error(with_field(text, "revision", std::to_string(record::max_revision + 1))) ==
+                record_error{errc::invalid_field_value, revision_line}));
+    BOOST_TEST((parse_error(with_field(text, "revision", std::to_string(u64_max))) ==
+                record_error{errc::invalid_field_value, revision_line}));
+
+    // login at max_revision: nothing checked, nothing changed, counter_overflow; whatever the
+    // input (a lockout still comes first; malformed input is refused as such).
+    const std::string right = step_code(3);
+    for (const std::string& typed : {right, wrong_code_for_steps(2, 4), grouped(fixture_codes().codes[0])}) {
+        BOOST_TEST_CONTEXT("'" << typed << "'") {
+            const auto o = tf::login(*last, typed, at(100));
+            BOOST_TEST(error_of(o.match) == errc::counter_overflow);
+            BOOST_TEST(!o.record_changed);
+            BOOST_TEST((o.record == *last));
+        }
+    }
+    // One below: a login gives max_revision, which still reads back.
+    const auto before_last =
+        record::parse(with_field(text, "revision", std::to_string(record::max_revision - 1)));
+    BOOST_TEST_REQUIRE(before_last.has_value());
+    const auto o = tf::login(*before_last, right, at(100));
+    BOOST_TEST(error_of(o.match) == errc{});
+    BOOST_TEST(o.record.revision() == record::max_revision);
+    BOOST_TEST((*record::parse(o.record.serialize()) == o.record));
+    const auto failed = tf::login(*before_last, wrong_code_for_steps(2, 4), at(100));
+    BOOST_TEST(error_of(failed.match) == errc::wrong_code);
+    BOOST_TEST(failed.record.revision() == record::max_revision);
+
+    // replacing and with_backup_codes stop at max_revision instead of wrapping round to 0.
+    BOOST_TEST(last->replacing(record::max_revision - 1).revision() == record::max_revision);
+    BOOST_TEST(last->replacing(record::max_revision).revision() == record::max_revision);
+    BOOST_TEST(last->replacing(u64_max).revision() == record::max_revision);
+    BOOST_TEST(last->with_backup_codes(make_codes(9).set).revision() == record::max_revision);
+    BOOST_TEST(before_last->with_backup_codes(make_codes(9).set).revision() == record::max_revision);
+    BOOST_TEST(before_last->replacing(7).revision() == 8u);
+}
+
 BOOST_AUTO_TEST_CASE(unchanged_outcomes_need_no_store) {
     // Nothing to write for a malformed attempt or during a lockout: record_changed is false and
     // the record is the loaded one (same revision).
@@ -1274,8 +1323,8 @@ void check_random_round_trips(std::uint64_t seed, int count) {
         const std::string locked_until =
             pick<std::string>(g, {"none", std::to_string(i64_min), "-1", "0", std::to_string(i64_max),
                                   std::to_string(static_cast<std::int64_t>(g()))});
-        const std::string revision =
-            pick<std::string>(g, {"0", std::to_string(u64_max), std::to_string(g())});
+        const std::string revision = pick<std::string>(g, {"0", std::to_string(record_type::max_revision),
+                                                           std::to_string(g() % record_type::max_revision)});
         if (totp) lines.set("last-step", last_step);
         lines.set("failures", failures).set("locked-until", locked_until).set("revision", revision);
         const std::string text = lines.text();
@@ -1302,7 +1351,7 @@ void check_random_round_trips(std::uint64_t seed, int count) {
         BOOST_TEST(std::to_string(r.revision()) == revision);
         BOOST_TEST(r.next_counter() == (totp ? 0 : p.counter));
         // Records that differ are not equal (and a changed revision shows in the text).
-        if (r.revision() != u64_max) {
+        if (r.revision() != record_type::max_revision) {
             const auto bumped =
                 record_type::parse(with_field(text, "revision", std::to_string(r.revision() + 1)));
             BOOST_TEST((bumped.has_value() && !(*bumped == r)));
@@ -1385,7 +1434,7 @@ void check_largest_record() {
                                  .set("last-step", std::to_string(u64_max))
                                  .set("failures", std::to_string(u32_max))
                                  .set("locked-until", std::to_string(i64_min))
-                                 .set("revision", std::to_string(u64_max))
+                                 .set("revision", std::to_string(record_type::max_revision))
                                  .text();
     const auto largest = record_type::parse(text);
     BOOST_TEST_REQUIRE(largest.has_value());
@@ -1486,6 +1535,25 @@ BOOST_AUTO_TEST_CASE(junk_after_the_checksum_is_an_error) {
     // Even a second, correct checksum line: the first one is then an unknown field.
     const std::string twice = text + "checksum " + checksum_hex(text) + "\n";
     BOOST_TEST((parse_error(twice) == record_error{errc::unknown_field, 25}));
+}
+
+BOOST_AUTO_TEST_CASE(text_after_the_checksum_line_is_trailing_data) {
+    // Not "truncated": the record is complete, something follows it. The error names the first
+    // line after the checksum line (25).
+    const std::string text = base_totp_record().serialize();
+    for (const std::string& junk :
+         {std::string("\n"), std::string("\n\n"), std::string(" "), std::string(" \n"), std::string("x"),
+          std::string("junk\n"), std::string("revision 2\n"), std::string("checksum 00\n"),
+          text.substr(0, 40)}) {
+        BOOST_TEST((parse_error(text + junk) == record_error{errc::record_trailing_data, 26}),
+                   "junk '" << junk << "'");
+    }
+    // A record truncated before or inside its checksum line is still truncated.
+    const std::size_t checksum_at = text.rfind("checksum ");
+    BOOST_TEST((parse_error(text.substr(0, checksum_at)) == record_error{errc::record_truncated, 24}));
+    BOOST_TEST((parse_error(text.substr(0, checksum_at + 20)) == record_error{errc::record_truncated, 25}));
+    BOOST_TEST((parse_error(text.substr(0, text.size() - 1)) == record_error{errc::record_truncated, 25}));
+    BOOST_TEST(tf::describe(errc::record_trailing_data) == "text after the record's checksum line");
 }
 
 BOOST_AUTO_TEST_CASE(representative_errors) {
@@ -1666,9 +1734,10 @@ BOOST_AUTO_TEST_CASE(field_values) {
         expect("t0", v, errc::invalid_field_value);
     for (const char* v : {"-9223372036854775808", "9223372036854775807", "-1"}) accept("t0", v);
 
-    for (const char* v : {"01", "-1", "+1", "", "18446744073709551616", "none", "1e3", " 1"})
+    for (const char* v : {"01", "-1", "+1", "", "18446744073709551616", "none", "1e3", " 1",
+                          "18446744073709551615", "9223372036854775808"})
         expect("revision", v, errc::invalid_field_value);
-    accept("revision", "18446744073709551615");
+    accept("revision", "9223372036854775807");  // record::max_revision
     for (const char* v : {"01", "-1", "4294967296", "", "none"})
         expect("failures", v, errc::invalid_field_value);
     accept("failures", "4294967295");

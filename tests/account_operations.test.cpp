@@ -1,7 +1,8 @@
 // Tests of include/twofactor/account_operations.hpp: regenerating the backup codes of an
 // enabled account (confirmed by a code from the app; refused with a backup code by default;
-// a wrong code counts as a failure; the confirming code cannot be replayed; a random source
-// failure changes and consumes nothing) and confirming that 2FA is disabled.
+// a wrong code counts as a failure; the confirming code cannot be replayed; nothing is
+// generated before the confirmation succeeded; a random source failure changes and consumes
+// nothing; a record at the largest revision is refused) and confirming that 2FA is disabled.
 #include <boost/test/unit_test.hpp>
 
 #include <twofactor/account_operations.hpp>
@@ -310,6 +311,80 @@ BOOST_AUTO_TEST_CASE(a_random_source_failure_changes_and_consumes_nothing) {
     const auto no_code = tf::regenerate_backup_codes(a.record, "", t0, broken, tf::change_policy{false, {}});
     BOOST_TEST(no_code.outcome.match.error() == errc::random_source_failed);
     BOOST_TEST(!no_code.outcome.record_changed);
+}
+
+BOOST_AUTO_TEST_CASE(no_code_is_generated_before_the_confirmation_succeeded) {
+    // Generating N codes costs N PBKDF2 runs: a locked-out, malformed or wrong attempt must
+    // return before it, so the random source is never called. The outcome is login's.
+    const enabled a = make_account();
+    const std::string wrong = wrong_code_at(t0);
+    account locked = a.record;
+    for (int i = 0; i < 6; ++i) locked = tf::login(locked, wrong, t0).record;
+    BOOST_TEST_REQUIRE(locked.locked_until().has_value());
+
+    struct attempt {
+        const char* what;
+        const account* current;
+        std::string typed;
+        errc expected;
+        bool record_changed;
+    };
+    const attempt attempts[] = {
+        {"locked out, with the right code", &locked, code_at(t0), errc::locked_out, false},
+        {"five digits", &a.record, "12345", errc::malformed_code, false},
+        {"not a code", &a.record, "hello", errc::malformed_login_input, false},
+        {"a backup code (refused by the default policy)", &a.record, a.backup_codes[0],
+         errc::malformed_login_input, false},
+        {"a wrong code", &a.record, wrong, errc::wrong_code, true},
+    };
+    for (const attempt& t : attempts) {
+        BOOST_TEST_CONTEXT(t.what) {
+            test_source counting{15};
+            const auto regenerated = tf::regenerate_backup_codes(*t.current, t.typed, t0, counting);
+            BOOST_TEST(counting.calls == 0);
+            BOOST_TEST_REQUIRE(!regenerated.outcome.match.has_value());
+            BOOST_TEST(regenerated.outcome.match.error() == t.expected);
+            BOOST_TEST(regenerated.outcome.record_changed == t.record_changed);
+            // Exactly what login gives for the same attempt.
+            const auto by_login = tf::login(*t.current, t.typed, t0, tf::regenerate_policy.login);
+            BOOST_TEST((regenerated.outcome.record == by_login.record));
+            BOOST_TEST((regenerated.outcome.locked_until == by_login.locked_until));
+            for (const tf::backup_code& c : regenerated.codes) BOOST_TEST((c == tf::backup_code{}));
+        }
+    }
+    // A right code: the source is called only now.
+    test_source counting{16};
+    const auto regenerated = tf::regenerate_backup_codes(a.record, code_at(t0), t0, counting);
+    BOOST_TEST_REQUIRE(regenerated.outcome.match.has_value());
+    BOOST_TEST(counting.calls > 0);
+}
+
+BOOST_AUTO_TEST_CASE(a_record_at_the_largest_revision_is_refused) {
+    // Its successor's revision would pass account_record::max_revision: nothing is checked,
+    // generated or changed, with or without a code.
+    const enabled a = make_account();
+    const account last = a.record.replacing(account::max_revision - 1);
+    BOOST_TEST_REQUIRE(last.revision() == account::max_revision);
+    for (const tf::change_policy& policy : {tf::regenerate_policy, tf::change_policy{false, {}}}) {
+        BOOST_TEST_CONTEXT("code required: " << policy.require_code) {
+            test_source counting{17};
+            const auto regenerated = tf::regenerate_backup_codes(last, code_at(t0), t0, counting, policy);
+            BOOST_TEST(counting.calls == 0);
+            BOOST_TEST_REQUIRE(!regenerated.outcome.match.has_value());
+            BOOST_TEST(regenerated.outcome.match.error() == errc::counter_overflow);
+            BOOST_TEST(!regenerated.outcome.record_changed);
+            BOOST_TEST((regenerated.outcome.record == last));
+        }
+    }
+    // One below: the regenerated record has the largest revision.
+    const account before_last = a.record.replacing(account::max_revision - 2);
+    test_source rng{18};
+    const auto regenerated = tf::regenerate_backup_codes(before_last, code_at(t0), t0, rng);
+    BOOST_TEST_REQUIRE(regenerated.outcome.match.has_value());
+    BOOST_TEST(regenerated.outcome.record.revision() == account::max_revision);
+    const auto reparsed = account::parse(regenerated.outcome.record.serialize());
+    BOOST_TEST_REQUIRE(reparsed.has_value());
+    BOOST_TEST((*reparsed == regenerated.outcome.record));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

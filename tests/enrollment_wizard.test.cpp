@@ -8,6 +8,8 @@
 #include <twofactor/account_operations.hpp>
 #include <twofactor/enrollment_wizard.hpp>
 #include <twofactor/hash.hpp>
+#include <twofactor/hotp.hpp>
+#include <twofactor/otpauth_uri.hpp>
 
 #include <algorithm>
 #include <array>
@@ -870,6 +872,158 @@ BOOST_AUTO_TEST_CASE(record_replacing_follows_bookkeeping_and_refuses_a_replaced
     BOOST_TEST(wizard_at(aborted).record_replacing(R).error() == errc::setup_aborted);
 }
 
+namespace {
+
+// The "replaces" line's fingerprint as documented: SHA-256 of "<URI> <T0>", lowercase hex.
+std::string documented_fingerprint(const tf::otpauth_uri& uri, std::int64_t t0) {
+    const std::string text = uri.reveal_uri_string() + " " + std::to_string(t0);
+    return twofactor_test::to_hex(tf::hash<tf::sha256>(twofactor_test::bytes_of(text)).bytes);
+}
+
+// The fingerprint a wizard's text form holds ("replaces <revision> <fingerprint>").
+std::string fingerprint_in(const wizard& w) {
+    const auto lines = body_lines(w);
+    const std::string& line = lines[index_of(lines, "replaces")];
+    return line.substr(line.rfind(' ') + 1);
+}
+
+std::string hotp_code(const account& record, std::uint64_t counter) {
+    return std::string(
+        tf::hotp<tf::sha1, 6>{record.enrollment().key().reveal_bytes()}.generate(counter).view());
+}
+
+}  // namespace
+
+// An HOTP account's counter moves on with every sign-in: bookkeeping, like a TOTP account's
+// last step, so a sign-in during a reconfiguration must not make Finish refuse the record.
+BOOST_AUTO_TEST_CASE(record_replacing_follows_an_hotp_counter) {
+    tf::otpauth_parameters hotp_parameters;
+    hotp_parameters.type = tf::otp_type::hotp;
+    hotp_parameters.counter = 5;
+    const tf::secret old_key = tf::secret::from_base32("GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ").value();
+    const auto uri = tf::otpauth_uri::make(issuer, account_name, old_key, hotp_parameters).value();
+    test_source codes_rng{91};
+    const auto codes = tf::backup_code_set<10>::generate(codes_rng, tf::min_backup_code_iterations).value();
+    const account R = account::create(uri, codes.set).value();
+    BOOST_TEST_REQUIRE(R.next_counter() == 5u);
+
+    test_source rng{92};
+    wizard w = wizard::reconfigure(R, rng, test_policy).value();
+    // The fingerprint of an HOTP record is that of its URI with the counter at 0.
+    tf::otpauth_parameters at_zero = hotp_parameters;
+    at_zero.counter = 0;
+    const auto uri_at_zero = tf::otpauth_uri::make(issuer, account_name, old_key, at_zero).value();
+    BOOST_TEST(fingerprint_in(w) == documented_fingerprint(uri_at_zero, 0));
+    const sys_seconds t = t_setup + 300s;
+    const tf::secret new_key = key_of(w);
+    BOOST_TEST_REQUIRE(w.next().has_value());
+    BOOST_TEST_REQUIRE(w.submit_code(code_at(new_key, t), t, rng).has_value());
+    const account N = w.finish().value();
+
+    // Meanwhile: two sign-ins (counter 5 -> 7, revision 0 -> 2), a failure, a look-ahead.
+    const auto first = tf::login(R, hotp_code(R, 5), t);
+    BOOST_TEST_REQUIRE(first.match.has_value());
+    const auto second = tf::login(first.record, hotp_code(R, 6), t);
+    BOOST_TEST_REQUIRE(second.match.has_value());
+    const auto failed = tf::login(second.record, hotp_code(R, 6), t);  // a replay: a failure
+    BOOST_TEST_REQUIRE(failed.match.error() == errc::replayed_code);
+    const auto ahead = tf::login(failed.record, hotp_code(R, 12), t);
+    BOOST_TEST_REQUIRE(ahead.match.has_value());
+    BOOST_TEST_REQUIRE(ahead.record.next_counter() == 13u);
+    for (const account* current : {&R, &first.record, &second.record, &failed.record, &ahead.record}) {
+        BOOST_TEST_CONTEXT("counter " << current->next_counter() << ", revision " << current->revision()) {
+            const auto next = w.record_replacing(*current);
+            BOOST_TEST_REQUIRE(next.has_value());
+            BOOST_TEST(next->revision() == current->revision() + 1);
+            BOOST_TEST((next->replacing(N.revision() - 1) == N));
+        }
+    }
+    // Also after the text form (a web session between Finish's two requests).
+    const auto resumed = wizard::parse(w.serialize());
+    BOOST_TEST_REQUIRE(resumed.has_value());
+    BOOST_TEST(resumed->record_replacing(ahead.record).value().revision() == ahead.record.revision() + 1);
+
+    // What is not bookkeeping still counts: another secret, issuer or account name, another
+    // type or algorithm.
+    const tf::secret other_key = tf::secret::from_base32("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP").value();
+    auto hotp_record = [&](std::string_view i, std::string_view a, const tf::secret& key,
+                           const tf::otpauth_parameters& p) {
+        return account::create(tf::otpauth_uri::make(i, a, key, p).value(), codes.set).value();
+    };
+    tf::otpauth_parameters sha256_parameters = hotp_parameters;
+    sha256_parameters.hash = tf::algorithm::sha256;
+    tf::otpauth_parameters totp_parameters;
+    tf::otpauth_parameters eight_digits = hotp_parameters;
+    eight_digits.digits = 8;
+    BOOST_TEST(w.record_replacing(hotp_record(issuer, account_name, other_key, hotp_parameters)).error() ==
+               errc::record_replaced);
+    BOOST_TEST(w.record_replacing(hotp_record("Other Co", account_name, old_key, hotp_parameters)).error() ==
+               errc::record_replaced);
+    BOOST_TEST(w.record_replacing(hotp_record(issuer, "bob@example.com", old_key, hotp_parameters)).error() ==
+               errc::record_replaced);
+    BOOST_TEST(w.record_replacing(hotp_record(issuer, account_name, old_key, sha256_parameters)).error() ==
+               errc::record_replaced);
+    BOOST_TEST(w.record_replacing(hotp_record(issuer, account_name, old_key, eight_digits)).error() ==
+               errc::record_replaced);
+    BOOST_TEST(w.record_replacing(hotp_record(issuer, account_name, old_key, totp_parameters)).error() ==
+               errc::record_replaced);
+    // The same enrollment created again at another counter is the same enrollment.
+    tf::otpauth_parameters later = hotp_parameters;
+    later.counter = 1000;
+    BOOST_TEST(w.record_replacing(hotp_record(issuer, account_name, old_key, later)).has_value());
+}
+
+// A TOTP record's fingerprint is unchanged by the HOTP fix: its URI has no counter, so wizard
+// states saved before it stay valid.
+BOOST_AUTO_TEST_CASE(a_totp_fingerprint_is_that_of_its_uri_and_t0) {
+    const account R = run_to_the_end(wizard_at(show, 93), t_setup, 94).record;
+    test_source rng{95};
+    const wizard w = wizard::reconfigure(R, rng, test_policy).value();
+    BOOST_TEST(fingerprint_in(w) == documented_fingerprint(R.enrollment(), R.t0()));
+}
+
+// The record a reconfiguration gives has revision current + 1: it cannot start from a record
+// at account_record::max_revision, and its text form cannot name one.
+BOOST_AUTO_TEST_CASE(a_reconfiguration_never_passes_the_largest_revision) {
+    const account R = run_to_the_end(wizard_at(show, 96), t_setup, 97).record;
+    const account last = R.replacing(account::max_revision - 1);
+    const account before_last = R.replacing(account::max_revision - 2);
+    BOOST_TEST_REQUIRE(last.revision() == account::max_revision);
+    test_source rng{98};
+    const auto refused = wizard::reconfigure(last, rng, test_policy);
+    BOOST_TEST_REQUIRE(!refused.has_value());
+    BOOST_TEST(refused.error() == errc::counter_overflow);
+    wizard w = wizard::reconfigure(before_last, rng, test_policy).value();
+    const sys_seconds t = t_setup + 300s;
+    const tf::secret new_key = key_of(w);
+    BOOST_TEST(w.serialize().find("replaces 9223372036854775806 ") != std::string::npos);
+    BOOST_TEST((wizard::parse(w.serialize()).value() == w));
+    BOOST_TEST_REQUIRE(w.next().has_value());
+    BOOST_TEST_REQUIRE(w.submit_code(code_at(new_key, t), t, rng).has_value());
+    const auto finished_record = w.finish();
+    BOOST_TEST_REQUIRE(finished_record.has_value());
+    BOOST_TEST(finished_record->revision() == account::max_revision);
+    BOOST_TEST((account::parse(finished_record->serialize()).value() == *finished_record));
+    // Finish against the stored record: at the largest revision it has no successor.
+    BOOST_TEST(w.record_replacing(before_last).value().revision() == account::max_revision);
+    const auto no_successor = w.record_replacing(last);
+    BOOST_TEST_REQUIRE(!no_successor.has_value());
+    BOOST_TEST(no_successor.error() == errc::counter_overflow);
+
+    // The text form: "replaces" up to max_revision - 1.
+    auto lines = body_lines(w);
+    const std::size_t replaces = index_of(lines, "replaces");
+    const std::string fingerprint = lines[replaces].substr(lines[replaces].rfind(' '));
+    lines[replaces] = "replaces " + std::to_string(account::max_revision) + fingerprint;
+    BOOST_TEST(
+        (wizard::parse(sealed(lines)).error() == tf::record_error{errc::invalid_field_value, replaces + 1}));
+    lines[replaces] = "replaces 18446744073709551615" + fingerprint;
+    BOOST_TEST(
+        (wizard::parse(sealed(lines)).error() == tf::record_error{errc::invalid_field_value, replaces + 1}));
+    lines[replaces] = "replaces " + std::to_string(account::max_revision - 1) + fingerprint;
+    BOOST_TEST(wizard::parse(sealed(lines)).has_value());
+}
+
 BOOST_AUTO_TEST_CASE(cancelling_a_reconfiguration_leaves_the_current_record_working) {
     const enabled_account first = run_to_the_end(wizard_at(show, 21), t_setup, 22);
     const account R = first.record;
@@ -975,6 +1129,24 @@ BOOST_AUTO_TEST_CASE(text_of_another_totp_type_is_refused) {
     // Not a wizard at all: an account record.
     const auto record = wizard_at(finished).record().value();
     BOOST_TEST(wizard::parse(record.serialize()).error().code == errc::not_a_record);
+}
+
+BOOST_AUTO_TEST_CASE(text_after_the_checksum_line_is_trailing_data) {
+    for (const wizard_step step : all_steps) {
+        BOOST_TEST_CONTEXT(to_string(step)) {
+            const std::string text = wizard_at(step).serialize();
+            const std::size_t after_checksum = lines_of(text).size() + 1;
+            for (const std::string& junk :
+                 {std::string("\n"), std::string("x"), std::string("step finished\n"),
+                  text.substr(0, text.size() - 1)}) {
+                BOOST_TEST((wizard::parse(text + junk).error() ==
+                            tf::record_error{errc::record_trailing_data, after_checksum}),
+                           "junk '" << junk << "'");
+            }
+            // Truncated inside the checksum line: still truncated.
+            BOOST_TEST(wizard::parse(text.substr(0, text.size() - 2)).error().code == errc::record_truncated);
+        }
+    }
 }
 
 BOOST_AUTO_TEST_CASE(every_flipped_byte_and_every_prefix_is_refused) {

@@ -50,6 +50,13 @@ const appendix_d_row appendix_d[] = {
     {9, "1637409809a679dc698207310c8c7fc07290d9e5", 645520489, "520489"},
 };
 
+// The error of a result, or errc{} for a value (so that a value fails a check on the error
+// instead of aborting it).
+template <class T>
+errc error_of(const twofactor::result<T>& r) {
+    return r ? errc{} : r.error();
+}
+
 std::ostream& operator<<(std::ostream& out, const appendix_d_row& row) {
     return out << "counter " << row.counter;
 }
@@ -161,15 +168,57 @@ BOOST_AUTO_TEST_CASE(counters_near_two_to_the_64) {
     const auto last = generator.generate(max_counter);
     const auto before_last = generator.generate(max_counter - 1);
     // The look-ahead stops at 2^64 - 1 instead of wrapping round to counter 0.
-    BOOST_TEST(generator.verify(last.view(), max_counter, 50).value() == max_counter);
-    BOOST_TEST(generator.verify(last.view(), max_counter - 3, 50).value() == max_counter);
     BOOST_TEST(generator.verify(before_last.view(), max_counter, 50).error() == errc::wrong_code);
     if (generator.generate(0) != last)
         BOOST_TEST(generator.verify("755224", max_counter, 50).error() == errc::wrong_code);
     // Resynchronisation cannot pair 2^64 - 1 with a wrapped-around 0.
-    BOOST_TEST(generator.resynchronize(before_last.view(), last.view(), max_counter - 10, 50).value() ==
-               max_counter);
     BOOST_TEST(generator.resynchronize(last.view(), "755224", max_counter, 50).error() == errc::wrong_code);
+}
+
+BOOST_AUTO_TEST_CASE(no_match_whose_next_counter_would_wrap) {
+    // A match at counter c tells the caller to continue at c + 1 (verify) or c + 2
+    // (resynchronize); where that is past 2^64 - 1 it would wrap round to 0 and make every code
+    // used since acceptable again: counter_overflow instead of the match.
+    const hotp<sha1, 6> generator{rfc4226_key};
+    const auto last = generator.generate(max_counter);
+    const auto before_last = generator.generate(max_counter - 1);
+    const auto two_before_last = generator.generate(max_counter - 2);
+    BOOST_TEST_REQUIRE(last != before_last);
+    BOOST_TEST_REQUIRE(before_last != two_before_last);
+    BOOST_TEST_REQUIRE(last != two_before_last);
+
+    // verify: 2^64 - 1 itself, from there or through a look-ahead window that reaches it.
+    BOOST_TEST(error_of(generator.verify(last.view(), max_counter)) == errc::counter_overflow);
+    BOOST_TEST(error_of(generator.verify(last.view(), max_counter, 50)) == errc::counter_overflow);
+    BOOST_TEST(error_of(generator.verify(last.view(), max_counter - 1, 1)) == errc::counter_overflow);
+    BOOST_TEST(error_of(generator.verify(last.view(), max_counter - 3, 50)) == errc::counter_overflow);
+    BOOST_TEST(error_of(generator.verify(last.view(), max_counter - 1000, 1000)) == errc::counter_overflow);
+    // ... but not when the window ends before it.
+    BOOST_TEST(error_of(generator.verify(last.view(), max_counter - 3, 2)) == errc::wrong_code);
+    // 2^64 - 2 is the last counter that can match (its successor, 2^64 - 1, exists), also in
+    // a window that reaches the end.
+    BOOST_TEST(generator.verify(before_last.view(), max_counter - 1).value() == max_counter - 1);
+    BOOST_TEST(generator.verify(before_last.view(), max_counter - 1, 50).value() == max_counter - 1);
+    BOOST_TEST(generator.verify(before_last.view(), max_counter - 10, 50).value() == max_counter - 1);
+    BOOST_TEST(generator.verify(two_before_last.view(), max_counter - 1000, 1000).value() == max_counter - 2);
+
+    // resynchronize: a pair that ends at 2^64 - 1 leaves nothing to continue at.
+    BOOST_TEST(error_of(generator.resynchronize(before_last.view(), last.view(), max_counter - 10, 50)) ==
+               errc::counter_overflow);
+    BOOST_TEST(error_of(generator.resynchronize(before_last.view(), last.view(), max_counter - 1, 0)) ==
+               errc::counter_overflow);
+    BOOST_TEST(error_of(generator.resynchronize(before_last.view(), last.view(), max_counter - 1, 10)) ==
+               errc::counter_overflow);
+    // The pair (2^64 - 3, 2^64 - 2) returns 2^64 - 2; the caller continues at 2^64 - 1.
+    BOOST_TEST(
+        generator.resynchronize(two_before_last.view(), before_last.view(), max_counter - 10, 50).value() ==
+        max_counter - 1);
+    BOOST_TEST(
+        generator.resynchronize(two_before_last.view(), before_last.view(), max_counter - 2, 0).value() ==
+        max_counter - 1);
+    // No such pair at all is still wrong_code.
+    BOOST_TEST(error_of(generator.resynchronize(last.view(), before_last.view(), max_counter - 10, 50)) ==
+               errc::wrong_code);
 }
 
 BOOST_AUTO_TEST_CASE(resynchronize_from_two_consecutive_codes) {

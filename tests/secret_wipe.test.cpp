@@ -6,6 +6,10 @@
 // Reading the storage of a destroyed object is what an attacker with a memory disclosure does;
 // in C++ terms the buffer (std::byte storage) outlives the object and is read through a volatile
 // pointer, so the reads are not optimised away either.
+//
+// Functions that keep secrets only in local variables (the QR encoder's working buffers) are
+// checked the same way on the stack: after the call returns, the stack below the caller is read
+// back through a large uninitialised array of a second call, which occupies the same memory.
 #include <boost/test/unit_test.hpp>
 
 #include <twofactor/twofactor.hpp>
@@ -18,7 +22,9 @@
 #include <memory>
 #include <new>
 #include <span>
+#include <string_view>
 #include <utility>
+#include <vector>
 
 namespace tf = twofactor;
 using namespace std::chrono_literals;
@@ -86,6 +92,69 @@ struct unwiped_key {
     std::array<std::byte, 32> key = key_bytes;
 };
 
+// ---- The stack below the caller ----
+
+// AddressSanitizer may move locals to a heap "fake stack": then the scan sees nothing.
+#if defined(__SANITIZE_ADDRESS__)
+#define SECRET_WIPE_TEST_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SECRET_WIPE_TEST_ASAN 1
+#endif
+#endif
+
+// Tells the optimiser that `object` is used (its stores must happen).
+template <class T>
+void keep(const T& object) {
+    asm volatile("" : : "r"(&object) : "memory");
+}
+
+// The bytes below the caller's frame as the calls made before left them: a second call's
+// uninitialised array covers the memory of the frames of the earlier, deeper calls. (The copy
+// is made by calls deeper still, below the array.)
+[[gnu::noinline]] std::vector<std::byte> stack_left_below() {
+    std::byte below[256 * 1024];                 // not initialised on purpose
+    asm volatile("" : : "r"(below) : "memory");  // "may write it": no use of indeterminate values
+    std::vector<std::byte> copy(sizeof below);
+    const volatile std::byte* source = below;
+    for (std::size_t i = 0; i < sizeof below; ++i) copy[i] = source[i];
+    return copy;
+}
+
+// Control: a function that leaves `bytes` in a local array.
+[[gnu::noinline]] void leave_on_the_stack(std::span<const std::byte> bytes) {
+    std::array<std::byte, 64> local{};
+    std::copy(bytes.begin(), bytes.end(), local.begin());
+    keep(local);
+}
+
+// 32 lowercase letters: one byte-mode QR segment (no digits or capitals, which the encoder would
+// put in numeric or alphanumeric segments).
+constexpr std::string_view lowercase_secret = "kqzvwxjmhgfdsapoiuytrewqlkjhgfds";
+
+// What a byte-mode segment of `data` (up to 255 bytes, versions 1-9) puts in the data codewords:
+// the mode (4 bits) and the count (8 bits) come first, so every byte straddles two codewords.
+// Codewords 2 .. n: each the low half of one byte and the high half of the next.
+std::vector<std::byte> byte_segment_codewords(std::span<const std::byte> data) {
+    std::vector<std::byte> out;
+    for (std::size_t i = 1; i < data.size(); ++i) out.push_back((data[i - 1] << 4) | (data[i] >> 4));
+    return out;
+}
+
+constexpr tf::qr_options single_block{.ecc = tf::qr_ecc::low, .boost_ecc = false};
+
+[[gnu::noinline]] void encode_text_in_a_call() {
+    const auto code = tf::qr_code::encode_text(lowercase_secret, single_block);
+    BOOST_TEST_REQUIRE(code.has_value());
+    keep(code);
+}
+
+[[gnu::noinline]] void encode_bytes_in_a_call() {
+    const auto code = tf::qr_code::encode_bytes(key_bytes, single_block);
+    BOOST_TEST_REQUIRE(code.has_value());
+    keep(code);
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(secret_wipe)
@@ -135,6 +204,32 @@ BOOST_AUTO_TEST_CASE(plain_backup_code_is_zero_after_destruction) {
     const auto left = bytes_after_destruction<tf::backup_code>(
         [&] { return code; }, std::as_bytes(std::span<const char>(first_group)));
     BOOST_TEST(all_zero(left));
+}
+
+BOOST_AUTO_TEST_CASE(qr_encoding_leaves_no_copy_of_the_data_on_the_stack) {
+#if defined(SECRET_WIPE_TEST_ASAN)
+    BOOST_TEST_MESSAGE("skipped under AddressSanitizer (locals may live on its fake stack)");
+#else
+    const auto text_bytes = std::as_bytes(std::span<const char>(lowercase_secret));
+    const std::vector<std::byte> text_needle = byte_segment_codewords(text_bytes);
+    const std::vector<std::byte> key_needle = byte_segment_codewords(key_bytes);
+    // Control: the scan finds what a returned call left in its frame. (Each scan comes right
+    // after the call: a BOOST_TEST in between would run over that memory itself.)
+    leave_on_the_stack(text_needle);
+    const std::vector<std::byte> after_control = stack_left_below();
+    BOOST_TEST_REQUIRE(contains(after_control, text_needle), "control: the stack scan works");
+
+    // The encoder's data codewords hold the text (shifted by a half byte), its interleaved
+    // codewords too, and the unmasked matrix the placed codewords: all wiped when it returns.
+    encode_text_in_a_call();
+    const std::vector<std::byte> after_text = stack_left_below();
+    BOOST_TEST(!contains(after_text, text_needle));
+    BOOST_TEST(!contains(after_text, text_bytes));
+    encode_bytes_in_a_call();
+    const std::vector<std::byte> after_bytes = stack_left_below();
+    BOOST_TEST(!contains(after_bytes, key_needle));
+    BOOST_TEST(!contains(after_bytes, key_bytes));
+#endif
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -124,7 +124,8 @@ struct login_outcome {
     /// The match, or: errc::wrong_code, errc::replayed_code, errc::backup_code_used (these
     /// count as failures), errc::locked_out, errc::malformed_login_input, errc::malformed_code
     /// (digits, but not as many as the account's codes), errc::time_before_epoch,
-    /// errc::counter_overflow (these do not).
+    /// errc::counter_overflow (HOTP: the next counter would pass 2^64 - 1; any account: the
+    /// record is at account_record::max_revision) (these do not).
     result<login_match> match;
     bool record_changed = false;
     /// When the account is locked after this attempt (or was already): the end of the lockout.
@@ -156,6 +157,18 @@ public:
     static constexpr std::string_view record_kind = "twofactor-account";
     static constexpr std::uint32_t format_version = 1;
 
+    /**
+     * The largest revision a record can have, 2^63 - 1 (it also fits a signed 64-bit database
+     * column): `parse` refuses a larger one, and no change goes past it. A record at
+     * max_revision accepts no further change: `login` returns errc::counter_overflow without
+     * changing it, as do regenerate_backup_codes and enrollment_wizard::reconfigure; `replacing`
+     * and `with_backup_codes` stop at it. Each change adds one, so an account reaches it only
+     * after 2^63 changes (292 years at a billion a second): revisions never wrap around to an
+     * earlier value, which would defeat compare-and-set.
+     */
+    static constexpr std::uint64_t max_revision =
+        static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
+
     /// The longest text `serialize` can produce.
     static constexpr std::size_t max_serialized_size =
         32 + 2 * (16 + 3 * max_label_part_size) + 5 * 16 + 10 + 16 + secret::max_base32_size + 4 * 32 +
@@ -185,9 +198,11 @@ public:
 
     /// This record as the successor of the record at `previous_revision` (a reconfiguration):
     /// revision previous_revision + 1, so that it replaces that record by compare-and-set.
+    /// The revision stops at max_revision (a previous_revision of max_revision or more gives
+    /// max_revision): check `previous_revision < max_revision` first where that can happen.
     [[nodiscard]] constexpr account_record replacing(std::uint64_t previous_revision) const noexcept {
         account_record next = *this;
-        next.revision_ = previous_revision + 1;
+        next.revision_ = detail::minimum(previous_revision, max_revision - 1) + 1;
         return next;
     }
 
@@ -209,11 +224,10 @@ public:
     [[nodiscard]] constexpr std::uint64_t revision() const noexcept { return revision_; }
 
     /// A copy with a new set of backup codes (regeneration: the old codes stop working) and
-    /// the revision increased.
+    /// the revision increased (as `replacing(revision())`: at most max_revision).
     [[nodiscard]] constexpr account_record with_backup_codes(const backup_codes_type& codes) const noexcept {
-        account_record next = *this;
+        account_record next = replacing(revision_);
         next.backup_codes_ = codes;
-        ++next.revision_;
         return next;
     }
 
@@ -268,8 +282,9 @@ public:
      * header and the checksum), canonical values only, nothing else; exactly the record that
      * was serialised, or an error naming the problem and its line:
      * errc::not_a_record, errc::unsupported_record_version, errc::record_truncated,
-     * errc::record_checksum_mismatch, errc::unknown_field, errc::duplicate_field,
-     * errc::missing_field (line 0), errc::invalid_field_value; and errors of the values
+     * errc::record_checksum_mismatch, errc::record_trailing_data, errc::unknown_field,
+     * errc::duplicate_field, errc::missing_field (line 0), errc::invalid_field_value (also a
+     * revision above max_revision); and errors of the values
      * (errc::invalid_label, errc::invalid_utf8, errc::label_too_long,
      * errc::missing_account_name, errc::unsupported_algorithm, errc::invalid_digits,
      * errc::invalid_period, errc::invalid_hash_cost, errc::secret_too_long, base32 errors).
@@ -496,7 +511,7 @@ constexpr result<account_record<N, BackupHash>, record_error> account_record<N, 
             return bad(account_field::locked_until);
         record.locked_until_ = std::chrono::sys_seconds{std::chrono::seconds{until}};
     }
-    if (!detail::parse_decimal(get(account_field::revision), record.revision_))
+    if (!detail::parse_decimal(get(account_field::revision), record.revision_, max_revision))
         return bad(account_field::revision);
 
     const auto codes = backup_lines.finish();
@@ -511,6 +526,8 @@ constexpr result<account_record<N, BackupHash>, record_error> account_record<N, 
  *
  * - During a lockout (now < locked_until) nothing is checked: errc::locked_out, record
  *   unchanged.
+ * - A record at account_record::max_revision (after 2^63 changes) accepts no further change:
+ *   errc::counter_overflow, record unchanged, nothing checked.
  * - Input that is neither a code of the account's digit count nor a backup code is
  *   errc::malformed_login_input (errc::malformed_code for the wrong number of digits), and
  *   costs nothing.
@@ -532,6 +549,11 @@ template <std::size_t N, hash_function BackupHash>
         return outcome;
     }
     outcome.locked_until.reset();
+    // Its successor's revision would pass the maximum (wrap round, in the end).
+    if (current.revision_ >= account_record<N, BackupHash>::max_revision) {
+        outcome.match = unexpected(errc::counter_overflow);
+        return outcome;
+    }
 
     // A one-time code is all digits (spaces between groups ignored); anything else is tried as
     // a backup code.

@@ -41,27 +41,39 @@ struct backup_code_regeneration {
 /**
  * Replaces the backup codes of `current` with N new ones from `rng` (same secret; the old
  * codes stop working), once `typed` is confirmed by login at `now` (unless the policy requires
- * no code). On success outcome.record has revision current.revision() + 1. Errors in
- * outcome.match: those of login, errc::random_source_failed (nothing changed).
+ * no code). On success outcome.record has revision current.revision() + 1.
+ *
+ * The login comes first and the codes (N PBKDF2 runs) are drawn only after it succeeded, so a
+ * locked-out, malformed or wrong attempt costs what a login costs and `rng` is not called.
+ * Errors in outcome.match: those of login (outcome as login's: store outcome.record when
+ * outcome.record_changed); errc::random_source_failed (after a successful confirmation:
+ * outcome.record is `current` and record_changed is false, so the confirming code, or backup
+ * code, is not consumed and can confirm again); errc::counter_overflow (current is at
+ * account_record::max_revision; nothing changed, rng not called).
  */
 template <std::size_t N, hash_function BackupHash, random_source Rng>
 [[nodiscard]] backup_code_regeneration<N, BackupHash> regenerate_backup_codes(
     const account_record<N, BackupHash>& current, std::string_view typed, std::chrono::sys_seconds now,
     Rng& rng, const change_policy& policy = regenerate_policy) noexcept {
     backup_code_regeneration<N, BackupHash> regeneration{
-        login_outcome<N, BackupHash>{current, unexpected(errc::random_source_failed), false, std::nullopt},
-        {}};
-    // New codes first: a random source failure must not consume the confirming code.
-    auto fresh = backup_code_set<N, BackupHash>::generate(rng, current.backup_codes().iterations());
-    if (!fresh) {
-        regeneration.outcome.match = unexpected(fresh.error());
-        return regeneration;
-    }
+        login_outcome<N, BackupHash>{current, unexpected(errc::counter_overflow), false, std::nullopt}, {}};
+    // login refuses such a record too; without a code nothing else would.
+    if (current.revision() >= account_record<N, BackupHash>::max_revision) return regeneration;
+    // The confirmation first: a locked-out, malformed or wrong attempt returns before the
+    // expensive generation (and without drawing random bytes).
     if (policy.require_code) {
         regeneration.outcome = login(current, typed, now, policy.login);
         if (!regeneration.outcome.match) return regeneration;
     } else {
         regeneration.outcome.match = login_match{login_method::not_required, 0, 0, 0, 0};
+    }
+    auto fresh = backup_code_set<N, BackupHash>::generate(rng, current.backup_codes().iterations());
+    if (!fresh) {
+        // Nothing is stored: the confirming code (consumed only in the login's record, which
+        // is dropped here) stays valid, and nothing else changed.
+        regeneration.outcome =
+            login_outcome<N, BackupHash>{current, unexpected(fresh.error()), false, std::nullopt};
+        return regeneration;
     }
     // One stored change, one revision: the confirming login and the new codes together replace
     // `current` (the login's own increase is not counted twice).

@@ -164,11 +164,14 @@ public:
     /**
      * Reconfigure an enabled account: the whole wizard again for the same issuer and account
      * name, with a new secret and new backup codes. `current` stays valid until the record
-     * that `finish()` returns (revision current.revision() + 1) replaces it.
+     * that `finish()` returns (revision current.revision() + 1) replaces it. Errors: those of
+     * start(); errc::counter_overflow when current is at account_type::max_revision (its
+     * successor's revision would pass it).
      */
     template <random_source Rng>
     [[nodiscard]] static result<enrollment_wizard> reconfigure(const account_type& current, Rng& rng,
                                                                const wizard_policy& policy = {}) noexcept {
+        if (current.revision() >= account_type::max_revision) return unexpected(errc::counter_overflow);
         auto wizard = start(current.enrollment().issuer(), current.enrollment().account(), rng, policy);
         if (wizard) wizard->replaces_ = replaced_record{current.revision(), fingerprint_of(current)};
         return wizard;
@@ -350,13 +353,15 @@ public:
      * record at the start, the compare-and-set would fail).
      * Errors: errc::record_replaced (the account was reconfigured, or disabled and enabled
      * again, meanwhile; or this wizard is a first enrollment and 2FA was turned on elsewhere:
-     * store nothing), errc::wrong_wizard_step.
+     * store nothing), errc::counter_overflow (current is at account_type::max_revision),
+     * errc::wrong_wizard_step.
      */
     [[nodiscard]] constexpr result<account_type> record_replacing(
         const account_type& current) const noexcept {
         if (frame_.step != wizard_step::finished) return unexpected(illegal());
         if (!replaces_ || !(fingerprint_of(current) == replaces_->fingerprint))
             return unexpected(errc::record_replaced);
+        if (current.revision() >= account_type::max_revision) return unexpected(errc::counter_overflow);
         auto made = new_record();
         if (!made) return unexpected(made.error());
         return made->replacing(current.revision());
@@ -403,9 +408,10 @@ public:
      * verified-step and the backup-codes/backup-code lines (as in the account record) on
      * backup-codes and finished; "backup-plain <i> <XXXX-XXXX-XXXX>" lines on backup-codes only.
      * algorithm, digits, period and t0 must be this wizard's Totp parameters. A reconfiguration
-     * has "replaces <revision> <fingerprint>": the revision of the record it replaces and the
-     * SHA-256 (lowercase hex) of that record's enrollment URI, a space and its T0, which
-     * `record_replacing` compares with the record stored at Finish.
+     * has "replaces <revision> <fingerprint>": the revision of the record it replaces (below
+     * account_type::max_revision) and the SHA-256 (lowercase hex) of that record's enrollment
+     * URI (for HOTP with the counter at 0), a space and its T0, which `record_replacing`
+     * compares with the record stored at Finish.
      */
     [[nodiscard]] constexpr result<std::size_t> serialize(std::span<char> out) const noexcept {
         const std::size_t size = serialized_size();
@@ -423,9 +429,10 @@ public:
     /**
      * Restores a wizard from its text form, strictly (as account_record::parse): errors
      * errc::not_a_record, errc::unsupported_record_version, errc::record_truncated,
-     * errc::record_checksum_mismatch, errc::unknown_field (also a field the step does not
-     * have), errc::duplicate_field, errc::missing_field, errc::invalid_field_value (also
-     * parameters of another Totp type), and errors of the values. The plain backup codes of
+     * errc::record_checksum_mismatch, errc::record_trailing_data, errc::unknown_field (also a
+     * field the step does not have), errc::duplicate_field, errc::missing_field,
+     * errc::invalid_field_value (also parameters of another Totp type, or a replaced revision
+     * of account_type::max_revision or more), and errors of the values. The plain backup codes of
      * the backup-codes page are not checked against their digests (that would cost N PBKDF2
      * runs per parse): like the checksum, parsing detects corruption, not tampering, so keep
      * the text where only the application can write it.
@@ -469,11 +476,24 @@ private:
         friend constexpr bool operator==(const replaced_record&, const replaced_record&) = default;
     };
 
-    // SHA-256 of "<enrollment URI> <T0>". It is derived from the secret, so it stays as
-    // confidential as the rest of the wizard's state, but it does not reveal the secret.
+    // SHA-256 of "<enrollment URI> <T0>", where an HOTP record's URI has counter 0: its
+    // counter is bookkeeping (it moves on with every HOTP login), the rest is not. (A TOTP URI
+    // has no counter.) It is derived from the secret, so it stays as confidential as the rest
+    // of the wizard's state, but it does not reveal the secret.
     [[nodiscard]] static constexpr sha256::digest_type fingerprint_of(const account_type& record) noexcept {
         std::array<char, otpauth_uri::max_size + 1 + 20> text{};  // the URI, a space, a signed 64-bit T0
-        const std::size_t uri_size = record.enrollment().reveal_uri(text).value_or(0);  // max_size suffices
+        const otpauth_uri& enrollment = record.enrollment();
+        std::size_t uri_size = 0;
+        if (enrollment.counter() == 0) {
+            uri_size = enrollment.reveal_uri(text).value_or(0);  // max_size suffices
+        } else {
+            otpauth_parameters at_zero = enrollment.parameters();
+            at_zero.counter = 0;
+            // The record's own names, key and parameters: make cannot fail.
+            const auto initial =
+                otpauth_uri::make(enrollment.issuer(), enrollment.account(), enrollment.key(), at_zero);
+            if (initial) uri_size = initial->reveal_uri(text).value_or(0);
+        }
         detail::record_writer w(text.data() + uri_size);
         w.put(" ");
         w.signed_number(record.t0());
@@ -745,7 +765,8 @@ enrollment_wizard<Totp, BackupCodes>::parse(std::string_view text) noexcept {
         const std::size_t space = value.find(' ');
         replaced_record replaced;
         if (space == std::string_view::npos ||
-            !detail::parse_decimal(value.substr(0, space), replaced.revision) ||
+            !detail::parse_decimal(value.substr(0, space), replaced.revision,
+                                   account_type::max_revision - 1) ||
             !detail::parse_hex(value.substr(space + 1), replaced.fingerprint.bytes))
             return bad(wizard_field::replaces);
         replaces = replaced;

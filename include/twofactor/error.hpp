@@ -89,12 +89,13 @@ enum class errc : int {
     setup_aborted,      ///< too many wrong codes on the verification page: the setup was abandoned
 
     // Appended after the groups above (values are stable).
-    record_replaced,  ///< the stored record is no longer the one a change started from (reconfigured or
-                      ///< disabled meanwhile)
+    record_replaced,       ///< the stored record is no longer the one a change started from (reconfigured or
+                           ///< disabled meanwhile)
+    record_trailing_data,  ///< text after the record's checksum line (e.g. a blank line, a second record)
 };
 
 namespace detail {
-inline constexpr errc last_errc = errc::record_replaced;
+inline constexpr errc last_errc = errc::record_trailing_data;
 }
 
 /// A short, fixed English description of `code`, without allocating.
@@ -150,6 +151,7 @@ inline constexpr errc last_errc = errc::record_replaced;
         case errc::wrong_wizard_step: return "not possible at this step of the setup";
         case errc::setup_aborted: return "setup abandoned after too many wrong codes";
         case errc::record_replaced: return "the account was reconfigured or disabled meanwhile";
+        case errc::record_trailing_data: return "text after the record's checksum line";
     }
     return "unknown twofactor error";
 }

@@ -95,7 +95,9 @@ public:
      * 2^64 - 1), comparing every candidate in constant time. Returns the matched counter; the
      * caller's next counter is that plus one, so a code is never accepted twice.
      * Errors: malformed_code (not `Digits` digits), wrong_code, invalid_window (look_ahead of
-     * max_verify_candidates or more).
+     * max_verify_candidates or more), counter_overflow (the code matched counter 2^64 - 1, whose
+     * successor does not exist: accepting it would send the caller back to counter 0, and every
+     * code used since would become valid again).
      */
     [[nodiscard]] constexpr result<std::uint64_t> verify(std::string_view code, std::uint64_t counter,
                                                          std::uint64_t look_ahead = 0) const noexcept {
@@ -106,14 +108,18 @@ public:
             detail::minimum(look_ahead, std::numeric_limits<std::uint64_t>::max() - counter) + 1;
         const window_search_outcome found = search(*typed, counter, count, counter);
         if (!found.accepted) return unexpected(errc::wrong_code);
+        if (found.counter == std::numeric_limits<std::uint64_t>::max())
+            return unexpected(errc::counter_overflow);
         return found.counter;
     }
 
     /**
      * Resynchronisation (RFC 4226 §7.4): finds two consecutive counters c, c + 1 in
-     * `counter` .. `counter + look_ahead + 1` whose codes are `first_code` and `second_code`,
-     * and returns c + 1, the counter of the second code (the caller continues at c + 2).
-     * Errors: malformed_code, wrong_code (no such pair), invalid_window.
+     * `counter` .. `counter + look_ahead + 1` (stopping at 2^64 - 1) whose codes are
+     * `first_code` and `second_code`, and returns c + 1, the counter of the second code (the
+     * caller continues at c + 2). Errors: malformed_code, wrong_code (no such pair),
+     * invalid_window, counter_overflow (the pair found ends at 2^64 - 1: there is no c + 2 to
+     * continue at).
      */
     [[nodiscard]] constexpr result<std::uint64_t> resynchronize(std::string_view first_code,
                                                                 std::string_view second_code,
@@ -144,7 +150,9 @@ public:
             previous_matches_first = code == *first;
         }
         if (detail::declassify(found_mask) == 0) return unexpected(errc::wrong_code);
-        return detail::declassify(found_counter);
+        const std::uint64_t matched = detail::declassify(found_counter);
+        if (matched == max_counter) return unexpected(errc::counter_overflow);
+        return matched;
     }
 
     /**

@@ -17,8 +17,10 @@
 #include <initializer_list>
 #include <span>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 
+#include "detail/bytes.hpp"
 #include "detail/qr_tables.hpp"
 #include "detail/reed_solomon.hpp"
 #include "error.hpp"
@@ -60,6 +62,17 @@ struct qr_options {
 namespace detail {
 
 [[nodiscard]] constexpr int qr_words_per_row(int size) noexcept { return (size + 63) / 64; }
+
+// Zeroes the first `count` elements of an encoder's working buffer: what it holds is a form of
+// the encoded data, which may be a secret (the enrollment wizard's otpauth:// URI). At run time
+// with secure_wipe_bytes (not elided by the optimiser); not in constant evaluation, where there
+// is no memory to disclose and the wipe would only add evaluation steps.
+template <class T, std::size_t Size>
+constexpr void qr_wipe(std::array<T, Size>& buffer, std::size_t count = Size) noexcept {
+    static_assert(std::is_trivially_copyable_v<T>);
+    if (std::is_constant_evaluated()) return;
+    secure_wipe_bytes(buffer.data(), (count < Size ? count : Size) * sizeof(T));
+}
 
 // A square bit matrix with room for a symbol of `MaxVersion`: bit x % 64 of word x / 64 of
 // rows[y] is the module in column x, row y (x, y from the top-left corner). Bits outside the
@@ -469,6 +482,7 @@ public:
         out.version = static_cast<std::uint8_t>(version_);
         out.ecc = ecc;
         out.mask = static_cast<std::uint8_t>(mask);
+        qr_wipe(dark_.rows, static_cast<std::size_t>(size_));  // the placed codewords, unmasked
     }
 
 private:
@@ -604,6 +618,7 @@ private:
                 best_score = score;
             }
         }
+        qr_wipe(dark_t.rows, static_cast<std::size_t>(size_));
         return best;
     }
 
@@ -851,8 +866,10 @@ public:
                 qr_write_segment(writer, choices[begin], text.data() + begin, end - begin, cls);
                 begin = end;
             }
+            qr_wipe(choices, text.size());  // which characters are digits, letters, other bytes
             return finish(data, writer, bits, version, options);
         }
+        qr_wipe(choices, text.size());
         return unexpected(errc::qr_data_too_long);
     }
 
@@ -911,6 +928,7 @@ private:
     }
 
     // Terminator, padding, error correction, interleaving, placement, masking (§7.4.9–§7.9).
+    // Wipes `data` and every working buffer (see qr_wipe) before it returns.
     static constexpr qr_symbol<MaxVersion> finish(std::array<std::uint8_t, max_data_codewords>& data,
                                                   qr_bit_writer& writer, int bits, int version,
                                                   const qr_options& options) noexcept {
@@ -958,10 +976,14 @@ private:
             offset += length;
         }
 
+        qr_wipe(data, data_count);
+        qr_wipe(ecc_codewords);
+
         qr_builder<MaxVersion> builder(version);
         builder.place(std::span<const std::uint8_t>(codewords.data(), total));
+        qr_wipe(codewords, total);
         qr_symbol<MaxVersion> symbol;
-        builder.finish(static_cast<qr_ecc>(ecc), options.mask, symbol);
+        builder.finish(static_cast<qr_ecc>(ecc), options.mask, symbol);  // wipes its unmasked copy
         return symbol;
     }
 };

@@ -205,8 +205,9 @@ struct record_line {
  * Checks a record's frame: the header "<kind> <version>" on line 1, only printable ASCII and
  * '\n', a final '\n', and the checksum line last; then hands out the field lines between.
  * Errors: not_a_record (another header), unsupported_record_version, invalid_field_value (a
- * byte that is not printable ASCII), record_truncated (no final '\n' or no checksum line),
- * record_checksum_mismatch.
+ * byte that is not printable ASCII), record_trailing_data (anything, even an empty line, after
+ * a checksum line: on the first line after it), record_truncated (no final '\n' or no checksum
+ * line), record_checksum_mismatch.
  */
 class record_reader {
 public:
@@ -233,8 +234,7 @@ public:
                 return unexpected(record_error{errc::invalid_field_value, line});
             }
         }
-        if (text.empty() || text.back() != '\n')
-            return unexpected(record_error{errc::record_truncated, line});
+        if (text.empty() || text.back() != '\n') return unexpected(no_checksum_at_end(text, line));
 
         // The last line: "checksum <hex>" over every byte before it.
         const std::size_t last_start = text.find_last_of('\n', text.size() - 2) + 1;
@@ -245,7 +245,7 @@ public:
         std::array<std::byte, sha256::digest_size> stored{};
         if (last.size() != prefix + record_checksum_hex_size ||
             last.substr(0, prefix - 1) != record_checksum_field || last[prefix - 1] != ' ')
-            return unexpected(record_error{errc::record_truncated, checksum_line});
+            return unexpected(no_checksum_at_end(text, checksum_line));
         if (!parse_hex(last.substr(prefix), stored))
             return unexpected(record_error{errc::record_checksum_mismatch, checksum_line});
         const auto computed = record_writer::checksum_of(text.substr(0, last_start));
@@ -275,6 +275,27 @@ public:
 
 private:
     constexpr record_reader() noexcept = default;
+
+    // The error of a text whose last line is no checksum line (or has no final '\n';
+    // `last_line` is its number): record_trailing_data on the line after the first checksum
+    // line ("checksum <value>", ended by '\n') that has text after it, or else record_truncated
+    // on `last_line`.
+    [[nodiscard]] static constexpr record_error no_checksum_at_end(std::string_view text,
+                                                                   std::size_t last_line) noexcept {
+        std::size_t number = 1;
+        for (std::size_t start = 0; start < text.size(); ++number) {
+            const std::size_t end = text.find('\n', start);
+            if (end == std::string_view::npos) break;  // the last line, unended
+            const std::string_view current = text.substr(start, end - start);
+            if (number > 1 && current.size() > record_checksum_field.size() &&
+                current.substr(0, record_checksum_field.size()) == record_checksum_field &&
+                current[record_checksum_field.size()] == ' ' && end + 1 < text.size())
+                return record_error{errc::record_trailing_data, number + 1};
+            start = end + 1;
+        }
+        return record_error{errc::record_truncated, last_line};
+    }
+
     std::string_view rest_;
     std::size_t line_ = 0;
 };
