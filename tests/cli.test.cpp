@@ -362,6 +362,43 @@ BOOST_AUTO_TEST_CASE(extreme_values_do_not_crash) {
         "755224");
 }
 
+// Output that cannot be written (a full disk, a closed stream) is never a success: exit 2 with a
+// message when stdout fails, and no crash when even stderr fails (the exit status still tells).
+BOOST_AUTO_TEST_CASE(output_that_cannot_be_written) {
+    BOOST_REQUIRE_MESSAGE(::access("/dev/full", W_OK) == 0, "these checks write to /dev/full");
+    const std::string cli = "'" + twofactor_test::cli_path() + "'";
+    const std::string s(sha1_secret);
+    const std::vector<std::string> commands{
+        "code --secret " + s + " --time 59", "uri --secret " + s + " --issuer ACME --account alice",
+        "verify --secret " + s + " --time 59 --code 287082", "--help", "code --help"};
+    for (const std::string& command : commands) {
+        BOOST_TEST_CONTEXT(command) {
+            // stderr into the pipe, stdout into /dev/full.
+            const auto r = twofactor_test::run_shell(cli + " " + command + " 2>&1 >/dev/full");
+            BOOST_TEST(r.status == 2, r.out);
+            BOOST_TEST(r.out == "twofactor: error: cannot write to standard output\n");
+        }
+    }
+    struct case_with_stderr_lost {
+        std::string command;
+        int status;
+        std::string out;
+    };
+    for (const auto& c : std::vector<case_with_stderr_lost>{
+             {"code --secret BAD1", 2, ""},
+             {"verify --secret " + s + " --time 59 --code 000000", 1, ""},
+             {"uri --secret JBSWY3DP --issuer ACME --account alice", 0,
+              "otpauth://totp/ACME:alice?secret=JBSWY3DP&issuer=ACME&algorithm=SHA1&digits=6&period=30\n"}}) {
+        for (const std::string lost : {" 2>/dev/full", " 2>&-"}) {
+            BOOST_TEST_CONTEXT(c.command << lost) {
+                const auto r = twofactor_test::run_shell(cli + " " + c.command + lost);
+                BOOST_TEST(r.status == c.status, r.out);
+                BOOST_TEST(r.out == c.out);
+            }
+        }
+    }
+}
+
 BOOST_AUTO_TEST_CASE(help) {
     for (const auto& a : {args({"--help"}), args({"-h"})}) {
         const auto r = run(a);

@@ -648,10 +648,12 @@ BOOST_FIXTURE_TEST_CASE(bad_time_option, account_fixture) {
             expect_bad_input(r, "--time: not a whole number of seconds");
             BOOST_TEST(differences(before, snapshot(state)) == "", r);
         }
-        // Before T0 (0): no time step, nothing recorded.
-        const auto r = run({command, "--state", state, "--time", "-1"}, std::string(code_at_59) + "\n");
-        expect_bad_input(r, "before the account's T0");
-        BOOST_TEST(differences(before, snapshot(state)) == "", r);
+        // Outside the years 1970 to 9999 (lockout ends are printed as dates): nothing recorded.
+        for (const std::string time : {"-1", "253402300800", "-9223372036854775808", "9223372036854775807"}) {
+            const auto r = run({command, "--state", state, "--time", time}, std::string(code_at_59) + "\n");
+            expect_bad_input(r, "--time: out of range (0 to 253402300799, the years 1970 to 9999)");
+            BOOST_TEST(differences(before, snapshot(state)) == "", r);
+        }
     }
 }
 
@@ -880,6 +882,36 @@ BOOST_FIXTURE_TEST_CASE(regenerate_when_the_codes_file_cannot_be_written, accoun
     BOOST_TEST(temporary_files_of(state).empty());
 }
 
+// New codes that never reach the user would leave them with none: when stdout cannot be written,
+// nothing changes (exit 2), and a codes file written meanwhile is removed again.
+BOOST_FIXTURE_TEST_CASE(regenerate_when_the_codes_cannot_be_shown, account_fixture) {
+    BOOST_REQUIRE_MESSAGE(::access("/dev/full", W_OK) == 0, "this check writes to /dev/full");
+    const auto before = snapshot(state);
+    const std::string codes_file = folder.path + "/codes.txt";
+    for (const std::string& extra : {std::string(), " --backup-codes " + codes_file}) {
+        BOOST_TEST_CONTEXT(extra) {
+            const auto r = twofactor_test::run_shell(
+                "printf '" + std::string(code_at_59) + "\\n' | '" + twofactor_test::cli_path() +
+                "' backup-codes --regenerate --time 59 --state " + state + extra + " 2>&1 >/dev/full");
+            BOOST_TEST(r.status == 2, r.out);
+            BOOST_TEST(r.out ==
+                           "twofactor: error: cannot write to standard output; the backup codes were not "
+                           "replaced\n",
+                       r.out);
+            BOOST_TEST(differences(before, snapshot(state)) == "");
+            BOOST_TEST(!path_exists(codes_file));
+        }
+    }
+    expect_success(login(backup[0], 59), "backup code accepted; 9 of 10 left");
+}
+
+// The codes file must not be the state file (the record would be replaced by the codes).
+BOOST_FIXTURE_TEST_CASE(regenerate_onto_the_state_file, account_fixture) {
+    const auto before = snapshot(state);
+    expect_bad_input(regenerate(code_at_59, 59, folder.path + "/./account.txt"), "that is the state file");
+    BOOST_TEST(differences(before, snapshot(state)) == "");
+}
+
 // ---- disable -------------------------------------------------------------------------------
 
 BOOST_FIXTURE_TEST_CASE(disable_with_wrong_then_right_code, account_fixture) {
@@ -949,6 +981,14 @@ BOOST_FIXTURE_TEST_CASE(a_symbolic_link_to_the_state_file, account_fixture) {
     struct stat status {};
     BOOST_TEST_REQUIRE(::lstat(link.c_str(), &status) == 0);
     BOOST_TEST(S_ISLNK(status.st_mode));
+}
+
+// A link whose target is gone is named as such, not as a missing state file.
+BOOST_FIXTURE_TEST_CASE(a_dangling_symbolic_link, account_fixture) {
+    const std::string link = folder.path + "/link.txt";
+    BOOST_TEST_REQUIRE(::symlink((folder.path + "/gone.txt").c_str(), link.c_str()) == 0);
+    expect_bad_input(run(with_time({"login", "--state", link}, 59), backup[0] + "\n"),
+                     "is a symbolic link to a file that does not exist");
 }
 
 // Temporary files that killed writers left (they may hold the secret) are removed by the next

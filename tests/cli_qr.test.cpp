@@ -146,7 +146,14 @@ BOOST_AUTO_TEST_CASE(files_in_each_format) {
     BOOST_TEST_REQUIRE(r.status == 0, r);
     BOOST_TEST(r.out.empty());
     BOOST_TEST(zbar_decode(png) == uri);
-    BOOST_TEST(static_cast<unsigned>(fs::status(png).permissions() & fs::perms::all) == 0644u);
+    // A new file is private (the text is usually an otpauth URI: a secret); a file that is
+    // replaced keeps the mode its owner gave it.
+    BOOST_TEST(static_cast<unsigned>(fs::status(png).permissions() & fs::perms::all) == 0600u);
+    fs::permissions(png, fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read);
+    r = run_cli({"qr", "--format", "png", "--out", png.string(), uri});
+    BOOST_TEST_REQUIRE(r.status == 0, r);
+    BOOST_TEST(static_cast<unsigned>(fs::status(png).permissions() & fs::perms::all) == 0640u);
+    BOOST_TEST(zbar_decode(png) == uri);
 
     // The format follows the file's extension when --format is not given.
     const auto svg = folder.path / "code.svg";
@@ -158,12 +165,16 @@ BOOST_AUTO_TEST_CASE(files_in_each_format) {
     BOOST_TEST_REQUIRE(r.status == 0, r);
     BOOST_TEST(read_file(pbm).starts_with("P4\n"));
     BOOST_TEST(zbar_decode(pbm) == uri);
+    const auto upper = folder.path / "CODE.PNG";  // extensions in any case
+    r = run_cli({"qr", "--out", upper.string(), uri});
+    BOOST_TEST_REQUIRE(r.status == 0, r);
+    BOOST_TEST(zbar_decode(upper) == uri);
 
     // Replacing a file leaves no temporary file behind.
     r = run_cli({"qr", "--format", "png", "--out", png.string(), "second"});
     BOOST_TEST_REQUIRE(r.status == 0, r);
     BOOST_TEST(zbar_decode(png) == "second");
-    BOOST_TEST(std::distance(fs::directory_iterator(folder.path), fs::directory_iterator()) == 3);
+    BOOST_TEST(std::distance(fs::directory_iterator(folder.path), fs::directory_iterator()) == 4);
 }
 
 BOOST_AUTO_TEST_CASE(double_dash_ends_the_options) {

@@ -223,7 +223,7 @@ BOOST_AUTO_TEST_CASE(symbolic_links_are_followed) {
 
     const std::string dangling = folder.file("dangling");
     BOOST_REQUIRE(::symlink(folder.file("nothing").c_str(), dangling.c_str()) == 0);
-    check_error(read_state_file(dangling), {"not found"});
+    check_error(read_state_file(dangling), {"symbolic link to a file that does not exist"});
 }
 
 BOOST_AUTO_TEST_CASE(remove) {

@@ -19,12 +19,14 @@ std::string settings_frame(std::string_view active, std::string_view inner) {
            "</nav>" + std::string(inner);
 }
 
-std::string code_input(std::string_view label, std::string_view hint) {
-    return "<label for=\"code\">" + std::string(label) +
-           "</label><input type=\"text\" id=\"code\" name=\"code\" autocomplete=\"one-time-code\" "
-           "autocapitalize=\"off\" spellcheck=\"false\" required aria-describedby=\"code-hint\">"
-           "<p id=\"code-hint\" class=\"steps\">" +
-           std::string(hint) + "</p>";
+// `id` tells apart two code fields on one page (the authentication tab has two forms).
+std::string code_input(std::string_view label, std::string_view hint, std::string_view id = "code") {
+    const std::string field(id);
+    return "<label for=\"" + field + "\">" + std::string(label) + "</label><input type=\"text\" id=\"" +
+           field +
+           "\" name=\"code\" autocomplete=\"one-time-code\" autocapitalize=\"off\" spellcheck=\"false\" "
+           "required aria-describedby=\"" +
+           field + "-hint\"><p id=\"" + field + "-hint\" class=\"steps\">" + std::string(hint) + "</p>";
 }
 
 std::string wizard_frame(std::string_view inner, int step) {
@@ -97,8 +99,13 @@ std::string authentication_tab(const frame_info& frame, const authentication_sta
         " of 10</strong> backup codes are unused.</p>"
         "<h3>Reconfigure</h3><p>Move two-factor authentication to another authenticator app: a new QR code "
         "and "
-        "setup code, and new backup codes. The current ones keep working until you click Finish.</p>" +
-        post_button("/settings/authentication/reconfigure", frame.csrf_token, "Reconfigure", "secondary") +
+        "setup code, and new backup codes. The current ones keep working until you click Finish.</p>"
+        "<form method=\"post\" action=\"/settings/authentication/reconfigure\">" +
+        csrf_field(frame.csrf_token) +
+        code_input("Current code or backup code",
+                   "A code from the app you use now, or a backup code if you lost it, confirms the change.",
+                   "reconfigure-code") +
+        "<div><button type=\"submit\" class=\"secondary\">Reconfigure</button></div></form>" +
         "<h3>Regenerate backup codes</h3><p>Get 10 new backup codes; the current ones stop working.</p>"
         "<form method=\"post\" action=\"/settings/authentication/backup-codes\">" +
         csrf_field(frame.csrf_token) +

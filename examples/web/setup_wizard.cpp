@@ -66,13 +66,29 @@ void app::enable(const request& req, response& res) {
 void app::reconfigure(const request& req, response& res) {
     auto in = user_for_post(req, res);
     if (!in) return;
-    const auto current = record_of(in->u);
-    if (!current) {
-        in->s.alert = "Two-factor authentication is off: toggle it on to set it up.";
-        return redirect(res, in->s, tab_url);
+    // Changing the second factor takes the second factor (SECURITY.md, "Re-authenticate"): the
+    // code is checked and stored as a login, so a wrong one counts towards the lockout.
+    const std::string typed = req.get_param_value("code");
+    const auto now = now_seconds();
+    const auto attempt =
+        run_on_record(in->u.id, [&](const account& record) { return twofactor::login(record, typed, now); });
+    switch (attempt.status) {
+        case record_status::no_record:
+            in->s.alert = "Two-factor authentication is off: toggle it on to set it up.";
+            return redirect(res, in->s, tab_url);
+        case record_status::corrupt:
+        case record_status::busy:
+            in->s.alert = "The reconfiguration could not start; please try again.";
+            return redirect(res, in->s, tab_url);
+        case record_status::done:
+            if (!attempt.outcome->match) {
+                in->s.alert = "Reconfiguration not started. " + login_failure_text(*attempt.outcome, now);
+                return redirect(res, in->s, tab_url);
+            }
     }
-    // The whole wizard again; the current record keeps working until Finish replaces it.
-    const auto started = setup_wizard::reconfigure(*current);
+    // The whole wizard again, from the record as that login left it; the current record keeps
+    // working until Finish replaces it.
+    const auto started = setup_wizard::reconfigure(attempt.outcome->record);
     if (!started) {
         in->s.alert = "The setup could not start: " + std::string(twofactor::describe(started.error()));
         return redirect(res, in->s, tab_url);

@@ -3,6 +3,7 @@
 // through twofactor::login (replay guard, throttling) and backup_code_set.
 #include <array>
 #include <cstdint>
+#include <cstdio>
 #include <span>
 #include <string>
 #include <string_view>
@@ -37,8 +38,8 @@ constexpr std::string_view login_description =
     "Signs in with the second factor: reads a code from your authenticator app, or one of your\n"
     "backup codes, from standard input (asking for it when that is a terminal) and checks it\n"
     "against the account state file. A code is accepted once: the same code again is refused\n"
-    "(RFC 6238 §5.2). After 5 failed attempts in a row the account is locked, 30 s at first,\n"
-    "doubling with each further failure up to a day; during a lockout no code is checked.\n"
+    "(RFC 6238 §5.2). 5 failed attempts in a row are free; each further one locks the account,\n"
+    "30 s at first, doubling with each failure up to a day; during a lockout no code is checked.\n"
     "Exit status: 0 accepted, 1 rejected (wrong, already used, locked out), 2 bad input or an\n"
     "unreadable, corrupt or too widely readable state file (nothing is changed).";
 
@@ -61,51 +62,7 @@ constexpr account_command backup_codes_command{"backup-codes", backup_codes_usag
                                                backup_codes_options};
 constexpr account_command disable_command{"disable", disable_usage, disable_description, disable_options};
 
-constexpr std::string_view code_or_backup_prompt = "Code from your authenticator app, or a backup code: ";
 constexpr std::string_view app_code_prompt = "Code from your authenticator app: ";
-
-// Checks the state file before asking for a code (a missing, unreadable or corrupt file is
-// reported first), then reads the code. The error is the exit status.
-result<std::string, int> read_code_for(const std::string& path, std::string_view prompt) {
-    if (const auto loaded = load_account(path); !loaded) return unexpected(report_error(loaded.error()));
-    auto typed = read_typed_code(prompt);
-    if (!typed) return unexpected(report_error(typed.error()));
-    return std::move(*typed);
-}
-
-// The typed code is wiped when the command is done with it.
-struct wiped_on_exit {
-    std::string& text;
-    ~wiped_on_exit() { detail::secure_wipe_bytes(text.data(), text.size()); }
-};
-
-// One login attempt under the state lock: the outcome is stored (a failure counts towards the
-// lockout) and, when it succeeded, `on_success` decides what else happens (removal for disable).
-// Returns the outcome, or the exit status of an error.
-result<login_outcome<10, sha256>, int> login_and_store(const std::string& path, std::chrono::sys_seconds now,
-                                                       const std::string& typed, bool remove_on_success) {
-    std::optional<login_outcome<10, sha256>> outcome;
-    const auto updated =
-        update_account(path, [&](const stored_account& current) -> cli_result<account_update> {
-            outcome.emplace(login(current, typed, now));
-            account_update update;
-            if (outcome->match && remove_on_success)
-                update.remove = true;
-            else if (outcome->record_changed)
-                update.store = outcome->record;
-            return update;
-        });
-    if (!updated) return unexpected(report_error(updated.error()));
-    if (!outcome->match) return unexpected(report_login_failure(*outcome, now));
-    return std::move(*outcome);
-}
-
-std::string describe_match(const login_match& match) {
-    if (match.method == login_method::backup_code)
-        return fmt::format("backup code accepted; {} of {} left", match.backup_codes_remaining,
-                           stored_account::backup_codes_type::count);
-    return fmt::format("code accepted (time step {}, offset {})", match.step, match.offset);
-}
 
 void warn_if_few_backup_codes(std::size_t remaining) {
     if (remaining <= 3)
@@ -115,13 +72,16 @@ void warn_if_few_backup_codes(std::size_t remaining) {
 
 int regenerate_backup_codes(const parsed_arguments& args, const std::string& path,
                             std::chrono::sys_seconds now) {
+    const auto file = args.value(backup_codes_file_option.name);
+    if (file && same_file(path, std::string(*file)))
+        return report_error("--backup-codes: that is the state file; choose another file for the codes");
     auto typed = read_code_for(path, app_code_prompt);
     if (!typed) return typed.error();
     const wiped_on_exit wipe{*typed};
-    const auto file = args.value(backup_codes_file_option.name);
 
-    // Under the lock: confirm, then the codes file, then the state; a state that cannot be
-    // stored puts the codes file back, so a failure changes nothing.
+    // Under the lock: confirm, then the codes file and stdout, then the state; a state that
+    // cannot be stored puts the codes file back, so a failure changes nothing. The codes are
+    // shown before they replace the old ones: codes nobody saw would lock the user out.
     std::optional<backup_code_regeneration<10, sha256>> regeneration;
     std::optional<file_backup> previous_codes_file;
     std::string text;
@@ -142,6 +102,9 @@ int regenerate_backup_codes(const parsed_arguments& args, const std::string& pat
                 if (!replaced) return cli_error(replaced.error());
                 previous_codes_file.emplace(std::move(*replaced));
             }
+            (void)std::fwrite(text.data(), 1, text.size(), stdout);  // fmt::print could throw here
+            if (const auto shown = flush_standard_output(); !shown)
+                return cli_error(shown.error() + "; the backup codes were not replaced");
             return update;
         });
     if (!updated) {
@@ -155,7 +118,6 @@ int regenerate_backup_codes(const parsed_arguments& args, const std::string& pat
                 "not a code from your authenticator app (a backup code cannot regenerate codes)");
         return report_login_failure(outcome, now);
     }
-    fmt::print("{}", text);
     return exit_ok;
 }
 

@@ -69,6 +69,11 @@ cli_result<std::chrono::sys_seconds> login_time(const parsed_arguments& args) {
     if (!given) return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
     const auto seconds = parse_int64(*given);
     if (!seconds) return cli_error(fmt::format("--time: not a whole number of seconds: {}", quoted(*given)));
+    // Lockout times are printed as dates and subtracted from this: keep to the years 1970-9999.
+    constexpr std::int64_t last_second_of_9999 = 253'402'300'799;
+    if (*seconds < 0 || *seconds > last_second_of_9999)
+        return cli_error(
+            fmt::format("--time: out of range (0 to {}, the years 1970 to 9999)", last_second_of_9999));
     return std::chrono::sys_seconds{std::chrono::seconds{*seconds}};
 }
 
@@ -210,6 +215,40 @@ int report_login_failure(const login_outcome<10, sha256>& outcome, std::chrono::
         case errc::time_before_epoch: return report_error("the time is before the account's T0");
         default: return report_error(describe(error));
     }
+}
+
+std::string describe_match(const login_match& match) {
+    if (match.method == login_method::backup_code)
+        return fmt::format("backup code accepted; {} of {} left", match.backup_codes_remaining,
+                           stored_account::backup_codes_type::count);
+    return fmt::format("code accepted (time step {}, offset {})", match.step, match.offset);
+}
+
+wiped_on_exit::~wiped_on_exit() { detail::secure_wipe_bytes(text.data(), text.size()); }
+
+result<std::string, int> read_code_for(const std::string& path, std::string_view prompt) {
+    if (const auto loaded = load_account(path); !loaded) return unexpected(report_error(loaded.error()));
+    auto typed = read_typed_code(prompt);
+    if (!typed) return unexpected(report_error(typed.error()));
+    return std::move(*typed);
+}
+
+result<login_outcome<10, sha256>, int> login_and_store(const std::string& path, std::chrono::sys_seconds now,
+                                                       const std::string& typed, bool remove_on_success) {
+    std::optional<login_outcome<10, sha256>> outcome;
+    const auto updated =
+        update_account(path, [&](const stored_account& current) -> cli_result<account_update> {
+            outcome.emplace(login(current, typed, now));
+            account_update update;
+            if (outcome->match && remove_on_success)
+                update.remove = true;
+            else if (outcome->record_changed)
+                update.store = outcome->record;
+            return update;
+        });
+    if (!updated) return unexpected(report_error(updated.error()));
+    if (!outcome->match) return unexpected(report_login_failure(*outcome, now));
+    return std::move(*outcome);
 }
 
 }  // namespace twofactor::cli

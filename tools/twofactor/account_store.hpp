@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include <twofactor/account.hpp>
+#include <twofactor/account_operations.hpp>
 
 #include "command_line.hpp"
 
@@ -116,5 +117,33 @@ struct account_update {
 /// Prints the one-line message of a rejected login on stderr and returns exit_rejected, or
 /// exit_bad_input for input that was not a code at all.
 int report_login_failure(const login_outcome<10, sha256>& outcome, std::chrono::sys_seconds now);
+
+/// "code accepted (time step S, offset O)" or "backup code accepted; N of 10 left".
+[[nodiscard]] std::string describe_match(const login_match& match);
+
+/// The prompt of the commands that take either kind of second factor.
+inline constexpr std::string_view code_or_backup_prompt =
+    "Code from your authenticator app, or a backup code: ";
+
+/// Wipes a typed code when the command is done with it.
+struct wiped_on_exit {
+    std::string& text;
+    ~wiped_on_exit();
+};
+
+/// Checks the state file before asking for a code (a missing, unreadable or corrupt file is
+/// reported first), then reads the code. The error is the exit status, already reported.
+[[nodiscard]] result<std::string, int> read_code_for(const std::string& path, std::string_view prompt);
+
+/**
+ * One login attempt under the state lock (twofactor::login: replay guard, throttling). The
+ * outcome is stored, so a failure counts towards the lockout and an accepted code or backup
+ * code is used up; with `remove_on_success` an accepted login removes the state file (disable).
+ * The accepted outcome, or the exit status of an error or a rejection, already reported.
+ */
+[[nodiscard]] result<login_outcome<10, sha256>, int> login_and_store(const std::string& path,
+                                                                     std::chrono::sys_seconds now,
+                                                                     const std::string& typed,
+                                                                     bool remove_on_success);
 
 }  // namespace twofactor::cli

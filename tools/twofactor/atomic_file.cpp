@@ -89,6 +89,18 @@ cli_result<void> write_file_atomically(const std::string& path, std::string_view
     return {};
 }
 
+cli_result<void> check_writable_location(const std::string& path) {
+    if (path.empty()) return cli_error("empty file name");
+    const std::string folder = folder_of(path);
+    struct stat status {};
+    if (::stat(folder.c_str(), &status) != 0) return failure(path, "cannot use its folder", errno);
+    if (!S_ISDIR(status.st_mode)) return failure(path, "cannot use its folder", ENOTDIR);
+    if (::access(folder.c_str(), W_OK | X_OK) != 0) return failure(path, "cannot write in its folder", errno);
+    if (::stat(path.c_str(), &status) == 0 && S_ISDIR(status.st_mode))
+        return failure(path, "cannot write it", EISDIR);
+    return {};
+}
+
 cli_result<std::optional<std::string>> read_previous_file(const std::string& path) {
     constexpr std::size_t max_size = std::size_t{1} << 20;
     const int descriptor = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);

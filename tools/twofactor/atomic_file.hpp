@@ -23,6 +23,11 @@ namespace twofactor::cli {
 [[nodiscard]] cli_result<void> write_file_atomically(const std::string& path, std::string_view contents,
                                                      mode_t mode);
 
+/// Whether a file could be written at `path` now: its folder exists and is writable, and
+/// `path` is not a folder. Lets a command refuse a hopeless path before the user does any work,
+/// rather than only when it writes. The error names the path and the problem.
+[[nodiscard]] cli_result<void> check_writable_location(const std::string& path);
+
 /// The contents of the file at `path`, or nullopt when there is none (to put it back later).
 /// Errors: it exists but cannot be read, or it is larger than 1 MiB.
 [[nodiscard]] cli_result<std::optional<std::string>> read_previous_file(const std::string& path);

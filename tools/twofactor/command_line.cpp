@@ -137,12 +137,31 @@ std::optional<std::uint64_t> parse_uint64(std::string_view text) noexcept {
     return value;
 }
 
+namespace {
+
+// fmt::print would throw when stderr cannot be written (a closed or full stream); with no one
+// left to tell, the message is dropped and the exit status still says what happened.
+void write_to_stderr(std::string_view prefix, std::string_view message) noexcept {
+    (void)std::fwrite(prefix.data(), 1, prefix.size(), stderr);
+    (void)std::fwrite(message.data(), 1, message.size(), stderr);
+    (void)std::fputc('\n', stderr);
+    (void)std::fflush(stderr);
+}
+
+}  // namespace
+
 int report_error(std::string_view message) {
-    fmt::print(stderr, "twofactor: error: {}\n", message);
+    write_to_stderr("twofactor: error: ", message);
     return exit_bad_input;
 }
 
-void report_note(std::string_view message) { fmt::print(stderr, "twofactor: {}\n", message); }
+void report_note(std::string_view message) { write_to_stderr("twofactor: ", message); }
+
+cli_result<void> flush_standard_output() {
+    if (std::fflush(stdout) != 0 || std::ferror(stdout) != 0)
+        return cli_error("cannot write to standard output");
+    return {};
+}
 
 void print_command_help(std::string_view usage, std::string_view description,
                         std::span<const option_spec> specs) {

@@ -92,11 +92,17 @@ private:
 [[nodiscard]] std::optional<std::uint64_t> parse_uint64(std::string_view text) noexcept;
 
 /// Prints "twofactor: error: <message>" as one line on stderr and returns exit_bad_input.
+/// Never throws: when stderr itself cannot be written the message is lost, not the status.
 int report_error(std::string_view message);
 
 /// Prints "twofactor: <message>" as one line on stderr (a non-error outcome such as a
-/// rejected code).
+/// rejected code). Never throws.
 void report_note(std::string_view message);
+
+/// Flushes stdout; "cannot write to standard output" when anything printed so far was lost
+/// (a closed pipe, a full disk). Commands call it before a change that only makes sense once
+/// the user has seen its output (new backup codes), and `run_tool` after every command.
+[[nodiscard]] cli_result<void> flush_standard_output();
 
 /// Prints a subcommand's help on stdout: usage, description and the option table.
 void print_command_help(std::string_view usage, std::string_view description,

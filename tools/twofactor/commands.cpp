@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <array>
+#include <system_error>
 
 #include <fmt/core.h>
 
@@ -47,7 +48,9 @@ void print_tool_help() {
 
 std::span<const command> all_commands() noexcept { return commands; }
 
-int run_tool(std::span<const std::string_view> args) {
+namespace {
+
+int dispatch(std::span<const std::string_view> args) {
     if (args.empty()) return report_error("missing command (see 'twofactor --help')");
     const std::string_view first = args.front();
     if (first == "--help" || first == "-h") {
@@ -74,6 +77,24 @@ int run_tool(std::span<const std::string_view> args) {
         return report_error(fmt::format("unknown command {} (see 'twofactor --help')", quoted(first)));
     }
     return found->run(args.subspan(1));
+}
+
+}  // namespace
+
+int run_tool(std::span<const std::string_view> args) {
+    int status = exit_bad_input;
+    try {
+        status = dispatch(args);
+    } catch (const std::system_error&) {
+        // fmt::print throws when stdout refuses a write. Output a change depends on (new backup
+        // codes) is flushed before the change is stored (see flush_standard_output).
+        return report_error("cannot write to standard output");
+    }
+    // Buffered output is only known to be lost at the flush: an exit status of 0 must mean the
+    // code, URI or help really reached stdout. (A command that failed has said why already.)
+    const auto flushed = flush_standard_output();
+    if (!flushed && status != exit_bad_input) return report_error(flushed.error());
+    return status;
 }
 
 }  // namespace twofactor::cli

@@ -45,9 +45,10 @@ constexpr std::string_view enroll_description =
     "backup codes, Finish. Only Finish writes the state file; end of input or Ctrl-C at any\n"
     "step leaves everything as it was.\n"
     "When the state file exists, this reconfigures: a new secret and new backup codes, and the\n"
-    "current ones keep working until Finish. Answers are read from standard input, so the\n"
-    "wizard can also be driven through a pipe. Exit status: 0 finished, 1 cancelled or too many\n"
-    "wrong codes, 2 bad input.";
+    "current ones keep working until Finish; it first asks for a code from the app or a\n"
+    "backup code, as a login does. Answers are read from standard input, so the wizard can\n"
+    "also be driven through a pipe. Exit status: 0 finished, 1 cancelled, too many wrong codes\n"
+    "or the current code refused, 2 bad input.";
 
 // Ends the wizard without writing anything.
 int cancelled(std::string_view why) {
@@ -167,6 +168,22 @@ cli_result<bool> backup_codes_page(const wizard& w, const parsed_arguments& args
     }
 }
 
+// Reconfiguring: a login with the current secret or a backup code, stored like any login (the
+// code is used up). The record as it is now, or the exit status (already reported).
+result<stored_account, int> confirm_current_factor(const std::string& path, std::chrono::sys_seconds now) {
+    if (const auto flushed = flush_standard_output(); !flushed)
+        return unexpected(report_error(flushed.error()));
+    auto typed = read_code_for(path, code_or_backup_prompt);
+    if (!typed) return unexpected(typed.error());
+    const wiped_on_exit wipe{*typed};
+    const auto accepted = login_and_store(path, now, *typed, false);
+    if (!accepted) return unexpected(accepted.error());
+    fmt::print("Confirmed: {}.\n", describe_match(*accepted->match));
+    auto current = load_account(path);
+    if (!current) return unexpected(report_error(current.error()));
+    return std::move(*current);
+}
+
 // Writes the download text to `path` (mode 0600), keeping what was there to put it back.
 cli_result<file_backup> save_download(const wizard& w, const std::string& path,
                                       std::chrono::year_month_day date) {
@@ -190,12 +207,21 @@ int run_enroll(std::span<const std::string_view> args) {
     const auto issuer = parsed.value(enroll_issuer_option.name);
     const auto account = parsed.value(enroll_account_option.name);
 
+    if (issuer && issuer->empty()) return report_error("--issuer: empty");
     // An existing state file means reconfiguring; a damaged one is never overwritten.
-    if (const auto download = parsed.value(enroll_backup_codes_option.name);
-        download && same_file(path, std::string(*download)))
+    const auto download = parsed.value(enroll_backup_codes_option.name);
+    if (download && same_file(path, std::string(*download)))
         return report_error("--backup-codes: that is the state file; choose another file for the download");
     const auto current = load_account_if_present(path);
     if (!current) return report_error(current.error());
+    // Finish writes these: a hopeless path is refused now, before the user adds a secret to an
+    // authenticator app for an account that would never be enrolled.
+    if (const auto writable = check_writable_location(path); !writable)
+        return report_error(fmt::format("--state: {}", writable.error()));
+    if (download) {
+        if (const auto writable = check_writable_location(std::string(*download)); !writable)
+            return report_error(fmt::format("--backup-codes: {}", writable.error()));
+    }
 
     result<wizard> started = unexpected(errc::empty_secret);
     if (*current) {
@@ -205,11 +231,17 @@ int run_enroll(std::span<const std::string_view> args) {
                 fmt::format("{} is enrolled for {} at {}: --issuer/--account must match (or be "
                             "left out) to reconfigure it",
                             quoted_path(path), quoted(enrolled.account()), quoted(enrolled.issuer())));
-        started = wizard::reconfigure(**current);
         fmt::print(
             "Two-factor Authentication is on for {} ({}): this sets it up again with a new secret and new\n"
-            "backup codes; the current ones keep working until you Finish.\n\n",
+            "backup codes; the current ones keep working until you Finish.\n"
+            "First confirm it is you with a code from your authenticator app or a backup code.\n",
             enrolled.account(), enrolled.issuer());
+        // Changing the second factor takes the second factor, as a login: a wrong code counts
+        // towards the lockout, and during a lockout nothing is checked.
+        const auto confirmed = confirm_current_factor(path, start->now);
+        if (!confirmed) return confirmed.error();
+        started = wizard::reconfigure(*confirmed);
+        fmt::print("\n");
     } else {
         if (!issuer) return report_error("missing required option --issuer");
         if (!account) return report_error("missing required option --account");
@@ -246,11 +278,13 @@ int run_enroll(std::span<const std::string_view> args) {
     if (!*saved) return cancelled("cancelled");
 
     // Finish: the download first, then the state; if the state cannot be stored, the download
-    // is put back as it was, so a failed Finish changes nothing either.
+    // is put back as it was, so a failed Finish changes nothing either. Backup codes that never
+    // reached the screen (stdout failed) must not become the only ones.
+    if (const auto shown = flush_standard_output(); !shown)
+        return report_error(shown.error() + ": the backup codes were not shown; nothing was changed");
     const auto now = login_time(parsed);
     if (!now) return report_error(now.error());
     std::optional<file_backup> previous_download;
-    const auto download = parsed.value(enroll_backup_codes_option.name);
     if (download) {
         auto saved_download = save_download(w, std::string(*download), utc_date(*now));
         if (!saved_download) return report_error(saved_download.error());

@@ -1,5 +1,6 @@
 // twofactor command-line tool: `twofactor qr`, a QR code (ISO/IEC 18004) of any text, for the
 // terminal (UTF-8 half blocks), as SVG, PNG or PBM.
+#include <sys/stat.h>
 #include <array>
 #include <cstdio>
 #include <optional>
@@ -25,7 +26,9 @@ constexpr std::array qr_options_table{
                 "output format (default: from the --out file's extension, else utf8)"},
     option_spec{"--ecc", "L|M|Q|H",
                 "minimum error correction level (default M; raised while the size allows)"},
-    option_spec{"--out", "FILE", "write to FILE (replaced atomically) instead of standard output"},
+    option_spec{"--out", "FILE",
+                "write to FILE instead of standard output: replaced atomically, a new file with mode "
+                "0600 (the text is usually a secret), an existing one keeps its mode"},
 };
 constexpr std::string_view qr_usage =
     "twofactor qr [--format svg|utf8|png|pbm] [--ecc L|M|Q|H] [--out FILE] [--] TEXT";
@@ -49,7 +52,9 @@ cli_result<output_format> parse_format(std::string_view text) {
 std::optional<output_format> format_of_file(std::string_view path) {
     const auto dot = path.find_last_of('.');
     if (dot == std::string_view::npos || path.find('/', dot) != std::string_view::npos) return std::nullopt;
-    const auto format = parse_format(path.substr(dot + 1));
+    std::string extension(path.substr(dot + 1));  // "codes.PNG" is a PNG too
+    for (char& c : extension) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    const auto format = parse_format(extension);
     if (!format) return std::nullopt;
     return *format;
 }
@@ -125,7 +130,12 @@ int run_qr(std::span<const std::string_view> raw_args) {
     if (!rendered) return report_error(rendered.error());
 
     if (out) {
-        const auto written = write_file_atomically(std::string(*out), *rendered, 0644);
+        const std::string path(*out);
+        struct stat existing {};
+        const mode_t mode = ::stat(path.c_str(), &existing) == 0 && S_ISREG(existing.st_mode)
+                                ? static_cast<mode_t>(existing.st_mode & 07777)
+                                : mode_t{0600};
+        const auto written = write_file_atomically(path, *rendered, mode);
         if (!written) return report_error(fmt::format("--out: {}", written.error()));
         return exit_ok;
     }

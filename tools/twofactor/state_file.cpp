@@ -104,6 +104,10 @@ cli_result<std::string> read_state_file(const std::string& path) {
     const int opened = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
     if (opened < 0) {
         if (errno == ENOENT) {
+            struct stat link {};
+            if (::lstat(path.c_str(), &link) == 0 && S_ISLNK(link.st_mode))
+                return cli_error(fmt::format("state file {} is a symbolic link to a file that does not exist",
+                                             quoted_path(path)));
             return cli_error(
                 fmt::format("state file {} not found; run 'twofactor enroll' first", quoted_path(path)));
         }

@@ -361,12 +361,24 @@ async function run() {
         await enterCode(fresh[0]);
         check(await onAuthenticationTab(), 'a new backup code signs in', await alertText());
 
-        // Reconfigure: the whole wizard again, with a new secret. Cancelling changes nothing.
+        // Reconfigure: the whole wizard again, with a new secret, confirmed by the current second
+        // factor (checked as a login). Cancelling changes nothing.
+        await page.getByLabel('Current code or backup code').fill(wrongCode());
         await page.getByRole('button', { name: 'Reconfigure' }).click();
+        check((await alertText()).includes('Reconfiguration not started') &&
+              (await alertText()).includes('That code is not correct') &&
+              await page.locator('.qr svg path').count() === 0,
+        'Reconfigure with a wrong code does not start', await alertText());
+        const confirmReconfigure = await freshCode();
+        await page.getByLabel('Current code or backup code').fill(confirmReconfigure.code);
+        await page.getByRole('button', { name: 'Reconfigure' }).click();
+        lastStep = confirmReconfigure.step;
         check(await page.locator('.qr svg path').count() === 1, 'Reconfigure opens the wizard on a new QR code');
         await clickToAuthenticationTab('Cancel');
         check((await statusText()).includes('nothing changed') &&
               (await page.locator('main').textContent()).includes('9 of 10'), 'a cancelled reconfiguration changes nothing');
+        // A backup code confirms too (for a user who lost the device with the app).
+        await page.getByLabel('Current code or backup code').fill(fresh[4]);
         await page.getByRole('button', { name: 'Reconfigure' }).click();
         await page.getByRole('link', { name: 'setup code' }).click();
         const oldSecret = secret;
@@ -394,7 +406,7 @@ async function run() {
         await elsewherePage.waitForURL((url) => url.pathname === '/settings/authentication', { timeout: 10000 })
             .catch(() => {});
         check(new URL(elsewherePage.url()).pathname === '/settings/authentication' &&
-              (await elsewherePage.locator('main').textContent()).includes('8 of 10'),
+              (await elsewherePage.locator('main').textContent()).includes('7 of 10'),
         'mid-reconfiguration, the configuration in use still signs in elsewhere', elsewherePage.url());
         await elsewhere.close();
         await clickToAuthenticationTab('Finish');
