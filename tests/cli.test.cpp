@@ -348,8 +348,17 @@ BOOST_AUTO_TEST_CASE(extreme_values_do_not_crash) {
                   "094451");
     expect_rejected(run(args({"verify", "--secret", s, "--counter", "18446744073709551615", "--code",
                               "755224", "--window", "1000"})));
-    expect_output(run(args({"verify", "--secret", s, "--counter", "18446744073709551615", "--code", "094451",
-                            "--window", "1000"})),
+    // The code of the last counter matches, but there is no next counter to continue at
+    // (accepting it would send the caller back to counter 0): bad input, not a success.
+    expect_bad_input(run(args({"verify", "--secret", s, "--counter", "18446744073709551615", "--code",
+                               "094451", "--window", "1000"})),
+                     "counter overflow");
+    // One before it is accepted (continuing at the last counter).
+    auto before_last = run(args({"code", "--secret", s, "--counter", "18446744073709551614"}));
+    BOOST_TEST_REQUIRE(before_last.status == 0, before_last);
+    before_last.out.pop_back();  // the newline
+    expect_output(run(args({"verify", "--secret", s, "--counter", "18446744073709551614", "--code",
+                            before_last.out, "--window", "1000"})),
                   "0");
     expect_output(run(args({"verify", "--secret", s, "--time", "9223372036854775807", "--t0",
                             "-9223372036854775808", "--period", "1", "--code", "094451"})),

@@ -225,12 +225,13 @@ enum class errc : int {
     setup_aborted,      ///< too many wrong codes on the verification page: the setup was abandoned
 
     // Appended after the groups above (values are stable).
-    record_replaced,  ///< the stored record is no longer the one a change started from (reconfigured or
-                      ///< disabled meanwhile)
+    record_replaced,       ///< the stored record is no longer the one a change started from (reconfigured or
+                           ///< disabled meanwhile)
+    record_trailing_data,  ///< text after the record's checksum line (e.g. a blank line, a second record)
 };
 
 namespace detail {
-inline constexpr errc last_errc = errc::record_replaced;
+inline constexpr errc last_errc = errc::record_trailing_data;
 }
 
 /// A short, fixed English description of `code`, without allocating.
@@ -286,6 +287,7 @@ inline constexpr errc last_errc = errc::record_replaced;
         case errc::wrong_wizard_step: return "not possible at this step of the setup";
         case errc::setup_aborted: return "setup abandoned after too many wrong codes";
         case errc::record_replaced: return "the account was reconfigured or disabled meanwhile";
+        case errc::record_trailing_data: return "text after the record's checksum line";
     }
     return "unknown twofactor error";
 }
@@ -2853,7 +2855,9 @@ public:
      * 2^64 - 1), comparing every candidate in constant time. Returns the matched counter; the
      * caller's next counter is that plus one, so a code is never accepted twice.
      * Errors: malformed_code (not `Digits` digits), wrong_code, invalid_window (look_ahead of
-     * max_verify_candidates or more).
+     * max_verify_candidates or more), counter_overflow (the code matched counter 2^64 - 1, whose
+     * successor does not exist: accepting it would send the caller back to counter 0, and every
+     * code used since would become valid again).
      */
     [[nodiscard]] constexpr result<std::uint64_t> verify(std::string_view code, std::uint64_t counter,
                                                          std::uint64_t look_ahead = 0) const noexcept {
@@ -2864,14 +2868,18 @@ public:
             detail::minimum(look_ahead, std::numeric_limits<std::uint64_t>::max() - counter) + 1;
         const window_search_outcome found = search(*typed, counter, count, counter);
         if (!found.accepted) return unexpected(errc::wrong_code);
+        if (found.counter == std::numeric_limits<std::uint64_t>::max())
+            return unexpected(errc::counter_overflow);
         return found.counter;
     }
 
     /**
      * Resynchronisation (RFC 4226 §7.4): finds two consecutive counters c, c + 1 in
-     * `counter` .. `counter + look_ahead + 1` whose codes are `first_code` and `second_code`,
-     * and returns c + 1, the counter of the second code (the caller continues at c + 2).
-     * Errors: malformed_code, wrong_code (no such pair), invalid_window.
+     * `counter` .. `counter + look_ahead + 1` (stopping at 2^64 - 1) whose codes are
+     * `first_code` and `second_code`, and returns c + 1, the counter of the second code (the
+     * caller continues at c + 2). Errors: malformed_code, wrong_code (no such pair),
+     * invalid_window, counter_overflow (the pair found ends at 2^64 - 1: there is no c + 2 to
+     * continue at).
      */
     [[nodiscard]] constexpr result<std::uint64_t> resynchronize(std::string_view first_code,
                                                                 std::string_view second_code,
@@ -2902,7 +2910,9 @@ public:
             previous_matches_first = code == *first;
         }
         if (detail::declassify(found_mask) == 0) return unexpected(errc::wrong_code);
-        return detail::declassify(found_counter);
+        const std::uint64_t matched = detail::declassify(found_counter);
+        if (matched == max_counter) return unexpected(errc::counter_overflow);
+        return matched;
     }
 
     /**
@@ -3596,6 +3606,7 @@ struct base32_scan {
 #include <initializer_list>
 #include <span>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 
 
@@ -3974,6 +3985,17 @@ struct qr_options {
 namespace detail {
 
 [[nodiscard]] constexpr int qr_words_per_row(int size) noexcept { return (size + 63) / 64; }
+
+// Zeroes the first `count` elements of an encoder's working buffer: what it holds is a form of
+// the encoded data, which may be a secret (the enrollment wizard's otpauth:// URI). At run time
+// with secure_wipe_bytes (not elided by the optimiser); not in constant evaluation, where there
+// is no memory to disclose and the wipe would only add evaluation steps.
+template <class T, std::size_t Size>
+constexpr void qr_wipe(std::array<T, Size>& buffer, std::size_t count = Size) noexcept {
+    static_assert(std::is_trivially_copyable_v<T>);
+    if (std::is_constant_evaluated()) return;
+    secure_wipe_bytes(buffer.data(), (count < Size ? count : Size) * sizeof(T));
+}
 
 // A square bit matrix with room for a symbol of `MaxVersion`: bit x % 64 of word x / 64 of
 // rows[y] is the module in column x, row y (x, y from the top-left corner). Bits outside the
@@ -4383,6 +4405,7 @@ public:
         out.version = static_cast<std::uint8_t>(version_);
         out.ecc = ecc;
         out.mask = static_cast<std::uint8_t>(mask);
+        qr_wipe(dark_.rows, static_cast<std::size_t>(size_));  // the placed codewords, unmasked
     }
 
 private:
@@ -4518,6 +4541,7 @@ private:
                 best_score = score;
             }
         }
+        qr_wipe(dark_t.rows, static_cast<std::size_t>(size_));
         return best;
     }
 
@@ -4765,8 +4789,10 @@ public:
                 qr_write_segment(writer, choices[begin], text.data() + begin, end - begin, cls);
                 begin = end;
             }
+            qr_wipe(choices, text.size());  // which characters are digits, letters, other bytes
             return finish(data, writer, bits, version, options);
         }
+        qr_wipe(choices, text.size());
         return unexpected(errc::qr_data_too_long);
     }
 
@@ -4825,6 +4851,7 @@ private:
     }
 
     // Terminator, padding, error correction, interleaving, placement, masking (§7.4.9–§7.9).
+    // Wipes `data` and every working buffer (see qr_wipe) before it returns.
     static constexpr qr_symbol<MaxVersion> finish(std::array<std::uint8_t, max_data_codewords>& data,
                                                   qr_bit_writer& writer, int bits, int version,
                                                   const qr_options& options) noexcept {
@@ -4872,10 +4899,14 @@ private:
             offset += length;
         }
 
+        qr_wipe(data, data_count);
+        qr_wipe(ecc_codewords);
+
         qr_builder<MaxVersion> builder(version);
         builder.place(std::span<const std::uint8_t>(codewords.data(), total));
+        qr_wipe(codewords, total);
         qr_symbol<MaxVersion> symbol;
-        builder.finish(static_cast<qr_ecc>(ecc), options.mask, symbol);
+        builder.finish(static_cast<qr_ecc>(ecc), options.mask, symbol);  // wipes its unmasked copy
         return symbol;
     }
 };
@@ -7732,8 +7763,9 @@ struct record_line {
  * Checks a record's frame: the header "<kind> <version>" on line 1, only printable ASCII and
  * '\n', a final '\n', and the checksum line last; then hands out the field lines between.
  * Errors: not_a_record (another header), unsupported_record_version, invalid_field_value (a
- * byte that is not printable ASCII), record_truncated (no final '\n' or no checksum line),
- * record_checksum_mismatch.
+ * byte that is not printable ASCII), record_trailing_data (anything, even an empty line, after
+ * a checksum line: on the first line after it), record_truncated (no final '\n' or no checksum
+ * line), record_checksum_mismatch.
  */
 class record_reader {
 public:
@@ -7760,8 +7792,7 @@ public:
                 return unexpected(record_error{errc::invalid_field_value, line});
             }
         }
-        if (text.empty() || text.back() != '\n')
-            return unexpected(record_error{errc::record_truncated, line});
+        if (text.empty() || text.back() != '\n') return unexpected(no_checksum_at_end(text, line));
 
         // The last line: "checksum <hex>" over every byte before it.
         const std::size_t last_start = text.find_last_of('\n', text.size() - 2) + 1;
@@ -7772,7 +7803,7 @@ public:
         std::array<std::byte, sha256::digest_size> stored{};
         if (last.size() != prefix + record_checksum_hex_size ||
             last.substr(0, prefix - 1) != record_checksum_field || last[prefix - 1] != ' ')
-            return unexpected(record_error{errc::record_truncated, checksum_line});
+            return unexpected(no_checksum_at_end(text, checksum_line));
         if (!parse_hex(last.substr(prefix), stored))
             return unexpected(record_error{errc::record_checksum_mismatch, checksum_line});
         const auto computed = record_writer::checksum_of(text.substr(0, last_start));
@@ -7802,6 +7833,27 @@ public:
 
 private:
     constexpr record_reader() noexcept = default;
+
+    // The error of a text whose last line is no checksum line (or has no final '\n';
+    // `last_line` is its number): record_trailing_data on the line after the first checksum
+    // line ("checksum <value>", ended by '\n') that has text after it, or else record_truncated
+    // on `last_line`.
+    [[nodiscard]] static constexpr record_error no_checksum_at_end(std::string_view text,
+                                                                   std::size_t last_line) noexcept {
+        std::size_t number = 1;
+        for (std::size_t start = 0; start < text.size(); ++number) {
+            const std::size_t end = text.find('\n', start);
+            if (end == std::string_view::npos) break;  // the last line, unended
+            const std::string_view current = text.substr(start, end - start);
+            if (number > 1 && current.size() > record_checksum_field.size() &&
+                current.substr(0, record_checksum_field.size()) == record_checksum_field &&
+                current[record_checksum_field.size()] == ' ' && end + 1 < text.size())
+                return record_error{errc::record_trailing_data, number + 1};
+            start = end + 1;
+        }
+        return record_error{errc::record_truncated, last_line};
+    }
+
     std::string_view rest_;
     std::size_t line_ = 0;
 };
@@ -8108,7 +8160,8 @@ struct login_outcome {
     /// The match, or: errc::wrong_code, errc::replayed_code, errc::backup_code_used (these
     /// count as failures), errc::locked_out, errc::malformed_login_input, errc::malformed_code
     /// (digits, but not as many as the account's codes), errc::time_before_epoch,
-    /// errc::counter_overflow (these do not).
+    /// errc::counter_overflow (HOTP: the next counter would pass 2^64 - 1; any account: the
+    /// record is at account_record::max_revision) (these do not).
     result<login_match> match;
     bool record_changed = false;
     /// When the account is locked after this attempt (or was already): the end of the lockout.
@@ -8140,6 +8193,18 @@ public:
     static constexpr std::string_view record_kind = "twofactor-account";
     static constexpr std::uint32_t format_version = 1;
 
+    /**
+     * The largest revision a record can have, 2^63 - 1 (it also fits a signed 64-bit database
+     * column): `parse` refuses a larger one, and no change goes past it. A record at
+     * max_revision accepts no further change: `login` returns errc::counter_overflow without
+     * changing it, as do regenerate_backup_codes and enrollment_wizard::reconfigure; `replacing`
+     * and `with_backup_codes` stop at it. Each change adds one, so an account reaches it only
+     * after 2^63 changes (292 years at a billion a second): revisions never wrap around to an
+     * earlier value, which would defeat compare-and-set.
+     */
+    static constexpr std::uint64_t max_revision =
+        static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
+
     /// The longest text `serialize` can produce.
     static constexpr std::size_t max_serialized_size =
         32 + 2 * (16 + 3 * max_label_part_size) + 5 * 16 + 10 + 16 + secret::max_base32_size + 4 * 32 +
@@ -8169,9 +8234,11 @@ public:
 
     /// This record as the successor of the record at `previous_revision` (a reconfiguration):
     /// revision previous_revision + 1, so that it replaces that record by compare-and-set.
+    /// The revision stops at max_revision (a previous_revision of max_revision or more gives
+    /// max_revision): check `previous_revision < max_revision` first where that can happen.
     [[nodiscard]] constexpr account_record replacing(std::uint64_t previous_revision) const noexcept {
         account_record next = *this;
-        next.revision_ = previous_revision + 1;
+        next.revision_ = detail::minimum(previous_revision, max_revision - 1) + 1;
         return next;
     }
 
@@ -8193,11 +8260,10 @@ public:
     [[nodiscard]] constexpr std::uint64_t revision() const noexcept { return revision_; }
 
     /// A copy with a new set of backup codes (regeneration: the old codes stop working) and
-    /// the revision increased.
+    /// the revision increased (as `replacing(revision())`: at most max_revision).
     [[nodiscard]] constexpr account_record with_backup_codes(const backup_codes_type& codes) const noexcept {
-        account_record next = *this;
+        account_record next = replacing(revision_);
         next.backup_codes_ = codes;
-        ++next.revision_;
         return next;
     }
 
@@ -8252,8 +8318,9 @@ public:
      * header and the checksum), canonical values only, nothing else; exactly the record that
      * was serialised, or an error naming the problem and its line:
      * errc::not_a_record, errc::unsupported_record_version, errc::record_truncated,
-     * errc::record_checksum_mismatch, errc::unknown_field, errc::duplicate_field,
-     * errc::missing_field (line 0), errc::invalid_field_value; and errors of the values
+     * errc::record_checksum_mismatch, errc::record_trailing_data, errc::unknown_field,
+     * errc::duplicate_field, errc::missing_field (line 0), errc::invalid_field_value (also a
+     * revision above max_revision); and errors of the values
      * (errc::invalid_label, errc::invalid_utf8, errc::label_too_long,
      * errc::missing_account_name, errc::unsupported_algorithm, errc::invalid_digits,
      * errc::invalid_period, errc::invalid_hash_cost, errc::secret_too_long, base32 errors).
@@ -8480,7 +8547,7 @@ constexpr result<account_record<N, BackupHash>, record_error> account_record<N, 
             return bad(account_field::locked_until);
         record.locked_until_ = std::chrono::sys_seconds{std::chrono::seconds{until}};
     }
-    if (!detail::parse_decimal(get(account_field::revision), record.revision_))
+    if (!detail::parse_decimal(get(account_field::revision), record.revision_, max_revision))
         return bad(account_field::revision);
 
     const auto codes = backup_lines.finish();
@@ -8495,6 +8562,8 @@ constexpr result<account_record<N, BackupHash>, record_error> account_record<N, 
  *
  * - During a lockout (now < locked_until) nothing is checked: errc::locked_out, record
  *   unchanged.
+ * - A record at account_record::max_revision (after 2^63 changes) accepts no further change:
+ *   errc::counter_overflow, record unchanged, nothing checked.
  * - Input that is neither a code of the account's digit count nor a backup code is
  *   errc::malformed_login_input (errc::malformed_code for the wrong number of digits), and
  *   costs nothing.
@@ -8516,6 +8585,11 @@ template <std::size_t N, hash_function BackupHash>
         return outcome;
     }
     outcome.locked_until.reset();
+    // Its successor's revision would pass the maximum (wrap round, in the end).
+    if (current.revision_ >= account_record<N, BackupHash>::max_revision) {
+        outcome.match = unexpected(errc::counter_overflow);
+        return outcome;
+    }
 
     // A one-time code is all digits (spaces between groups ignored); anything else is tried as
     // a backup code.
@@ -8664,27 +8738,39 @@ struct backup_code_regeneration {
 /**
  * Replaces the backup codes of `current` with N new ones from `rng` (same secret; the old
  * codes stop working), once `typed` is confirmed by login at `now` (unless the policy requires
- * no code). On success outcome.record has revision current.revision() + 1. Errors in
- * outcome.match: those of login, errc::random_source_failed (nothing changed).
+ * no code). On success outcome.record has revision current.revision() + 1.
+ *
+ * The login comes first and the codes (N PBKDF2 runs) are drawn only after it succeeded, so a
+ * locked-out, malformed or wrong attempt costs what a login costs and `rng` is not called.
+ * Errors in outcome.match: those of login (outcome as login's: store outcome.record when
+ * outcome.record_changed); errc::random_source_failed (after a successful confirmation:
+ * outcome.record is `current` and record_changed is false, so the confirming code, or backup
+ * code, is not consumed and can confirm again); errc::counter_overflow (current is at
+ * account_record::max_revision; nothing changed, rng not called).
  */
 template <std::size_t N, hash_function BackupHash, random_source Rng>
 [[nodiscard]] backup_code_regeneration<N, BackupHash> regenerate_backup_codes(
     const account_record<N, BackupHash>& current, std::string_view typed, std::chrono::sys_seconds now,
     Rng& rng, const change_policy& policy = regenerate_policy) noexcept {
     backup_code_regeneration<N, BackupHash> regeneration{
-        login_outcome<N, BackupHash>{current, unexpected(errc::random_source_failed), false, std::nullopt},
-        {}};
-    // New codes first: a random source failure must not consume the confirming code.
-    auto fresh = backup_code_set<N, BackupHash>::generate(rng, current.backup_codes().iterations());
-    if (!fresh) {
-        regeneration.outcome.match = unexpected(fresh.error());
-        return regeneration;
-    }
+        login_outcome<N, BackupHash>{current, unexpected(errc::counter_overflow), false, std::nullopt}, {}};
+    // login refuses such a record too; without a code nothing else would.
+    if (current.revision() >= account_record<N, BackupHash>::max_revision) return regeneration;
+    // The confirmation first: a locked-out, malformed or wrong attempt returns before the
+    // expensive generation (and without drawing random bytes).
     if (policy.require_code) {
         regeneration.outcome = login(current, typed, now, policy.login);
         if (!regeneration.outcome.match) return regeneration;
     } else {
         regeneration.outcome.match = login_match{login_method::not_required, 0, 0, 0, 0};
+    }
+    auto fresh = backup_code_set<N, BackupHash>::generate(rng, current.backup_codes().iterations());
+    if (!fresh) {
+        // Nothing is stored: the confirming code (consumed only in the login's record, which
+        // is dropped here) stays valid, and nothing else changed.
+        regeneration.outcome =
+            login_outcome<N, BackupHash>{current, unexpected(fresh.error()), false, std::nullopt};
+        return regeneration;
     }
     // One stored change, one revision: the confirming login and the new codes together replace
     // `current` (the login's own increase is not counted twice).
@@ -8878,11 +8964,14 @@ public:
     /**
      * Reconfigure an enabled account: the whole wizard again for the same issuer and account
      * name, with a new secret and new backup codes. `current` stays valid until the record
-     * that `finish()` returns (revision current.revision() + 1) replaces it.
+     * that `finish()` returns (revision current.revision() + 1) replaces it. Errors: those of
+     * start(); errc::counter_overflow when current is at account_type::max_revision (its
+     * successor's revision would pass it).
      */
     template <random_source Rng>
     [[nodiscard]] static result<enrollment_wizard> reconfigure(const account_type& current, Rng& rng,
                                                                const wizard_policy& policy = {}) noexcept {
+        if (current.revision() >= account_type::max_revision) return unexpected(errc::counter_overflow);
         auto wizard = start(current.enrollment().issuer(), current.enrollment().account(), rng, policy);
         if (wizard) wizard->replaces_ = replaced_record{current.revision(), fingerprint_of(current)};
         return wizard;
@@ -9064,13 +9153,15 @@ public:
      * record at the start, the compare-and-set would fail).
      * Errors: errc::record_replaced (the account was reconfigured, or disabled and enabled
      * again, meanwhile; or this wizard is a first enrollment and 2FA was turned on elsewhere:
-     * store nothing), errc::wrong_wizard_step.
+     * store nothing), errc::counter_overflow (current is at account_type::max_revision),
+     * errc::wrong_wizard_step.
      */
     [[nodiscard]] constexpr result<account_type> record_replacing(
         const account_type& current) const noexcept {
         if (frame_.step != wizard_step::finished) return unexpected(illegal());
         if (!replaces_ || !(fingerprint_of(current) == replaces_->fingerprint))
             return unexpected(errc::record_replaced);
+        if (current.revision() >= account_type::max_revision) return unexpected(errc::counter_overflow);
         auto made = new_record();
         if (!made) return unexpected(made.error());
         return made->replacing(current.revision());
@@ -9117,9 +9208,10 @@ public:
      * verified-step and the backup-codes/backup-code lines (as in the account record) on
      * backup-codes and finished; "backup-plain <i> <XXXX-XXXX-XXXX>" lines on backup-codes only.
      * algorithm, digits, period and t0 must be this wizard's Totp parameters. A reconfiguration
-     * has "replaces <revision> <fingerprint>": the revision of the record it replaces and the
-     * SHA-256 (lowercase hex) of that record's enrollment URI, a space and its T0, which
-     * `record_replacing` compares with the record stored at Finish.
+     * has "replaces <revision> <fingerprint>": the revision of the record it replaces (below
+     * account_type::max_revision) and the SHA-256 (lowercase hex) of that record's enrollment
+     * URI (for HOTP with the counter at 0), a space and its T0, which `record_replacing`
+     * compares with the record stored at Finish.
      */
     [[nodiscard]] constexpr result<std::size_t> serialize(std::span<char> out) const noexcept {
         const std::size_t size = serialized_size();
@@ -9137,9 +9229,10 @@ public:
     /**
      * Restores a wizard from its text form, strictly (as account_record::parse): errors
      * errc::not_a_record, errc::unsupported_record_version, errc::record_truncated,
-     * errc::record_checksum_mismatch, errc::unknown_field (also a field the step does not
-     * have), errc::duplicate_field, errc::missing_field, errc::invalid_field_value (also
-     * parameters of another Totp type), and errors of the values. The plain backup codes of
+     * errc::record_checksum_mismatch, errc::record_trailing_data, errc::unknown_field (also a
+     * field the step does not have), errc::duplicate_field, errc::missing_field,
+     * errc::invalid_field_value (also parameters of another Totp type, or a replaced revision
+     * of account_type::max_revision or more), and errors of the values. The plain backup codes of
      * the backup-codes page are not checked against their digests (that would cost N PBKDF2
      * runs per parse): like the checksum, parsing detects corruption, not tampering, so keep
      * the text where only the application can write it.
@@ -9183,11 +9276,24 @@ private:
         friend constexpr bool operator==(const replaced_record&, const replaced_record&) = default;
     };
 
-    // SHA-256 of "<enrollment URI> <T0>". It is derived from the secret, so it stays as
-    // confidential as the rest of the wizard's state, but it does not reveal the secret.
+    // SHA-256 of "<enrollment URI> <T0>", where an HOTP record's URI has counter 0: its
+    // counter is bookkeeping (it moves on with every HOTP login), the rest is not. (A TOTP URI
+    // has no counter.) It is derived from the secret, so it stays as confidential as the rest
+    // of the wizard's state, but it does not reveal the secret.
     [[nodiscard]] static constexpr sha256::digest_type fingerprint_of(const account_type& record) noexcept {
         std::array<char, otpauth_uri::max_size + 1 + 20> text{};  // the URI, a space, a signed 64-bit T0
-        const std::size_t uri_size = record.enrollment().reveal_uri(text).value_or(0);  // max_size suffices
+        const otpauth_uri& enrollment = record.enrollment();
+        std::size_t uri_size = 0;
+        if (enrollment.counter() == 0) {
+            uri_size = enrollment.reveal_uri(text).value_or(0);  // max_size suffices
+        } else {
+            otpauth_parameters at_zero = enrollment.parameters();
+            at_zero.counter = 0;
+            // The record's own names, key and parameters: make cannot fail.
+            const auto initial =
+                otpauth_uri::make(enrollment.issuer(), enrollment.account(), enrollment.key(), at_zero);
+            if (initial) uri_size = initial->reveal_uri(text).value_or(0);
+        }
         detail::record_writer w(text.data() + uri_size);
         w.put(" ");
         w.signed_number(record.t0());
@@ -9459,7 +9565,8 @@ enrollment_wizard<Totp, BackupCodes>::parse(std::string_view text) noexcept {
         const std::size_t space = value.find(' ');
         replaced_record replaced;
         if (space == std::string_view::npos ||
-            !detail::parse_decimal(value.substr(0, space), replaced.revision) ||
+            !detail::parse_decimal(value.substr(0, space), replaced.revision,
+                                   account_type::max_revision - 1) ||
             !detail::parse_hex(value.substr(space + 1), replaced.fingerprint.bytes))
             return bad(wizard_field::replaces);
         replaces = replaced;
