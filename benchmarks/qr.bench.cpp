@@ -16,7 +16,7 @@
 
 namespace {
 
-// 124 bytes: label, a 32-character base32 secret (160 bits), issuer and parameters.
+// 127 bytes: label, a 32-character base32 secret (160 bits), issuer and parameters.
 const std::string otpauth_uri =
     "otpauth://totp/Example%20Corp:alice.smith%40example.com?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
     "&issuer=Example%20Corp&period=30";

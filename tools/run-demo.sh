@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Builds the twofactor command-line tool and runs its enrollment demo: `twofactor enroll` as
 # the seed describes it (QR code, setup code, verification, 10 backup codes, Finish), then
-# logging in with a code and with a backup code, a replayed backup code refused, new backup
-# codes, and turning 2FA off. The "user" is this script: it reads the setup code from the
+# logging in with a code and with a backup code, a replayed backup code refused, the count of
+# backup codes left, and turning 2FA off. The "user" is this script: it reads the setup code from the
 # screen and computes the six-digit code as an authenticator app would (`twofactor code`).
 #
 #   tools/run-demo.sh                # the scripted demo

@@ -29,11 +29,17 @@ constexpr option_spec account_option{"--account", "A",
 constexpr option_spec uri_period_option{"--period", "S", "TOTP time step in seconds, 1..86400 (default 30)"};
 constexpr option_spec uri_counter_option{"--counter", "C",
                                          "an HOTP URI with this initial counter (default: TOTP)"};
-constexpr std::array uri_options{secret_option, issuer_option,     account_option,    algorithm_option,
-                                 digits_option, uri_period_option, uri_counter_option};
+// code's and verify's other options are taken too (DESIGN.md: "[same options]"), so that one
+// command line serves all three: --t0 only as 0 (the URI format has no T0), --time ignored.
+constexpr option_spec uri_t0_option{"--t0", "S", "only 0: an otpauth URI has no T0 (apps count from 0)"};
+constexpr option_spec uri_time_option{"--time", "UNIX",
+                                      "accepted as for 'code'; a URI does not depend on it"};
+constexpr std::array uri_options{secret_option,    issuer_option,   account_option,
+                                 algorithm_option, digits_option,   uri_period_option,
+                                 uri_t0_option,    uri_time_option, uri_counter_option};
 constexpr std::string_view uri_usage =
     "twofactor uri --secret B32 --issuer I --account A [--algorithm SHA1|SHA256|SHA512]\n"
-    "                     [--digits N] [--period S | --counter C]";
+    "                     [--digits N] [--period S] [--t0 0] [--time UNIX | --counter C]";
 constexpr std::string_view uri_description =
     "Prints the otpauth:// URI of a secret (Google Authenticator Key Uri Format), the text of\n"
     "the QR code an authenticator app scans: otpauth://totp/I:A?secret=...&issuer=I&algorithm=...\n"
@@ -112,6 +118,11 @@ int run_uri(std::span<const std::string_view> args) {
     if (!settings) return report_error(settings.error());
     if (settings->is_hotp() && parsed->has(uri_period_option.name)) {
         return report_error("--period does not apply to HOTP (--counter): give one or the other");
+    }
+    if (settings->t0 != 0) {
+        return report_error(
+            "--t0: an otpauth URI cannot carry a T0 (authenticator apps count time steps from 0); "
+            "only --t0 0 can be given");
     }
     if (settings->period > static_cast<std::int64_t>(max_uri_period)) {
         return report_error(fmt::format("--period: invalid period {} (expected 1..{} seconds)",
