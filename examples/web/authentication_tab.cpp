@@ -44,6 +44,7 @@ void app::show_tab(const request& req, response& res) {
             status.setup_in_progress = w->step() < twofactor::wizard_step::finished;
     const message notice = std::exchange(in->s.notice, {});
     const message alert = std::exchange(in->s.alert, {});
+    in->s.fresh_codes.reset();  // shown once: leaving their page discards them
     sessions_.save(in->s);
     send_page(res, authentication_tab(frame(in->s), status, alert, notice));
 }
@@ -51,6 +52,8 @@ void app::show_tab(const request& req, response& res) {
 void app::show_profile(const request& req, response& res) {
     auto in = user_for_page(req, res);
     if (!in) return;
+    in->s.fresh_codes.reset();  // shown once: leaving their page discards them
+    sessions_.save(in->s);
     send_page(res, profile_tab(frame(in->s)));
 }
 
@@ -147,7 +150,10 @@ void app::disable(const request& req, response& res) {
     }
     in->s.wizard.reset();  // a reconfiguration in progress has nothing left to replace
     in->s.fresh_codes.reset();
-    in->s.notice = "Two-factor authentication is off. Signing in now needs only your password.";
+    db_.delete_other_sessions(in->u.id, in->s.id_hash);
+    in->s.notice =
+        "Two-factor authentication is off. Signing in now needs only your password. Other browsers signed "
+        "in to your account were signed out.";
     redirect(res, in->s, tab_url);
 }
 

@@ -237,6 +237,15 @@ void database::delete_session(std::string_view id_hash) {
     s.step();
 }
 
+void database::delete_other_sessions(std::int64_t user_id, std::string_view keep_id_hash) {
+    const std::lock_guard lock(mutex_);
+    statement s(db_, "DELETE FROM sessions WHERE (user_id = ? OR pending_user_id = ?) AND id_hash <> ?");
+    s.bind(1, user_id);
+    s.bind(2, user_id);
+    s.bind(3, keep_id_hash);
+    s.step();
+}
+
 void database::delete_expired_sessions(std::int64_t now) {
     const std::lock_guard lock(mutex_);
     statement s(db_, "DELETE FROM sessions WHERE expires_at <= ?");

@@ -70,6 +70,10 @@ public:
     void update_session(const session& s);
     void delete_session(std::string_view id_hash);
     void delete_expired_sessions(std::int64_t now);
+    /// Ends every session of the user (signed in, or half-way through signing in) except the
+    /// one with `keep_id_hash`: after the second factor changed, whoever signed in before
+    /// must pass it again.
+    void delete_other_sessions(std::int64_t user_id, std::string_view keep_id_hash);
 
 private:
     std::mutex mutex_;

@@ -181,7 +181,7 @@ std::string new_backup_codes_page(const frame_info& frame, const std::vector<std
     const std::string inner =
         "<h2>New backup codes</h2><p>Your previous backup codes no longer work. Click the <a "
         "href=\"/settings/authentication/backup-codes.txt\" download>Download</a> link to save these 10 "
-        "codes; they are shown only now.</p>" +
+        "codes; they are shown only on this page, and are gone once you leave it.</p>" +
         backup_code_list(codes) + std::string(keep_safe_note) +
         post_button("/settings/authentication/backup-codes/done", frame.csrf_token, "Done");
     return page("New backup codes", frame, settings_frame("authentication", inner));

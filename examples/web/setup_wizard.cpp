@@ -213,11 +213,14 @@ void app::setup_finish(const request& req, response& res) {
             !in->u.twofactor_record && db_.store_twofactor_record(in->u.id, in->u.twofactor_revision, false,
                                                                   next.serialize(), next.revision());
     }
-    if (stored)
+    if (stored) {
+        db_.delete_other_sessions(in->u.id, in->s.id_hash);
+        in->s.fresh_codes.reset();  // regenerated codes of the record just replaced
         in->s.notice =
             "Two-factor authentication is on. From now on, signing in asks for a code from your "
-            "authenticator app (or a backup code).";
-    else
+            "authenticator app (or a backup code). Other browsers signed in to your account were signed "
+            "out.";
+    } else
         in->s.alert =
             "Your two-factor settings were changed in another window while this setup ran, so it was not "
             "saved. Nothing changed; start again if you still want to.";

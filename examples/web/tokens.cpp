@@ -1,4 +1,4 @@
-// twofactor web example: random tokens, hex, constant-time comparison, fingerprints.
+// twofactor web example: random tokens, hex, fingerprints (SHA-256 of session ids).
 #include "tokens.hpp"
 
 #include <cstdint>

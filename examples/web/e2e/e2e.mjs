@@ -349,8 +349,14 @@ async function run() {
         const freshDownload = await downloadBackupCodes('new-backup-codes.txt');
         check(freshDownload.codes.length === 10 && freshDownload.codes.every((c, i) => c === fresh[i]),
             'the new codes download as a file of exactly 10 codes');
-        await page.getByRole('button', { name: 'Done' }).click();
+        // Shown once: after leaving their page (here to the Authentication tab, without Done),
+        // neither the page nor the download has them any more.
+        await page.getByRole('link', { name: 'Authentication' }).click();
         check((await page.locator('main').textContent()).includes('10 of 10'), '10 of 10 new backup codes unused');
+        await page.goto(`${base}/settings/authentication/backup-codes`);
+        const again = await page.request.get(`${base}/settings/authentication/backup-codes.txt`);
+        check(new URL(page.url()).pathname === '/settings/authentication' && again.status() === 404,
+            'the new backup codes cannot be shown or downloaded again', `${page.url()} ${again.status()}`);
         await signOut();
 
         // An old, unused backup code no longer works; a new one does.
@@ -408,10 +414,14 @@ async function run() {
         check(new URL(elsewherePage.url()).pathname === '/settings/authentication' &&
               (await elsewherePage.locator('main').textContent()).includes('7 of 10'),
         'mid-reconfiguration, the configuration in use still signs in elsewhere', elsewherePage.url());
-        await elsewhere.close();
         await clickToAuthenticationTab('Finish');
         check((await statusText()).includes('Two-factor authentication is on') &&
               (await page.locator('main').textContent()).includes('10 of 10'), 'Finish: the new configuration is on');
+        // Whoever signed in with the old configuration must pass the new one: signed out.
+        await elsewherePage.goto(`${base}/settings/authentication`);
+        check(new URL(elsewherePage.url()).pathname === '/login',
+            'Finish signs out the other browsers of the account', elsewherePage.url());
+        await elsewhere.close();
         await signOut();
 
         // The old app's codes and the old backup codes stop working; the new backup codes work.
