@@ -8159,7 +8159,7 @@ struct login_outcome {
     account_record<N, BackupHash> record;
     /// The match, or: errc::wrong_code, errc::replayed_code, errc::backup_code_used (these
     /// count as failures), errc::locked_out, errc::malformed_login_input, errc::malformed_code
-    /// (digits, but not as many as the account's codes), errc::time_before_epoch,
+    /// (1 to 16 digits, but not as many as the account's codes), errc::time_before_epoch,
     /// errc::counter_overflow (HOTP: the next counter would pass 2^64 - 1; any account: the
     /// record is at account_record::max_revision) (these do not).
     result<login_match> match;
@@ -8565,8 +8565,8 @@ constexpr result<account_record<N, BackupHash>, record_error> account_record<N, 
  * - A record at account_record::max_revision (after 2^63 changes) accepts no further change:
  *   errc::counter_overflow, record unchanged, nothing checked.
  * - Input that is neither a code of the account's digit count nor a backup code is
- *   errc::malformed_login_input (errc::malformed_code for the wrong number of digits), and
- *   costs nothing.
+ *   errc::malformed_login_input (errc::malformed_code for 1 to 16 digits, not the account's
+ *   count; longer runs of digits are malformed_login_input), and costs nothing.
  * - TOTP: the steps of `policy.window` around now; a step at or before the last accepted one is
  *   errc::replayed_code (RFC 6238 §5.2). HOTP: the expected counter and `hotp_look_ahead`
  *   after it; the counter before it is a replay.
