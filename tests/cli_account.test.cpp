@@ -882,6 +882,31 @@ BOOST_FIXTURE_TEST_CASE(regenerate_when_the_codes_file_cannot_be_written, accoun
     BOOST_TEST(temporary_files_of(state).empty());
 }
 
+// A person may take longer than a time step to type a code: it is checked at the time it was
+// read, not when the command started. With 1-second steps and a 3-second pause, a code checked
+// at the start time would be 3 steps off, outside the window of 1.
+BOOST_AUTO_TEST_CASE(a_code_is_checked_when_it_was_typed) {
+    temp_folder folder;
+    const std::string state = folder.path + "/account.txt";
+    const auto key = twofactor::secret::from_base32(secret_base32);
+    BOOST_REQUIRE(key.has_value());
+    twofactor::otpauth_parameters parameters;
+    parameters.period = 1;
+    const auto uri = twofactor::otpauth_uri::make("ACME Co", "alice@example.com", *key, parameters);
+    BOOST_REQUIRE(uri.has_value());
+    const auto fresh = twofactor::backup_code_set<10>::generate(twofactor::min_backup_code_iterations);
+    BOOST_REQUIRE(fresh.has_value());
+    const auto record = record_type::create(*uri, fresh->set);
+    BOOST_REQUIRE(record.has_value());
+    write_file(state, record->serialize(), 0600);
+    const std::string cli = "'" + twofactor_test::cli_path() + "'";
+    const auto r = twofactor_test::run_shell("(sleep 3; " + cli + " code --period 1 --secret " +
+                                             std::string(secret_base32) + ") | " + cli + " login --state " +
+                                             state + " 2>&1");
+    BOOST_TEST(r.status == 0, r.out);
+    BOOST_TEST(r.out.starts_with("code accepted"), r.out);
+}
+
 // New codes that never reach the user would leave them with none: when stdout cannot be written,
 // nothing changes (exit 2), and a codes file written meanwhile is removed again.
 BOOST_FIXTURE_TEST_CASE(regenerate_when_the_codes_cannot_be_shown, account_fixture) {

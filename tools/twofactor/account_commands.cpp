@@ -70,14 +70,14 @@ void warn_if_few_backup_codes(std::size_t remaining) {
                                 remaining, remaining == 1 ? "" : "s"));
 }
 
-int regenerate_backup_codes(const parsed_arguments& args, const std::string& path,
-                            std::chrono::sys_seconds now) {
+int regenerate_backup_codes(const parsed_arguments& args, const std::string& path) {
     const auto file = args.value(backup_codes_file_option.name);
     if (file && same_file(path, std::string(*file)))
         return report_error("--backup-codes: that is the state file; choose another file for the codes");
     auto typed = read_code_for(path, app_code_prompt);
     if (!typed) return typed.error();
     const wiped_on_exit wipe{*typed};
+    const auto now = code_time(args);
 
     // Under the lock: confirm, then the codes file and stdout, then the state; a state that
     // cannot be stored puts the codes file back, so a failure changes nothing. The codes are
@@ -126,11 +126,11 @@ int regenerate_backup_codes(const parsed_arguments& args, const std::string& pat
 int run_login(std::span<const std::string_view> args) {
     const auto start = start_account_command(args, login_command);
     if (!start) return start.error();
-    const auto& [parsed, now, path] = *start;
+    const auto& [parsed, path] = *start;
     auto typed = read_code_for(path, code_or_backup_prompt);
     if (!typed) return typed.error();
     const wiped_on_exit wipe{*typed};
-    const auto outcome = login_and_store(path, now, *typed, false);
+    const auto outcome = login_and_store(path, code_time(parsed), *typed, false);
     if (!outcome) return outcome.error();
     const login_match& match = *outcome->match;
     fmt::print("{}\n", describe_match(match));
@@ -141,8 +141,8 @@ int run_login(std::span<const std::string_view> args) {
 int run_backup_codes(std::span<const std::string_view> args) {
     const auto start = start_account_command(args, backup_codes_command);
     if (!start) return start.error();
-    const auto& [parsed, now, path] = *start;
-    if (parsed.has(regenerate_option.name)) return regenerate_backup_codes(parsed, path, now);
+    const auto& [parsed, path] = *start;
+    if (parsed.has(regenerate_option.name)) return regenerate_backup_codes(parsed, path);
     if (parsed.has(backup_codes_file_option.name))
         return report_error("--backup-codes: only with --regenerate (stored codes cannot be shown again)");
     const auto loaded = load_account(path);
@@ -156,11 +156,12 @@ int run_backup_codes(std::span<const std::string_view> args) {
 int run_disable(std::span<const std::string_view> args) {
     const auto start = start_account_command(args, disable_command);
     if (!start) return start.error();
-    const auto& [parsed, now, path] = *start;
+    const auto& [parsed, path] = *start;
     auto typed = read_code_for(path, code_or_backup_prompt);
     if (!typed) return typed.error();
     const wiped_on_exit wipe{*typed};
-    if (const auto outcome = login_and_store(path, now, *typed, true); !outcome) return outcome.error();
+    if (const auto outcome = login_and_store(path, code_time(parsed), *typed, true); !outcome)
+        return outcome.error();
     fmt::print(
         "two-factor authentication is off: {} removed; turning it on again runs the whole setup "
         "(twofactor enroll)\n",

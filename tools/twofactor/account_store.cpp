@@ -77,6 +77,11 @@ cli_result<std::chrono::sys_seconds> login_time(const parsed_arguments& args) {
     return std::chrono::sys_seconds{std::chrono::seconds{*seconds}};
 }
 
+std::chrono::sys_seconds code_time(const parsed_arguments& args) {
+    if (const auto given = login_time(args)) return *given;
+    return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+}
+
 result<account_command_start, int> start_account_command(std::span<const std::string_view> args,
                                                          const account_command& command) {
     auto parsed = parse_arguments(args, command.options, 0, command.name);
@@ -85,10 +90,10 @@ result<account_command_start, int> start_account_command(std::span<const std::st
         print_command_help(command.usage, command.description, command.options);
         return unexpected(exit_ok);
     }
-    const auto now = login_time(*parsed);
-    if (!now) return unexpected(report_error(now.error()));
+    // A bad --time is reported before anything is asked.
+    if (const auto time = login_time(*parsed); !time) return unexpected(report_error(time.error()));
     std::string path = state_path(*parsed);
-    return account_command_start{std::move(*parsed), *now, std::move(path)};
+    return account_command_start{std::move(*parsed), std::move(path)};
 }
 
 cli_result<stored_account> load_account(const std::string& path) {

@@ -33,6 +33,11 @@ inline constexpr option_spec login_time_option{"--time", "UNIX",
 /// --time as a time point, or the current time.
 [[nodiscard]] cli_result<std::chrono::sys_seconds> login_time(const parsed_arguments& args);
 
+/// The time to check a typed code at: --time, or the clock once the code has been read, not
+/// when the command started (a person may take longer than a time step to type it). --time
+/// must have been checked already (start_account_command does).
+[[nodiscard]] std::chrono::sys_seconds code_time(const parsed_arguments& args);
+
 /// An account command (login, backup-codes, disable, enroll): its name, help and options.
 struct account_command {
     std::string_view name;         ///< as typed after "twofactor"
@@ -41,11 +46,10 @@ struct account_command {
     std::span<const option_spec> options;
 };
 
-/// What an account command starts from: its arguments, the time to check codes at (--time or
-/// now) and the state file (--state or the default, links resolved).
+/// What an account command starts from: its arguments (--time checked: see code_time) and the
+/// state file (--state or the default, links resolved).
 struct account_command_start {
     parsed_arguments arguments;
-    std::chrono::sys_seconds now;
     std::string path;
 };
 

@@ -170,13 +170,13 @@ cli_result<bool> backup_codes_page(const wizard& w, const parsed_arguments& args
 
 // Reconfiguring: a login with the current secret or a backup code, stored like any login (the
 // code is used up). The record as it is now, or the exit status (already reported).
-result<stored_account, int> confirm_current_factor(const std::string& path, std::chrono::sys_seconds now) {
+result<stored_account, int> confirm_current_factor(const std::string& path, const parsed_arguments& args) {
     if (const auto flushed = flush_standard_output(); !flushed)
         return unexpected(report_error(flushed.error()));
     auto typed = read_code_for(path, code_or_backup_prompt);
     if (!typed) return unexpected(typed.error());
     const wiped_on_exit wipe{*typed};
-    const auto accepted = login_and_store(path, now, *typed, false);
+    const auto accepted = login_and_store(path, code_time(args), *typed, false);
     if (!accepted) return unexpected(accepted.error());
     fmt::print("Confirmed: {}.\n", describe_match(*accepted->match));
     auto current = load_account(path);
@@ -238,7 +238,7 @@ int run_enroll(std::span<const std::string_view> args) {
             enrolled.account(), enrolled.issuer());
         // Changing the second factor takes the second factor, as a login: a wrong code counts
         // towards the lockout, and during a lockout nothing is checked.
-        const auto confirmed = confirm_current_factor(path, start->now);
+        const auto confirmed = confirm_current_factor(path, parsed);
         if (!confirmed) return confirmed.error();
         started = wizard::reconfigure(*confirmed);
         fmt::print("\n");
