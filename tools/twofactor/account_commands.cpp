@@ -86,6 +86,7 @@ int regenerate_backup_codes(const parsed_arguments& args, const std::string& pat
     std::optional<file_backup> previous_codes_file;
     std::string text;
     const wiped_on_exit wipe_text{text};
+    bool shown = false;
     const auto updated =
         update_account(path, [&](const stored_account& current) -> cli_result<account_update> {
             os_random rng;
@@ -103,12 +104,16 @@ int regenerate_backup_codes(const parsed_arguments& args, const std::string& pat
                 previous_codes_file.emplace(std::move(*replaced));
             }
             (void)std::fwrite(text.data(), 1, text.size(), stdout);  // fmt::print could throw here
-            if (const auto shown = flush_standard_output(); !shown)
-                return cli_error(shown.error() + "; the backup codes were not replaced");
+            if (const auto flushed = flush_standard_output(); !flushed)
+                return cli_error(flushed.error() + "; the backup codes were not replaced");
+            shown = true;
             return update;
         });
     if (!updated) {
         if (previous_codes_file) (void)previous_codes_file->restore();
+        if (shown)  // the state could not be written after all
+            return report_error(updated.error() +
+                                "; the codes shown above are not valid, the old ones still are");
         return report_error(updated.error());
     }
     const auto& outcome = regeneration->outcome;
