@@ -409,8 +409,9 @@ constexpr std::size_t render_backup_codes_text(char* out, const backup_codes_tex
         put(i + 1 < 10 && codes.size() >= 10 ? " " : "");
         number(static_cast<unsigned>(i + 1), 1);
         put(". ");
-        const auto grouped = codes[i].reveal_grouped();
+        auto grouped = codes[i].reveal_grouped();
         put(std::string_view(grouped.data(), grouped.size()));
+        detail::secure_wipe(grouped);  // a plain code: no copy left behind
         put("\n");
     }
     put("\nKeep these codes as safe as a password: anyone who has your password and one of\n"

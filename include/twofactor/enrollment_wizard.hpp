@@ -642,8 +642,9 @@ constexpr std::size_t enrollment_wizard<Totp, BackupCodes>::render(char* out) co
             w.field(detail::backup_plain_field);
             w.number(i + 1);
             w.put(" ");
-            const auto grouped = frame_.codes[i].reveal_grouped();
+            auto grouped = frame_.codes[i].reveal_grouped();
             w.put(std::string_view(grouped.data(), grouped.size()));
+            detail::secure_wipe(grouped);  // a plain code: no copy left behind
             w.end_line();
         }
     }
@@ -805,9 +806,10 @@ enrollment_wizard<Totp, BackupCodes>::parse(std::string_view text) noexcept {
         // Exactly the grouped form that serialize writes.
         const auto code = backup_code::parse(plain[i]);
         if (!code) return unexpected(record_error{code.error(), plain_line[i]});
-        const auto grouped = code->reveal_grouped();
-        if (std::string_view(grouped.data(), grouped.size()) != plain[i])
-            return unexpected(record_error{errc::invalid_field_value, plain_line[i]});
+        auto grouped = code->reveal_grouped();
+        const bool canonical = std::string_view(grouped.data(), grouped.size()) == plain[i];
+        detail::secure_wipe(grouped);  // a plain code: no copy left behind
+        if (!canonical) return unexpected(record_error{errc::invalid_field_value, plain_line[i]});
         restored.codes[i] = *code;
     }
     return enrollment_wizard(policy, replaces, restored);
