@@ -17,6 +17,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <initializer_list>
 #include <new>
 #include <optional>
 #include <ostream>
@@ -808,6 +809,27 @@ BOOST_AUTO_TEST_CASE(reconfigure_keeps_the_current_record_working_until_it_is_re
     BOOST_TEST(tf::login(N, new_backup_codes[3], t + 60s).match.has_value());
 }
 
+namespace {
+
+// A finished reconfiguration `w`, whose own record is `made`, over each of `stored` (the record it
+// started from, with only bookkeeping changed since): the record to store is `made` with the
+// revision after the stored one.
+void check_follows_bookkeeping(const wizard& w, const account& made,
+                               std::initializer_list<const account*> stored) {
+    for (const account* current : stored) {
+        BOOST_TEST_CONTEXT("stored revision " << current->revision() << ", next counter "
+                                              << current->next_counter()) {
+            const auto next = w.record_replacing(*current);
+            BOOST_TEST_REQUIRE(next.has_value());
+            BOOST_TEST(next->revision() == current->revision() + 1);
+            // Everything else is the wizard's new record: secret, codes, replay guard.
+            BOOST_TEST((next->replacing(made.revision() - 1) == made));
+        }
+    }
+}
+
+}  // namespace
+
 // Finish after the current record changed: bookkeeping (logins, failures, new backup codes) is
 // followed, a replaced record is not.
 BOOST_AUTO_TEST_CASE(record_replacing_follows_bookkeeping_and_refuses_a_replaced_record) {
@@ -834,15 +856,7 @@ BOOST_AUTO_TEST_CASE(record_replacing_follows_bookkeeping_and_refuses_a_replaced
     BOOST_TEST_REQUIRE(regenerated.match.has_value());
     BOOST_TEST_REQUIRE(regenerated.record.revision() == R.revision() + 3);
 
-    for (const account* current : {&R, &signed_in, &failed, &regenerated.record}) {
-        BOOST_TEST_CONTEXT("current revision " << current->revision()) {
-            const auto next = w.record_replacing(*current);
-            BOOST_TEST_REQUIRE(next.has_value());
-            BOOST_TEST(next->revision() == current->revision() + 1);
-            // Everything else is the wizard's new record: secret, codes, replay guard.
-            BOOST_TEST((next->replacing(N.revision() - 1) == N));
-        }
-    }
+    check_follows_bookkeeping(w, N, {&R, &signed_in, &failed, &regenerated.record});
     // The fingerprint survives the text form.
     const auto resumed = wizard::parse(w.serialize());
     BOOST_TEST_REQUIRE(resumed.has_value());
@@ -930,14 +944,7 @@ BOOST_AUTO_TEST_CASE(record_replacing_follows_an_hotp_counter) {
     const auto ahead = tf::login(failed.record, hotp_code(R, 12), t);
     BOOST_TEST_REQUIRE(ahead.match.has_value());
     BOOST_TEST_REQUIRE(ahead.record.next_counter() == 13u);
-    for (const account* current : {&R, &first.record, &second.record, &failed.record, &ahead.record}) {
-        BOOST_TEST_CONTEXT("counter " << current->next_counter() << ", revision " << current->revision()) {
-            const auto next = w.record_replacing(*current);
-            BOOST_TEST_REQUIRE(next.has_value());
-            BOOST_TEST(next->revision() == current->revision() + 1);
-            BOOST_TEST((next->replacing(N.revision() - 1) == N));
-        }
-    }
+    check_follows_bookkeeping(w, N, {&R, &first.record, &second.record, &failed.record, &ahead.record});
     // Also after the text form (a web session between Finish's two requests).
     const auto resumed = wizard::parse(w.serialize());
     BOOST_TEST_REQUIRE(resumed.has_value());
