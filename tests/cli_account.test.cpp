@@ -167,11 +167,13 @@ struct temp_folder {
 // ---- Records and codes --------------------------------------------------------------------
 
 // A new account's text form (ACME Co, alice@example.com, the RFC key, 10 backup codes at the
-// minimum PBKDF2 cost so that tests stay fast), and its plain backup codes, grouped.
-std::string new_account_text(std::vector<std::string>& plain_codes) {
+// minimum PBKDF2 cost so that tests stay fast; `parameters` default to SHA1, 6 digits, 30 s),
+// and its plain backup codes, grouped.
+std::string new_account_text(std::vector<std::string>& plain_codes,
+                             const twofactor::otpauth_parameters& parameters = {}) {
     const auto key = twofactor::secret::from_base32(secret_base32);
     BOOST_REQUIRE(key.has_value());
-    const auto uri = twofactor::otpauth_uri::make("ACME Co", "alice@example.com", *key);
+    const auto uri = twofactor::otpauth_uri::make("ACME Co", "alice@example.com", *key, parameters);
     BOOST_REQUIRE(uri.has_value());
     const auto fresh = twofactor::backup_code_set<10>::generate(twofactor::min_backup_code_iterations);
     BOOST_REQUIRE(fresh.has_value());
@@ -888,17 +890,10 @@ BOOST_FIXTURE_TEST_CASE(regenerate_when_the_codes_file_cannot_be_written, accoun
 BOOST_AUTO_TEST_CASE(a_code_is_checked_when_it_was_typed) {
     temp_folder folder;
     const std::string state = folder.path + "/account.txt";
-    const auto key = twofactor::secret::from_base32(secret_base32);
-    BOOST_REQUIRE(key.has_value());
     twofactor::otpauth_parameters parameters;
     parameters.period = 1;
-    const auto uri = twofactor::otpauth_uri::make("ACME Co", "alice@example.com", *key, parameters);
-    BOOST_REQUIRE(uri.has_value());
-    const auto fresh = twofactor::backup_code_set<10>::generate(twofactor::min_backup_code_iterations);
-    BOOST_REQUIRE(fresh.has_value());
-    const auto record = record_type::create(*uri, fresh->set);
-    BOOST_REQUIRE(record.has_value());
-    write_file(state, record->serialize(), 0600);
+    std::vector<std::string> unused_codes;
+    write_file(state, new_account_text(unused_codes, parameters), 0600);
     const std::string cli = "'" + twofactor_test::cli_path() + "'";
     const auto r = twofactor_test::run_shell("(sleep 3; " + cli + " code --period 1 --secret " +
                                              std::string(secret_base32) + ") | " + cli + " login --state " +
