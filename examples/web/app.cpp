@@ -86,10 +86,16 @@ void app::refuse(response& res, const session* s, int status, std::string_view t
     send_page(res, problem_page(f, title, text), status);
 }
 
-std::optional<app::signed_in> app::user_for_page(const request& req, response& res) {
+std::optional<app::signed_in> app::user_for_page(const request& req, response& res, fresh_codes_use codes) {
     auto s = sessions_.find(req);
     if (s && s->user_id) {
-        if (auto u = db_.find_user(*s->user_id)) return signed_in{std::move(*s), std::move(*u)};
+        if (auto u = db_.find_user(*s->user_id)) {
+            if (codes == fresh_codes_use::discard && s->fresh_codes) {
+                s->fresh_codes.reset();
+                sessions_.save(*s);
+            }
+            return signed_in{std::move(*s), std::move(*u)};
+        }
     }
     res.status = 303;
     res.set_header("Location", "/login");

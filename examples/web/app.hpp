@@ -87,8 +87,15 @@ private:
         session s;
         user u;
     };
+    /// What a GET page does with regenerated backup codes held in the session.
+    enum class fresh_codes_use {
+        discard,  ///< any page but theirs: they are shown once, so leaving their page drops them
+        show,     ///< their page and its download
+    };
     /// For a GET page: the session and user, or nullopt after redirecting to the sign-in page.
-    [[nodiscard]] std::optional<signed_in> user_for_page(const request& req, response& res);
+    /// Every page but the new codes' own discards regenerated codes (and saves the session).
+    [[nodiscard]] std::optional<signed_in> user_for_page(const request& req, response& res,
+                                                         fresh_codes_use codes = fresh_codes_use::discard);
     /// For a POST: the session with a matching CSRF token, or nullopt after a 403 page that
     /// says why (no valid session, token mismatch). Nothing may change on nullopt.
     [[nodiscard]] std::optional<session> session_for_post(const request& req, response& res);

@@ -44,7 +44,6 @@ void app::show_tab(const request& req, response& res) {
             status.setup_in_progress = w->step() < twofactor::wizard_step::finished;
     const message notice = std::exchange(in->s.notice, {});
     const message alert = std::exchange(in->s.alert, {});
-    in->s.fresh_codes.reset();  // shown once: leaving their page discards them
     sessions_.save(in->s);
     send_page(res, authentication_tab(frame(in->s), status, alert, notice));
 }
@@ -52,8 +51,6 @@ void app::show_tab(const request& req, response& res) {
 void app::show_profile(const request& req, response& res) {
     auto in = user_for_page(req, res);
     if (!in) return;
-    in->s.fresh_codes.reset();  // shown once: leaving their page discards them
-    sessions_.save(in->s);
     send_page(res, profile_tab(frame(in->s)));
 }
 
@@ -90,14 +87,14 @@ void app::regenerate(const request& req, response& res) {
 }
 
 void app::show_new_codes(const request& req, response& res) {
-    auto in = user_for_page(req, res);
+    auto in = user_for_page(req, res, fresh_codes_use::show);
     if (!in) return;
     if (!in->s.fresh_codes) return redirect(res, in->s, tab_url);
     send_page(res, new_backup_codes_page(frame(in->s), split_lines(*in->s.fresh_codes)));
 }
 
 void app::download_new_codes(const request& req, response& res) {
-    auto in = user_for_page(req, res);
+    auto in = user_for_page(req, res, fresh_codes_use::show);
     if (!in) return;
     if (!in->s.fresh_codes)
         return refuse(res, &in->s, 404, "No backup codes", "There are no new backup codes to download now.");

@@ -349,14 +349,14 @@ async function run() {
         const freshDownload = await downloadBackupCodes('new-backup-codes.txt');
         check(freshDownload.codes.length === 10 && freshDownload.codes.every((c, i) => c === fresh[i]),
             'the new codes download as a file of exactly 10 codes');
-        // Shown once: after leaving their page (here to the Authentication tab, without Done),
-        // neither the page nor the download has them any more.
-        await page.getByRole('link', { name: 'Authentication' }).click();
-        check((await page.locator('main').textContent()).includes('10 of 10'), '10 of 10 new backup codes unused');
-        await page.goto(`${base}/settings/authentication/backup-codes`);
+        // Shown once: after leaving their page for any other (here the disable page, by its
+        // address, without Done), neither the page nor the download has them any more.
+        await page.goto(`${base}/settings/authentication/disable`);
         const again = await page.request.get(`${base}/settings/authentication/backup-codes.txt`);
+        await page.goto(`${base}/settings/authentication/backup-codes`);
         check(new URL(page.url()).pathname === '/settings/authentication' && again.status() === 404,
             'the new backup codes cannot be shown or downloaded again', `${page.url()} ${again.status()}`);
+        check((await page.locator('main').textContent()).includes('10 of 10'), '10 of 10 new backup codes unused');
         await signOut();
 
         // An old, unused backup code no longer works; a new one does.
