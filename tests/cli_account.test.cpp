@@ -925,6 +925,37 @@ BOOST_FIXTURE_TEST_CASE(regenerate_when_the_codes_cannot_be_shown, account_fixtu
     expect_success(login(backup[0], 59), "backup code accepted; 9 of 10 left");
 }
 
+// The codes are shown, then the state cannot be written: the message says the codes shown are
+// not valid, and nothing changed. The write is made to fail with a file size limit (RLIMIT_FSIZE,
+// `ulimit -f`, in 512-byte blocks) that the codes file fits in and the state file does not:
+// this works for root too, which a read-only folder would not stop. SIGXFSZ is ignored so that
+// the write fails with EFBIG instead of the signal ending the tool.
+BOOST_FIXTURE_TEST_CASE(regenerate_when_the_state_cannot_be_written, account_fixture) {
+    const auto before = snapshot(state);
+    constexpr std::size_t limit = 1024;  // `ulimit -f 2`
+    BOOST_TEST_REQUIRE(before.contents.size() > limit, "the state must exceed the size limit");
+    const std::string codes_file = folder.path + "/codes.txt";
+    for (const std::string& extra : {std::string(), " --backup-codes " + codes_file}) {
+        BOOST_TEST_CONTEXT(extra) {
+            const auto r = twofactor_test::run_shell(
+                "printf '" + std::string(code_at_59) + "\\n' | (trap '' XFSZ; ulimit -f 2; exec '" +
+                twofactor_test::cli_path() + "' backup-codes --regenerate --time 59 --state " + state +
+                extra + " 2>&1)");
+            BOOST_TEST(r.status == 2, r.out);
+            // The 10 new codes were shown (to stdout, not limited: a pipe), then the error.
+            const auto shown_codes = std::count(r.out.begin(), r.out.end(), '\n') - 1;
+            BOOST_TEST(shown_codes > 10, r.out);
+            BOOST_TEST(r.out.find("twofactor: error: ") != std::string::npos, r.out);
+            BOOST_TEST(r.out.ends_with("; the codes shown above are not valid, the old ones still are\n"),
+                       r.out);
+            BOOST_TEST(r.out.find("File too large") != std::string::npos, r.out);
+            BOOST_TEST(differences(before, snapshot(state)) == "");
+            BOOST_TEST(!path_exists(codes_file));  // put back as it was: absent
+        }
+    }
+    expect_success(login(backup[0], 59), "backup code accepted; 9 of 10 left");
+}
+
 // The codes file must not be the state file (the record would be replaced by the codes).
 BOOST_FIXTURE_TEST_CASE(regenerate_onto_the_state_file, account_fixture) {
     const auto before = snapshot(state);
