@@ -1145,7 +1145,7 @@ BOOST_AUTO_TEST_CASE(text_after_the_checksum_line_is_trailing_data) {
             const std::size_t after_checksum = lines_of(text).size() + 1;
             for (const std::string& junk :
                  {std::string("\n"), std::string("x"), std::string("step finished\n"),
-                  text.substr(0, text.size() - 1)}) {
+                  text.substr(0, text.size() - 1), text /* the state twice */}) {
                 BOOST_TEST((wizard::parse(text + junk).error() ==
                             tf::record_error{errc::record_trailing_data, after_checksum}),
                            "junk '" << junk << "'");
@@ -1230,7 +1230,15 @@ BOOST_AUTO_TEST_CASE(step_inconsistent_fields_are_refused_even_with_a_valid_chec
     {
         auto lines = body_lines(wizard_at(verify));
         lines.push_back(codes_lines[index_of(codes_lines, "backup-codes")]);
-        EXPECT_REFUSED(wizard::parse(sealed(lines)), errc::unknown_field, 0);  // the set as a whole
+        EXPECT_REFUSED(wizard::parse(sealed(lines)), errc::unknown_field, lines.size());
+    }
+    {  // code lines of the set: the earliest is named (index 3 is line 4)
+        auto lines = body_lines(wizard_at(show));
+        const std::size_t index = 3;
+        lines.insert(lines.begin() + static_cast<std::ptrdiff_t>(index),
+                     codes_lines[index_of(codes_lines, "backup-code 7")]);
+        lines.push_back(codes_lines[index_of(codes_lines, "backup-code 2")]);
+        EXPECT_REFUSED(wizard::parse(sealed(lines)), errc::unknown_field, index + 1);
     }
     {
         auto lines = body_lines(wizard_at(codes));

@@ -123,7 +123,9 @@ struct login_outcome {
     account_record<N, BackupHash> record;
     /// The match, or: errc::wrong_code, errc::replayed_code, errc::backup_code_used (these
     /// count as failures), errc::locked_out, errc::malformed_login_input, errc::malformed_code
-    /// (1 to 16 digits, but not as many as the account's codes), errc::time_before_epoch,
+    /// (1 to 16 digits, but not as many as the account's codes; except 12 digits from 2 to 9,
+    /// which are a backup code's form and are tried as one: wrong_code, counted, when none
+    /// matches), errc::time_before_epoch,
     /// errc::counter_overflow (HOTP: the next counter would pass 2^64 - 1; any account: the
     /// record is at account_record::max_revision) (these do not).
     result<login_match> match;

@@ -728,7 +728,8 @@ enrollment_wizard<Totp, BackupCodes>::parse(std::string_view text) noexcept {
         if (seen.has(i) && !expected[i]) return unexpected(record_error{errc::unknown_field, line_of[i]});
         if (!seen.has(i) && expected[i]) return unexpected(record_error{errc::missing_field, 0});
     }
-    if (!has_codes && backup_lines.any()) return unexpected(record_error{errc::unknown_field, 0});
+    if (!has_codes && backup_lines.first_line() != 0)
+        return unexpected(record_error{errc::unknown_field, backup_lines.first_line()});
     if (any_plain && step != wizard_step::backup_codes)
         return unexpected(record_error{errc::unknown_field, first_plain_line});
 

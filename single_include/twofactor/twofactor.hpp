@@ -7738,19 +7738,22 @@ private:
     return true;
 }
 
-/// Decodes a percent-encoded name field into `out`; only the canonical form (the one
-/// record_writer::encoded writes) is accepted.
+/// Decodes a percent-encoded name field into `out`: its size, or errc::label_too_long (it does
+/// not fit) or errc::invalid_field_value (not the canonical form, the one record_writer::encoded
+/// writes).
 template <std::size_t Capacity>
-[[nodiscard]] constexpr bool decode_record_name(std::string_view text, std::array<char, Capacity>& out,
-                                                std::size_t& size) noexcept {
+[[nodiscard]] constexpr result<std::size_t, errc> decode_record_name(
+    std::string_view text, std::array<char, Capacity>& out) noexcept {
     const auto decoded = percent_decode(text, out);
-    if (!decoded) return false;
-    size = *decoded;
-    const std::string_view name(out.data(), size);
-    if (percent_encoded_size(name) != text.size()) return false;
+    if (!decoded)
+        return unexpected(decoded.error().code == errc::output_too_small ? errc::label_too_long
+                                                                         : errc::invalid_field_value);
+    const std::string_view name(out.data(), *decoded);
+    if (percent_encoded_size(name) != text.size()) return unexpected(errc::invalid_field_value);
     std::array<char, 3 * Capacity> again{};
     (void)percent_encode(name, again.data());
-    return std::string_view(again.data(), text.size()) == text;
+    if (std::string_view(again.data(), text.size()) != text) return unexpected(errc::invalid_field_value);
+    return *decoded;
 }
 
 /// One "<name> <value>" line of a record.
@@ -7764,9 +7767,9 @@ struct record_line {
  * Checks a record's frame: the header "<kind> <version>" on line 1, only printable ASCII and
  * '\n', a final '\n', and the checksum line last; then hands out the field lines between.
  * Errors: not_a_record (another header), unsupported_record_version, invalid_field_value (a
- * byte that is not printable ASCII), record_trailing_data (anything, even an empty line, after
- * a checksum line: on the first line after it), record_truncated (no final '\n' or no checksum
- * line), record_checksum_mismatch.
+ * byte that is not printable ASCII, even in our header: a '\r' of CRLF line ends), record_trailing_data
+ * (anything, even an empty line, after a checksum line: on the first line after it), record_truncated (no
+ * final '\n' or no checksum line), record_checksum_mismatch.
  */
 class record_reader {
 public:
@@ -7779,6 +7782,10 @@ public:
         if (header.size() <= kind.size() || header.substr(0, kind.size()) != kind ||
             header[kind.size()] != ' ')
             return unexpected(record_error{errc::not_a_record, 1});
+        // Our header with a stray byte, say the '\r' of a file saved with CRLF line ends: name
+        // the byte, not the kind of file.
+        for (const char c : header)
+            if (!is_printable_ascii(c)) return unexpected(record_error{errc::invalid_field_value, 1});
         std::uint64_t found_version = 0;
         if (!parse_decimal(header.substr(kind.size() + 1), found_version, 0xffffffffU))
             return unexpected(record_error{errc::not_a_record, 1});
@@ -7786,26 +7793,28 @@ public:
 
         std::size_t line = 1;
         for (const char c : text) {
-            const auto byte = static_cast<unsigned char>(c);
-            if (byte == '\n') {
+            if (c == '\n') {
                 ++line;
-            } else if (byte < 0x20 || byte > 0x7e) {
+            } else if (!is_printable_ascii(c)) {
                 return unexpected(record_error{errc::invalid_field_value, line});
             }
         }
-        if (text.empty() || text.back() != '\n') return unexpected(no_checksum_at_end(text, line));
+        // A checksum line before the last one: whatever follows it (a second record, say) is
+        // not part of this record.
+        if (const std::size_t after = line_after_first_checksum(text); after != 0)
+            return unexpected(record_error{errc::record_trailing_data, after});
+        if (text.empty() || text.back() != '\n')
+            return unexpected(record_error{errc::record_truncated, line});
 
         // The last line: "checksum <hex>" over every byte before it.
         const std::size_t last_start = text.find_last_of('\n', text.size() - 2) + 1;
         const std::size_t checksum_line = line - 1;
         if (last_start <= header_end) return unexpected(record_error{errc::record_truncated, checksum_line});
         const std::string_view last = text.substr(last_start, text.size() - 1 - last_start);
-        const std::size_t prefix = record_checksum_field.size() + 1;
         std::array<std::byte, sha256::digest_size> stored{};
-        if (last.size() != prefix + record_checksum_hex_size ||
-            last.substr(0, prefix - 1) != record_checksum_field || last[prefix - 1] != ' ')
-            return unexpected(no_checksum_at_end(text, checksum_line));
-        if (!parse_hex(last.substr(prefix), stored))
+        if (!has_checksum_line_shape(last))
+            return unexpected(record_error{errc::record_truncated, checksum_line});
+        if (!parse_hex(last.substr(record_checksum_field.size() + 1), stored))
             return unexpected(record_error{errc::record_checksum_mismatch, checksum_line});
         const auto computed = record_writer::checksum_of(text.substr(0, last_start));
         if (computed.bytes != stored)  // not secret: a plain comparison
@@ -7835,24 +7844,30 @@ public:
 private:
     constexpr record_reader() noexcept = default;
 
-    // The error of a text whose last line is no checksum line (or has no final '\n';
-    // `last_line` is its number): record_trailing_data on the line after the first checksum
-    // line ("checksum <value>", ended by '\n') that has text after it, or else record_truncated
-    // on `last_line`.
-    [[nodiscard]] static constexpr record_error no_checksum_at_end(std::string_view text,
-                                                                   std::size_t last_line) noexcept {
+    [[nodiscard]] static constexpr bool is_printable_ascii(char c) noexcept {
+        const auto byte = static_cast<unsigned char>(c);
+        return byte >= 0x20 && byte <= 0x7e;
+    }
+
+    // "checksum " and as many characters as the checksum has hex digits (which may be wrong).
+    [[nodiscard]] static constexpr bool has_checksum_line_shape(std::string_view line) noexcept {
+        const std::size_t prefix = record_checksum_field.size() + 1;
+        return line.size() == prefix + record_checksum_hex_size &&
+               line.substr(0, prefix - 1) == record_checksum_field && line[prefix - 1] == ' ';
+    }
+
+    // The number of the line after the first line of a checksum line's shape (ended by '\n',
+    // not the header) that has text after it; 0 when there is none.
+    [[nodiscard]] static constexpr std::size_t line_after_first_checksum(std::string_view text) noexcept {
         std::size_t number = 1;
         for (std::size_t start = 0; start < text.size(); ++number) {
             const std::size_t end = text.find('\n', start);
             if (end == std::string_view::npos) break;  // the last line, unended
             const std::string_view current = text.substr(start, end - start);
-            if (number > 1 && current.size() > record_checksum_field.size() &&
-                current.substr(0, record_checksum_field.size()) == record_checksum_field &&
-                current[record_checksum_field.size()] == ' ' && end + 1 < text.size())
-                return record_error{errc::record_trailing_data, number + 1};
+            if (number > 1 && has_checksum_line_shape(current) && end + 1 < text.size()) return number + 1;
             start = end + 1;
         }
-        return record_error{errc::record_truncated, last_line};
+        return 0;
     }
 
     std::string_view rest_;
@@ -7948,12 +7963,12 @@ public:
         return true;
     }
 
-    /// Whether any line of the set was taken.
-    [[nodiscard]] constexpr bool any() const noexcept {
-        if (header_line_ != 0) return true;
+    /// The number of the first line of the set that was taken; 0 when none was.
+    [[nodiscard]] constexpr std::size_t first_line() const noexcept {
+        std::size_t first = header_line_;
         for (const std::size_t number : code_line_numbers_)
-            if (number != 0) return true;
-        return false;
+            if (number != 0 && (first == 0 || number < first)) first = number;
+        return first;
     }
 
     /// The set. Errors: missing_field (line 0), invalid_field_value, invalid_hash_cost.
@@ -8047,15 +8062,13 @@ struct record_value {
         return unexpected(record_error{errc::invalid_field_value, secret_field.line});
     std::array<char, max_label_part_size> issuer{};
     std::array<char, max_label_part_size> account{};
-    std::size_t issuer_size = 0;
-    std::size_t account_size = 0;
-    if (!decode_record_name(issuer_field.text, issuer, issuer_size))
-        return unexpected(record_error{errc::invalid_field_value, issuer_field.line});
-    if (!decode_record_name(account_field.text, account, account_size))
-        return unexpected(record_error{errc::invalid_field_value, account_field.line});
-    const std::string_view issuer_text(issuer.data(), issuer_size);
+    const auto issuer_size = decode_record_name(issuer_field.text, issuer);
+    if (!issuer_size) return unexpected(record_error{issuer_size.error(), issuer_field.line});
+    const auto account_size = decode_record_name(account_field.text, account);
+    if (!account_size) return unexpected(record_error{account_size.error(), account_field.line});
+    const std::string_view issuer_text(issuer.data(), *issuer_size);
     const auto enrollment =
-        otpauth_uri::make(issuer_text, std::string_view(account.data(), account_size), *key, parameters);
+        otpauth_uri::make(issuer_text, std::string_view(account.data(), *account_size), *key, parameters);
     if (!enrollment)
         return unexpected(record_error{enrollment.error(),
                                        check_issuer(issuer_text) ? account_field.line : issuer_field.line});
@@ -8160,7 +8173,9 @@ struct login_outcome {
     account_record<N, BackupHash> record;
     /// The match, or: errc::wrong_code, errc::replayed_code, errc::backup_code_used (these
     /// count as failures), errc::locked_out, errc::malformed_login_input, errc::malformed_code
-    /// (1 to 16 digits, but not as many as the account's codes), errc::time_before_epoch,
+    /// (1 to 16 digits, but not as many as the account's codes; except 12 digits from 2 to 9,
+    /// which are a backup code's form and are tried as one: wrong_code, counted, when none
+    /// matches), errc::time_before_epoch,
     /// errc::counter_overflow (HOTP: the next counter would pass 2^64 - 1; any account: the
     /// record is at account_record::max_revision) (these do not).
     result<login_match> match;
@@ -9529,7 +9544,8 @@ enrollment_wizard<Totp, BackupCodes>::parse(std::string_view text) noexcept {
         if (seen.has(i) && !expected[i]) return unexpected(record_error{errc::unknown_field, line_of[i]});
         if (!seen.has(i) && expected[i]) return unexpected(record_error{errc::missing_field, 0});
     }
-    if (!has_codes && backup_lines.any()) return unexpected(record_error{errc::unknown_field, 0});
+    if (!has_codes && backup_lines.first_line() != 0)
+        return unexpected(record_error{errc::unknown_field, backup_lines.first_line()});
     if (any_plain && step != wizard_step::backup_codes)
         return unexpected(record_error{errc::unknown_field, first_plain_line});
 

@@ -85,12 +85,12 @@ public:
         return true;
     }
 
-    /// Whether any line of the set was taken.
-    [[nodiscard]] constexpr bool any() const noexcept {
-        if (header_line_ != 0) return true;
+    /// The number of the first line of the set that was taken; 0 when none was.
+    [[nodiscard]] constexpr std::size_t first_line() const noexcept {
+        std::size_t first = header_line_;
         for (const std::size_t number : code_line_numbers_)
-            if (number != 0) return true;
-        return false;
+            if (number != 0 && (first == 0 || number < first)) first = number;
+        return first;
     }
 
     /// The set. Errors: missing_field (line 0), invalid_field_value, invalid_hash_cost.

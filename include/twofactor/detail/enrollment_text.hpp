@@ -46,15 +46,13 @@ struct record_value {
         return unexpected(record_error{errc::invalid_field_value, secret_field.line});
     std::array<char, max_label_part_size> issuer{};
     std::array<char, max_label_part_size> account{};
-    std::size_t issuer_size = 0;
-    std::size_t account_size = 0;
-    if (!decode_record_name(issuer_field.text, issuer, issuer_size))
-        return unexpected(record_error{errc::invalid_field_value, issuer_field.line});
-    if (!decode_record_name(account_field.text, account, account_size))
-        return unexpected(record_error{errc::invalid_field_value, account_field.line});
-    const std::string_view issuer_text(issuer.data(), issuer_size);
+    const auto issuer_size = decode_record_name(issuer_field.text, issuer);
+    if (!issuer_size) return unexpected(record_error{issuer_size.error(), issuer_field.line});
+    const auto account_size = decode_record_name(account_field.text, account);
+    if (!account_size) return unexpected(record_error{account_size.error(), account_field.line});
+    const std::string_view issuer_text(issuer.data(), *issuer_size);
     const auto enrollment =
-        otpauth_uri::make(issuer_text, std::string_view(account.data(), account_size), *key, parameters);
+        otpauth_uri::make(issuer_text, std::string_view(account.data(), *account_size), *key, parameters);
     if (!enrollment)
         return unexpected(record_error{enrollment.error(),
                                        check_issuer(issuer_text) ? account_field.line : issuer_field.line});
