@@ -59,7 +59,8 @@ struct failing_source {
     int calls = 0;
     tf::result<void> fill(std::span<std::byte> out) noexcept {
         if (calls++ >= successes) return tf::unexpected(errc::random_source_failed);
-        std::fill(out.begin(), out.end(), std::byte{0x5a});
+        // Varied bytes, none rejected, so that no code repeats another (a constant byte would).
+        for (std::size_t i = 0; i < out.size(); ++i) out[i] = static_cast<std::byte>((i + 7 * calls) % 248);
         return {};
     }
 };
@@ -762,6 +763,52 @@ BOOST_AUTO_TEST_CASE(random_source_failures_are_reported) {
     tf::callback_random refusing{[](std::span<std::byte>) { return false; }};
     BOOST_TEST(error_of(backup_code_set<10>::generate(refusing, test_iterations)) ==
                errc::random_source_failed);
+}
+
+// A hardware generator stuck at one value is an error, not an endless loop: bytes that are all
+// rejected (>= 248), or one code drawn again and again.
+BOOST_AUTO_TEST_CASE(a_stuck_random_source_is_reported) {
+    for (const int stuck : {0x00, 0x41, 0xf7, 0xf8, 0xff}) {
+        BOOST_TEST_CONTEXT("every byte " << stuck) {
+            tf::callback_random constant{[stuck](std::span<std::byte> out) {
+                std::fill(out.begin(), out.end(), std::byte(stuck));
+                return true;
+            }};
+            BOOST_TEST(error_of(backup_code_set<10>::generate(constant, test_iterations)) ==
+                       errc::random_source_failed);
+            BOOST_TEST(error_of(backup_code_set<2>::generate(constant, test_iterations)) ==
+                       errc::random_source_failed);
+            // One code cannot repeat another; only bytes that map to no symbol are seen.
+            const auto single = backup_code_set<1>::generate(constant, test_iterations);
+            BOOST_TEST(single.has_value() == (stuck < 0xf8));
+        }
+    }
+    // The limits themselves: 63 rejected bytes in a row, and a code that repeats another on
+    // two draws and not on the third, are still accepted.
+    scripted_source rng;
+    rng.script.assign(16, 0xaa);                    // the salt
+    rng.script.insert(rng.script.end(), 63, 0xff);  // rejected
+    for (int draw = 0; draw < 3; ++draw)            // code 0, then code 1 twice the same
+        for (const std::uint8_t b : {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}) rng.script.push_back(b);
+    for (const std::uint8_t b : {12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23}) rng.script.push_back(b);
+    const auto fresh = backup_code_set<2>::generate(rng, test_iterations);
+    BOOST_TEST_REQUIRE(fresh.has_value());
+    BOOST_TEST(normalised(fresh->codes[0]) == "23456789ABCD");
+    BOOST_TEST(normalised(fresh->codes[1]) == "EFGHJKMNPQRS");
+    // One more rejected byte, or one more repeated draw, and the source counts as stuck.
+    for (const bool more_rejected : {true, false}) {
+        scripted_source stuck = rng;
+        stuck.next = 0;
+        if (more_rejected) {
+            stuck.script.insert(stuck.script.begin() + 16, 0xff);
+        } else {
+            const std::vector<std::uint8_t> code_0(rng.script.begin() + 79, rng.script.begin() + 91);
+            stuck.script.insert(stuck.script.end() - 12, code_0.begin(), code_0.end());
+        }
+        BOOST_TEST(
+            error_of(backup_code_set<2>::generate(stuck, test_iterations)) == errc::random_source_failed,
+            more_rejected);
+    }
 }
 
 // ---- The same work whichever code matches -----------------------------------------------

@@ -184,7 +184,9 @@ public:
     /**
      * Draws N distinct codes and a salt from `rng` and hashes each code with `iterations`
      * PBKDF2 iterations. Errors: errc::invalid_hash_cost (iterations outside
-     * min_backup_code_iterations..max_backup_code_iterations), errc::random_source_failed.
+     * min_backup_code_iterations..max_backup_code_iterations), errc::random_source_failed (the
+     * source failed, or is stuck: 64 bytes in a row that map to no symbol, or a code that
+     * repeats an earlier one three draws running, which a working source never gives).
      */
     template <random_source Rng>
     [[nodiscard]] static result<generated_backup_codes<N, Hash>> generate(
@@ -330,12 +332,22 @@ result<generated_backup_codes<N, Hash>> backup_code_set<N, Hash>::generate(
     fresh.set.iterations_ = iterations;
 
     // Uniform symbols by rejection: a byte below 248 = 8 * 31 maps to byte % 31 without bias.
+    // A source stuck at one value (a broken hardware TRNG) must end in an error, not a loop:
+    // it is given up on after a whole pool of rejected bytes in a row (chance 2^-320 for a
+    // working source) or a code that repeats another on each of three draws (below 2^-160).
     constexpr std::size_t unbiased_limit = 256 - 256 % backup_code_alphabet.size();
+    constexpr std::size_t max_draws_per_code = 3;
     std::array<std::byte, 64> pool{};
     std::size_t pool_next = pool.size();
+    std::size_t rejected_in_a_row = 0;
+    const auto stuck_source = [&] {
+        detail::secure_wipe(std::span<std::byte>(pool));
+        return unexpected(errc::random_source_failed);
+    };
     for (std::size_t i = 0; i < N; ++i) {
         bool distinct = false;
-        while (!distinct) {
+        for (std::size_t draws = 0; !distinct; ++draws) {
+            if (draws == max_draws_per_code) return stuck_source();
             for (std::size_t k = 0; k < backup_code_length;) {
                 if (pool_next == pool.size()) {
                     if (auto filled = fill_random(rng, pool); !filled) {
@@ -346,7 +358,11 @@ result<generated_backup_codes<N, Hash>> backup_code_set<N, Hash>::generate(
                 }
                 const auto value = std::to_integer<std::uint32_t>(pool[pool_next++]);
                 // Whether a byte is rejected is public: a rejected byte is never used.
-                if (detail::declassify(static_cast<unsigned>(value >= unbiased_limit)) != 0) continue;
+                if (detail::declassify(static_cast<unsigned>(value >= unbiased_limit)) != 0) {
+                    if (++rejected_in_a_row == pool.size()) return stuck_source();
+                    continue;
+                }
+                rejected_in_a_row = 0;
                 fresh.codes[i].normalised_[k++] = detail::backup_code_symbol_at(
                     value % static_cast<std::uint32_t>(backup_code_alphabet.size()));
             }

@@ -18,9 +18,10 @@
 
 namespace twofactor::inline v1 {
 
-/// The most candidates one verification may compare (look-ahead + 1, or past + 1 + future).
-/// Each accepted candidate multiplies an attacker's chance per guess (RFC 4226 §7.3), and the
-/// cap keeps a caller's mistaken window from turning into an unbounded loop.
+/// The most candidates one verification may compare (look-ahead + 1, or past + 1 + future;
+/// for hotp::resynchronize the candidate pairs, look-ahead + 1, which take one code more to
+/// compute than there are pairs). Each accepted candidate multiplies an attacker's chance per guess (RFC 4226
+/// §7.3), and the cap keeps a caller's mistaken window from turning into an unbounded loop.
 inline constexpr std::uint64_t max_verify_candidates = 1001;
 
 namespace detail {
