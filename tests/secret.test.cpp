@@ -159,6 +159,28 @@ BOOST_AUTO_TEST_CASE(generate_reports_a_failing_source) {
     BOOST_TEST(by_algorithm.error() == tf::errc::random_source_failed);
 }
 
+// A generator stuck at one value (a broken hardware TRNG) is a failure, not a secret of 20
+// equal bytes; one differing byte anywhere is accepted.
+BOOST_AUTO_TEST_CASE(generate_refuses_a_stuck_source) {
+    for (const int value : {0x00, 0x5a, 0xff}) {
+        tf::callback_random stuck{[value](std::span<std::byte> out) {
+            std::fill(out.begin(), out.end(), std::byte(value));
+            return true;
+        }};
+        for (const std::size_t size : {16u, 20u, 64u})
+            BOOST_TEST(secret::generate(size, stuck).error() == tf::errc::random_source_failed,
+                       "byte " << value << ", size " << size);
+    }
+    for (const std::size_t odd_one : {0u, 7u, 19u}) {
+        tf::callback_random nearly{[odd_one](std::span<std::byte> out) {
+            std::fill(out.begin(), out.end(), std::byte{0});
+            out[odd_one] = std::byte{1};
+            return true;
+        }};
+        BOOST_TEST(secret::generate(20, nearly).has_value(), "differing byte " << odd_one);
+    }
+}
+
 BOOST_AUTO_TEST_CASE(generate_from_a_callback_source) {
     tf::callback_random counting{[](std::span<std::byte> out) -> tf::result<void> {
         for (std::size_t i = 0; i < out.size(); ++i) out[i] = static_cast<std::byte>(i);

@@ -6000,7 +6000,9 @@ public:
      *
      * Errors: errc::empty_secret (size 0); errc::secret_too_short (size below 16 bytes:
      * RFC 4226 R6 forbids generating them); errc::secret_too_long (above 64); the source's
-     * failure, normally errc::random_source_failed (nothing of the draw survives).
+     * failure, normally errc::random_source_failed (nothing of the draw survives); also
+     * errc::random_source_failed when every byte drawn is the same, the mark of a generator
+     * stuck at one value (a working one gives that for 16 bytes with chance 2^-120).
      */
     template <random_source Rng>
     [[nodiscard]] static result<secret> generate(std::size_t size, Rng& rng) noexcept {
@@ -6008,8 +6010,14 @@ public:
         if (size < min_recommended_size) return unexpected(errc::secret_too_short);
         if (size > max_size) return unexpected(errc::secret_too_long);
         secret key;
-        const result<void> filled = fill_random(rng, std::span(key.bytes_).first(size));
+        const std::span<std::byte> drawn = std::span(key.bytes_).first(size);
+        const result<void> filled = fill_random(rng, drawn);
         if (!filled) return unexpected(filled.error());
+        // Without a branch on the bytes: only the verdict is made public.
+        std::byte differs{0};
+        for (const std::byte b : drawn) differs |= b ^ drawn[0];
+        if (detail::declassify(std::to_integer<unsigned>(differs)) == 0)
+            return unexpected(errc::random_source_failed);
         key.size_ = size;
         return key;
     }
