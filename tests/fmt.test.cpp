@@ -11,6 +11,8 @@
 #include <array>
 #include <cstddef>
 #include <cstdlib>
+#include <iterator>
+#include <memory>
 #include <new>
 #include <span>
 #include <string>
@@ -220,6 +222,42 @@ BOOST_AUTO_TEST_CASE(qr_codes_print_as_render_terminal_draws_them) {
     BOOST_TEST(std::string_view(buffer.data(), buffer.size()) ==
                std::string_view(tf::to_terminal(code).value()).substr(0, buffer.size()));
 }
+
+#if defined(__cpp_exceptions)
+// An output that throws while a QR code is drawn (a buffer that cannot grow, a file that
+// cannot be written) throws to the caller, as for any other argument; it does not end the
+// program in the noexcept renderer.
+namespace {
+struct output_failure {};
+struct failing_output {
+    using iterator_category = std::output_iterator_tag;
+    using value_type = void;
+    using difference_type = std::ptrdiff_t;
+    using pointer = void;
+    using reference = void;
+    std::shared_ptr<std::size_t> room;  // characters accepted before it throws
+    failing_output& operator*() { return *this; }
+    failing_output& operator++() { return *this; }
+    failing_output operator++(int) { return *this; }
+    failing_output& operator=(char) {
+        if (*room == 0) throw output_failure{};
+        --*room;
+        return *this;
+    }
+};
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(an_output_failure_while_a_qr_code_is_drawn_reaches_the_caller) {
+    const auto code = tf::qr_code::encode_text("HELLO WORLD").value();
+    const std::size_t size = tf::terminal_size(code).value();
+    for (const std::size_t room : {std::size_t{0}, std::size_t{100}, size - 1}) {
+        failing_output out{std::make_shared<std::size_t>(room)};
+        BOOST_CHECK_THROW((void)fmt::format_to(out, "{}", code), output_failure);
+    }
+    failing_output enough{std::make_shared<std::size_t>(size)};
+    BOOST_CHECK_NO_THROW((void)fmt::format_to(enough, "{}", code));
+}
+#endif
 
 BOOST_AUTO_TEST_CASE(enumerations_print_their_names) {
     BOOST_TEST(fmt::format("{}", tf::algorithm::sha1) == "SHA1");

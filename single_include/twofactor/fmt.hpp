@@ -392,8 +392,8 @@ struct fmt::formatter<twofactor::revealed_backup_code> : twofactor::detail::fmt_
  *     if (code) fmt::print("{}", *code);      // scan this with the authenticator app
  *     fmt::print(file, "{:d}", *code);        // plain text, dark modules as blocks
  *
- * An allocation failure of {fmt}'s buffer while the code is drawn ends the program
- * (std::terminate): the renderer it shares with `render_terminal` is noexcept.
+ * An exception of the output while the code is drawn (an allocation failure of {fmt}'s
+ * buffer, a file that cannot be written) reaches the caller, as with any other argument.
  */
 template <int MaxVersion>
 struct fmt::formatter<twofactor::basic_qr_code<MaxVersion>> {

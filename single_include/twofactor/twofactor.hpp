@@ -5298,7 +5298,7 @@ struct span_sink {
 };
 
 template <class Sink>
-constexpr void put_text(Sink& sink, std::string_view text) noexcept {
+constexpr void put_text(Sink& sink, std::string_view text) noexcept(noexcept(sink.put('\0'))) {
     for (const char c : text) sink.put(c);
 }
 
@@ -5361,9 +5361,11 @@ constexpr void write_svg(Sink& sink, const basic_qr_code<MaxVersion>& code,
 }
 
 // Two module rows per line: U+2580 ▀ upper half, U+2584 ▄ lower half, U+2588 █ full block.
+// noexcept as the sink's put: our sinks cannot fail, an output iterator of {fmt}'s can throw
+// (a buffer that cannot grow, a file that cannot be written), and that must reach its caller.
 template <class Sink, int MaxVersion>
 constexpr void write_terminal(Sink& sink, const basic_qr_code<MaxVersion>& code,
-                              const qr_terminal_options& options) noexcept {
+                              const qr_terminal_options& options) noexcept(noexcept(sink.put('\0'))) {
     const int q = options.quiet_zone;
     const bool blocks_are_dark = options.palette == qr_terminal_palette::dark_blocks;
     const bool ansi = options.palette == qr_terminal_palette::ansi;
