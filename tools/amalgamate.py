@@ -60,13 +60,32 @@ def resolve(including: pathlib.Path, delimiter: str, name: str):
     return candidate if candidate.is_file() else None
 
 
+def include_guard(relative: str) -> str:
+    """The include guard a header must have: twofactor/detail/sha1.hpp has
+    TWOFACTOR_DETAIL_SHA1_HPP_INCLUDED. Guards, not #pragma once: they stay in the single
+    header's sections, so the single header and the headers under include/ can meet in one
+    translation unit (a program vendoring one, a dependency using the other) and whichever
+    comes second is skipped."""
+    return re.sub(r"[^A-Za-z0-9]", "_", relative).upper() + "_INCLUDED"
+
+
+def check_guard(path: pathlib.Path, text: str) -> None:
+    guard = include_guard(path.relative_to(INCLUDE).as_posix())
+    directives = [line.strip() for line in text.splitlines() if line.lstrip().startswith("#")]
+    if directives[:2] != [f"#ifndef {guard}", f"#define {guard}"] or not directives[-1].startswith("#endif"):
+        raise SystemExit(f"amalgamate: {path.relative_to(INCLUDE)} must be wrapped in the include guard "
+                         f"#ifndef {guard} / #define {guard} ... #endif")
+
+
 def expand(path: pathlib.Path, seen: set, out: list) -> None:
     if path in seen:
         return
     seen.add(path)
     relative = path.relative_to(INCLUDE).as_posix()
+    text = path.read_text(encoding="utf-8")
+    check_guard(path, text)
     out.append(f"\n// ---- begin {relative} ----\n")
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for line in text.splitlines():
         if PRAGMA_ONCE.match(line):
             continue
         match = INCLUDE_LINE.match(line)
@@ -92,7 +111,9 @@ def generate_opt_in(path: pathlib.Path, reached: set) -> str:
     opt-in headers name their copies."""
     out = [OPT_IN_BANNER.format(name=path.name)]
     single_header_included = False
-    for line in path.read_text(encoding="utf-8").splitlines():
+    text = path.read_text(encoding="utf-8")
+    check_guard(path, text)
+    for line in text.splitlines():
         if PRAGMA_ONCE.match(line):
             continue
         match = INCLUDE_LINE.match(line)

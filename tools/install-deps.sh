@@ -7,7 +7,7 @@
 set -euo pipefail
 
 packages=(
-    cmake ninja-build g++ clang clang-format libclang-rt-14-dev python3
+    cmake ninja-build g++ clang clang-format libclang-rt-14-dev libc++-14-dev libc++abi-14-dev python3
     libboost-test-dev libssl-dev libfmt-dev libbenchmark-dev
     oathtool python3-pyotp liboath-dev
     zbar-tools libqrencode-dev pkg-config valgrind

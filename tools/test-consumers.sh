@@ -3,7 +3,8 @@
 # into a temporary prefix, then configures, builds and runs one project each using it through
 # find_package (and the package's components), pkg-config, add_subdirectory and FetchContent
 # (from an archive of this source tree given as a file:// URL: no network). Each project
-# prints the RFC 6238 code for T = 59 s, and must print 94287082 and exit with 0.
+# prints the RFC 6238 code for T = 59 s, and must print 94287082 and exit with 0. Also: the
+# single header with LLVM's libc++ instead of libstdc++, and with C++17 (one clear error).
 # Usage: tools/test-consumers.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -99,3 +100,18 @@ grep -q -- "-isystem $consumer/_deps/twofactor-src/include" "$consumer/compile_c
     fail "FetchContent: twofactor's include directory is not SYSTEM"
 quietly cmake --build "$consumer"
 check_consumer FetchContent "$consumer/consumer"
+
+# The other standard library: clang++ with libc++ (libc++-14-dev), the single header, our
+# warnings as errors; the consumer program, and the wizard's translation unit of the
+# compile-time benchmark (which instantiates most of the library).
+flags=(-stdlib=libc++ -std=c++20 -Wall -Wextra -Wpedantic -Werror -Isingle_include)
+quietly clang++ "${flags[@]}" tests/cmake/add_subdirectory_consumer/main.cpp -o "$work/libcxx"
+quietly clang++ "${flags[@]}" -c benchmarks/compile_time/twofactor_tu.cpp -o "$work/libcxx_wizard.o"
+check_consumer "libc++ (clang++ -stdlib=libc++)" "$work/libcxx"
+
+# C++17: the first diagnostic says that C++20 is needed.
+if "$cxx" -std=c++17 -fsyntax-only -Isingle_include tests/cmake/add_subdirectory_consumer/main.cpp >"$log" 2>&1; then
+    fail "C++17: the single header compiled"
+fi
+grep -m1 'error' "$log" | grep -q 'twofactor requires C++20' || fail "C++17: the first error is not that C++20 is required"
+echo "consumer C++17: refused with 'twofactor requires C++20' first"

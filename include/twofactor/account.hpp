@@ -1,7 +1,10 @@
 // twofactor: the per-user 2FA account record and logging in with it: a TOTP (or HOTP) code
 // or a backup code, replay protection (RFC 6238 §5.2), throttling of failed attempts
 // (RFC 4226 §7.3), a revision for compare-and-set storage, and a versioned text form.
-#pragma once
+#ifndef TWOFACTOR_ACCOUNT_HPP_INCLUDED
+#define TWOFACTOR_ACCOUNT_HPP_INCLUDED
+
+#include "version.hpp"  // first: it checks for C++20
 
 #include <array>
 #include <chrono>
@@ -663,3 +666,5 @@ template <std::size_t N, hash_function BackupHash>
 }
 
 }  // namespace twofactor::inline v1
+
+#endif  // TWOFACTOR_ACCOUNT_HPP_INCLUDED

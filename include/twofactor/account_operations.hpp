@@ -1,7 +1,10 @@
 // twofactor: what the seed's Authentication page offers once 2FA is on, besides
 // reconfiguring (enrollment_wizard::reconfigure): regenerate the backup codes without changing
 // the secret, and disable 2FA; each confirmed by a fresh code when the policy says so.
-#pragma once
+#ifndef TWOFACTOR_ACCOUNT_OPERATIONS_HPP_INCLUDED
+#define TWOFACTOR_ACCOUNT_OPERATIONS_HPP_INCLUDED
+
+#include "version.hpp"  // first: it checks for C++20
 
 #include <array>
 #include <chrono>
@@ -111,3 +114,5 @@ template <std::size_t N, hash_function BackupHash>
 }
 
 }  // namespace twofactor::inline v1
+
+#endif  // TWOFACTOR_ACCOUNT_OPERATIONS_HPP_INCLUDED

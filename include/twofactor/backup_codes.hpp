@@ -1,6 +1,9 @@
 // twofactor: backup codes, the single-use recovery codes handed out at enrollment (the
 // "Download" step of the setup wizard), kept only as salted slow hashes (PBKDF2, RFC 8018).
-#pragma once
+#ifndef TWOFACTOR_BACKUP_CODES_HPP_INCLUDED
+#define TWOFACTOR_BACKUP_CODES_HPP_INCLUDED
+
+#include "version.hpp"  // first: it checks for C++20
 
 #include <array>
 #include <chrono>
@@ -463,3 +466,5 @@ constexpr std::size_t render_backup_codes_text(char* out, const backup_codes_tex
 }
 
 }  // namespace twofactor::inline v1
+
+#endif  // TWOFACTOR_BACKUP_CODES_HPP_INCLUDED

@@ -7,7 +7,10 @@
 // without the padding and, when typed by a human, in lowercase and with spaces. For display,
 // `base32_group` splits a setup code into blocks of four ("JBSW Y3DP EHPK 3PXP"), which lenient
 // decoding reads back.
-#pragma once
+#ifndef TWOFACTOR_BASE32_HPP_INCLUDED
+#define TWOFACTOR_BASE32_HPP_INCLUDED
+
+#include "version.hpp"  // first: it checks for C++20
 
 #include <cstddef>
 #include <cstdint>
@@ -329,3 +332,5 @@ struct base32_scan {
 }
 
 }  // namespace twofactor::inline v1
+
+#endif  // TWOFACTOR_BASE32_HPP_INCLUDED

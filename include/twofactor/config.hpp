@@ -2,7 +2,10 @@
 //
 // Every other choice (hash, digits, clock, random source, crypto backend) is a type or an
 // included header, never a macro.
-#pragma once
+#ifndef TWOFACTOR_CONFIG_HPP_INCLUDED
+#define TWOFACTOR_CONFIG_HPP_INCLUDED
+
+#include "version.hpp"  // first: it checks for C++20
 
 #include "version.hpp"
 
@@ -40,3 +43,5 @@ namespace twofactor::inline v1::detail {
  * tests/constant_time/ defines it as VALGRIND_MAKE_MEM_DEFINED and marks secrets undefined, so
  * any other branch or memory index on a secret is reported. Undefined by default (no effect).
  */
+
+#endif  // TWOFACTOR_CONFIG_HPP_INCLUDED

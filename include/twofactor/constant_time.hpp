@@ -1,6 +1,9 @@
 // twofactor: constant_time_equal, for the application's own secrets (session tokens, CSRF
 // tokens, API keys): the comparison twofactor uses for codes and digests, made public.
-#pragma once
+#ifndef TWOFACTOR_CONSTANT_TIME_HPP_INCLUDED
+#define TWOFACTOR_CONSTANT_TIME_HPP_INCLUDED
+
+#include "version.hpp"  // first: it checks for C++20
 
 #include <cstddef>
 #include <span>
@@ -28,3 +31,5 @@ namespace twofactor::inline v1 {
 }
 
 }  // namespace twofactor::inline v1
+
+#endif  // TWOFACTOR_CONSTANT_TIME_HPP_INCLUDED

@@ -2,7 +2,10 @@
 // Authentication"): toggle on, scan the QR code or type the setup code, verify a code,
 // download the backup codes, finish. A copyable value resumed step by step, serialisable
 // between steps so that a web server can keep it in a session across requests.
-#pragma once
+#ifndef TWOFACTOR_ENROLLMENT_WIZARD_HPP_INCLUDED
+#define TWOFACTOR_ENROLLMENT_WIZARD_HPP_INCLUDED
+
+#include "version.hpp"  // first: it checks for C++20
 
 #include <array>
 #include <chrono>
@@ -763,13 +766,13 @@ enrollment_wizard<Totp, BackupCodes>::parse(std::string_view text) noexcept {
         return bad(wizard_field::backup_iterations, errc::invalid_hash_cost);
     policy.backup_code_iterations = static_cast<std::uint32_t>(number);
     std::optional<replaced_record> replaces;
-    if (const std::string_view value = get(wizard_field::replaces); value != "none") {
-        const std::size_t space = value.find(' ');
+    if (const std::string_view replaces_text = get(wizard_field::replaces); replaces_text != "none") {
+        const std::size_t space = replaces_text.find(' ');
         replaced_record replaced;
         if (space == std::string_view::npos ||
-            !detail::parse_decimal(value.substr(0, space), replaced.revision,
+            !detail::parse_decimal(replaces_text.substr(0, space), replaced.revision,
                                    account_type::max_revision - 1) ||
-            !detail::parse_hex(value.substr(space + 1), replaced.fingerprint.bytes))
+            !detail::parse_hex(replaces_text.substr(space + 1), replaced.fingerprint.bytes))
             return bad(wizard_field::replaces);
         replaces = replaced;
     }
@@ -817,3 +820,5 @@ enrollment_wizard<Totp, BackupCodes>::parse(std::string_view text) noexcept {
 }
 
 }  // namespace twofactor::inline v1
+
+#endif  // TWOFACTOR_ENROLLMENT_WIZARD_HPP_INCLUDED

@@ -3,7 +3,10 @@
 // Nothing in twofactor throws. Every fallible operation returns a `result` holding either
 // its value or a precise error; the names of `result`'s members follow std::expected
 // (C++23), which GCC 12 and Clang 14 do not ship in C++20 mode.
-#pragma once
+#ifndef TWOFACTOR_ERROR_HPP_INCLUDED
+#define TWOFACTOR_ERROR_HPP_INCLUDED
+
+#include "version.hpp"  // first: it checks for C++20
 
 #include <concepts>
 #include <memory>
@@ -489,3 +492,5 @@ private:
 
 template <>
 struct std::is_error_code_enum<twofactor::errc> : std::true_type {};
+
+#endif  // TWOFACTOR_ERROR_HPP_INCLUDED

@@ -27,7 +27,10 @@
 // No formatter allocates: each writes straight to {fmt}'s output iterator (a QR code is
 // rendered module by module into it), so formatting into a fixed buffer
 // (`fmt::format_to_n`) allocates nothing at all.
-#pragma once
+#ifndef TWOFACTOR_FMT_HPP_INCLUDED
+#define TWOFACTOR_FMT_HPP_INCLUDED
+
+#include "version.hpp"  // first: it checks for C++20
 
 #include <algorithm>
 #include <array>
@@ -445,3 +448,5 @@ struct fmt::formatter<twofactor::wizard_step>
 template <>
 struct fmt::formatter<twofactor::login_method>
     : twofactor::detail::fmt_enum_formatter<twofactor::login_method> {};
+
+#endif  // TWOFACTOR_FMT_HPP_INCLUDED

@@ -1,6 +1,9 @@
 // Hash functions: the digest<N> value type, the hash_function and block_hash_function concepts, and
 // the built-in models sha1, sha256 and sha512. Spec: FIPS 180-4 (Secure Hash Standard), §5.1 padding.
-#pragma once
+#ifndef TWOFACTOR_HASH_HPP_INCLUDED
+#define TWOFACTOR_HASH_HPP_INCLUDED
+
+#include "version.hpp"  // first: it checks for C++20
 
 #include <array>
 #include <concepts>
@@ -448,3 +451,5 @@ constexpr typename H::digest_type hash(std::span<const std::byte> message) noexc
 }
 
 }  // namespace twofactor::inline v1
+
+#endif  // TWOFACTOR_HASH_HPP_INCLUDED

@@ -1,6 +1,9 @@
 // HMAC over any hash_function. Spec: RFC 2104 (HMAC: Keyed-Hashing for Message Authentication),
 // also FIPS 198-1; test vectors in RFC 2202 (SHA-1) and RFC 4231 (SHA-2).
-#pragma once
+#ifndef TWOFACTOR_HMAC_HPP_INCLUDED
+#define TWOFACTOR_HMAC_HPP_INCLUDED
+
+#include "version.hpp"  // first: it checks for C++20
 
 #include <array>
 #include <cstddef>
@@ -283,3 +286,5 @@ using hmac_sha256 = hmac<sha256>;
 using hmac_sha512 = hmac<sha512>;
 
 }  // namespace twofactor::inline v1
+
+#endif  // TWOFACTOR_HMAC_HPP_INCLUDED

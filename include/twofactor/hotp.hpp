@@ -1,5 +1,8 @@
 // twofactor: hotp<Hash, Digits>, counter-based one-time codes (RFC 4226).
-#pragma once
+#ifndef TWOFACTOR_HOTP_HPP_INCLUDED
+#define TWOFACTOR_HOTP_HPP_INCLUDED
+
+#include "version.hpp"  // first: it checks for C++20
 
 #include <array>
 #include <cstddef>
@@ -216,3 +219,5 @@ private:
 };
 
 }  // namespace twofactor::inline v1
+
+#endif  // TWOFACTOR_HOTP_HPP_INCLUDED

@@ -1,7 +1,10 @@
 // Opt-in OpenSSL 3 backend: twofactor::openssl::sha1, sha256, sha512 model hash_function by wrapping
 // the EVP digest API (OpenSSL 3 EVP_DigestInit(3), EVP_MD_fetch(3)). Algorithms: FIPS 180-4.
 // This is the only twofactor header that includes OpenSSL; link with OpenSSL::Crypto (twofactor::openssl).
-#pragma once
+#ifndef TWOFACTOR_OPENSSL_HPP_INCLUDED
+#define TWOFACTOR_OPENSSL_HPP_INCLUDED
+
+#include "version.hpp"  // first: it checks for C++20
 
 #include <algorithm>
 #include <climits>
@@ -185,3 +188,5 @@ inline constexpr bool enable_random_source<openssl::random> = true;
 static_assert(random_source<openssl::random>);
 
 }  // namespace twofactor::inline v1
+
+#endif  // TWOFACTOR_OPENSSL_HPP_INCLUDED

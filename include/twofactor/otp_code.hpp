@@ -3,7 +3,10 @@
 // A code is text, not a number: "012345" and "12345" are different codes, and leading zeros
 // are never lost (PITFALLS 11). RFC 4226 erratum 5792: the truncated value has 31 bits
 // (at most 2147483647), so a tenth digit could only ever be 0, 1 or 2; Digits is 6..9.
-#pragma once
+#ifndef TWOFACTOR_OTP_CODE_HPP_INCLUDED
+#define TWOFACTOR_OTP_CODE_HPP_INCLUDED
+
+#include "version.hpp"  // first: it checks for C++20
 
 #include <array>
 #include <cstddef>
@@ -101,3 +104,5 @@ private:
 };
 
 }  // namespace twofactor::inline v1
+
+#endif  // TWOFACTOR_OTP_CODE_HPP_INCLUDED

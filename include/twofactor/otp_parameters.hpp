@@ -5,7 +5,10 @@
 // The text forms are those of the Key URI Format (`algorithm=SHA1|SHA256|SHA512`,
 // `digits=6`), RFC 6238 §1.2 / Appendix A (the three HMAC hashes) and RFC 4226 §5.3
 // (6 or more digits; at most 9 by erratum 5792).
-#pragma once
+#ifndef TWOFACTOR_OTP_PARAMETERS_HPP_INCLUDED
+#define TWOFACTOR_OTP_PARAMETERS_HPP_INCLUDED
+
+#include "version.hpp"  // first: it checks for C++20
 
 #include <cstddef>
 #include <string_view>
@@ -181,3 +184,5 @@ constexpr decltype(auto) visit_digits(unsigned digits, F&& f) {
 }
 
 }  // namespace twofactor::inline v1
+
+#endif  // TWOFACTOR_OTP_PARAMETERS_HPP_INCLUDED

@@ -9,7 +9,10 @@
 //     otpauth://TYPE/LABEL?PARAMETERS
 //     otpauth://totp/ACME%20Co:john.doe@email.com?secret=HXDMVJECJJWSRB3HWIZR4IFUGFTMXBOZ
 //         &issuer=ACME%20Co&algorithm=SHA1&digits=6&period=30           (one line)
-#pragma once
+#ifndef TWOFACTOR_OTPAUTH_URI_HPP_INCLUDED
+#define TWOFACTOR_OTPAUTH_URI_HPP_INCLUDED
+
+#include "version.hpp"  // first: it checks for C++20
 
 #include <array>
 #include <cstddef>
@@ -521,7 +524,7 @@ constexpr result<otpauth_uri, uri_error> otpauth_uri::parse(std::string_view tex
         const std::string_view raw_issuer = raw_label.substr(0, colon);
         const std::size_t decoded_colon = [&] {
             std::size_t n = 0;
-            for (std::size_t i = 0; i < colon; i += raw_issuer[i] == '%' ? 3 : 1) ++n;
+            for (std::size_t i = 0; i < colon; i += raw_issuer[i] == '%' ? 3U : 1U) ++n;
             return n;
         }();
         label_issuer = label->substr(0, decoded_colon);
@@ -706,3 +709,5 @@ private:
 }
 
 }  // namespace twofactor::inline v1
+
+#endif  // TWOFACTOR_OTPAUTH_URI_HPP_INCLUDED

@@ -1,6 +1,9 @@
 // twofactor: PBKDF2 (RFC 8018 §5.2) over the library's own HMAC, for slow salted hashes of
 // backup codes. Test vectors: RFC 6070 (HMAC-SHA-1), RFC 7914 §11 (HMAC-SHA-256).
-#pragma once
+#ifndef TWOFACTOR_PBKDF2_HPP_INCLUDED
+#define TWOFACTOR_PBKDF2_HPP_INCLUDED
+
+#include "version.hpp"  // first: it checks for C++20
 
 #include <array>
 #include <cstddef>
@@ -57,3 +60,5 @@ constexpr void pbkdf2(std::span<const std::byte> password, std::span<const std::
 }
 
 }  // namespace twofactor::inline v1
+
+#endif  // TWOFACTOR_PBKDF2_HPP_INCLUDED

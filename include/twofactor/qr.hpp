@@ -8,7 +8,10 @@
 //
 // Not implemented: Kanji mode, ECI designators (byte mode carries the bytes as they are; QR
 // readers, zbar included, recognise UTF-8), structured append, Micro QR.
-#pragma once
+#ifndef TWOFACTOR_QR_HPP_INCLUDED
+#define TWOFACTOR_QR_HPP_INCLUDED
+
+#include "version.hpp"  // first: it checks for C++20
 
 #include <array>
 #include <bit>
@@ -81,9 +84,9 @@ template <int MaxVersion>
 struct qr_bit_matrix {
     static constexpr int max_size = qr_size_of(MaxVersion);
     static constexpr int words = qr_words_per_row(max_size);
-    using row_type = std::array<std::uint64_t, words>;
+    using row_type = std::array<std::uint64_t, static_cast<std::size_t>(words)>;
 
-    std::array<row_type, max_size> rows{};
+    std::array<row_type, static_cast<std::size_t>(max_size)> rows{};
 
     [[nodiscard]] constexpr bool get(int x, int y) const noexcept {
         return (rows[static_cast<std::size_t>(y)][static_cast<std::size_t>(x >> 6)] >> (x & 63)) & 1u;
@@ -162,7 +165,7 @@ inline constexpr qr_mask_tables qr_masks = make_qr_mask_tables();
 // light (the quiet zone), which the fill bits of the shifts provide.
 
 template <int W>
-using qr_line = std::array<std::uint64_t, W>;
+using qr_line = std::array<std::uint64_t, static_cast<std::size_t>(W)>;
 
 // result bit j = a bit (j + k), 1 <= k <= 63; bits from beyond the last word are `fill`.
 template <int W>
@@ -1083,3 +1086,5 @@ private:
 using qr_code = basic_qr_code<40>;
 
 }  // namespace twofactor::inline v1
+
+#endif  // TWOFACTOR_QR_HPP_INCLUDED

@@ -15,7 +15,10 @@
 //   program that allocates anyway.
 // Errors: errc::invalid_qr_options for options out of range, errc::output_too_small when the
 // buffer is shorter than `*_size`; on error nothing is written.
-#pragma once
+#ifndef TWOFACTOR_QR_RENDER_HPP_INCLUDED
+#define TWOFACTOR_QR_RENDER_HPP_INCLUDED
+
+#include "version.hpp"  // first: it checks for C++20
 
 #include <cstddef>
 #include <cstdint>
@@ -471,3 +474,5 @@ template <int MaxVersion>
 }
 
 }  // namespace twofactor::inline v1
+
+#endif  // TWOFACTOR_QR_RENDER_HPP_INCLUDED

@@ -10,7 +10,10 @@
 // A source either fills the whole buffer with cryptographically strong bytes or reports
 // errc::random_source_failed with the buffer zeroed. There is never a fallback to something
 // weaker (rand(), a clock-seeded PRNG, a non-blocking read of an uninitialised pool).
-#pragma once
+#ifndef TWOFACTOR_RANDOM_HPP_INCLUDED
+#define TWOFACTOR_RANDOM_HPP_INCLUDED
+
+#include "version.hpp"  // first: it checks for C++20
 
 #include <concepts>
 #include <cstddef>
@@ -235,3 +238,5 @@ inline constexpr bool enable_random_source<callback_random<F>> = true;
 #undef TWOFACTOR_DETAIL_OS_RANDOM_BCRYPT
 #undef TWOFACTOR_DETAIL_OS_RANDOM_GETRANDOM
 #undef TWOFACTOR_DETAIL_OS_RANDOM_ARC4RANDOM
+
+#endif  // TWOFACTOR_RANDOM_HPP_INCLUDED

@@ -6,7 +6,10 @@
 // This document RECOMMENDs a shared secret length of 160 bits") and R7 (random generation);
 // RFC 6238 §5.1 (keys SHOULD be of the length of the HMAC output: 20, 32, 64 bytes for SHA-1,
 // SHA-256, SHA-512); RFC 4648 §6 (the base32 setup code).
-#pragma once
+#ifndef TWOFACTOR_SECRET_HPP_INCLUDED
+#define TWOFACTOR_SECRET_HPP_INCLUDED
+
+#include "version.hpp"  // first: it checks for C++20
 
 #include <array>
 #include <cstddef>
@@ -271,3 +274,5 @@ private:
 };
 
 }  // namespace twofactor::inline v1
+
+#endif  // TWOFACTOR_SECRET_HPP_INCLUDED

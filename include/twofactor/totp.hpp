@@ -1,6 +1,9 @@
 // twofactor: totp<Hash, Digits, Step, Clock, T0>, time-based one-time codes (RFC 6238), and
 // dynamic_totp, its sibling whose time step and T0 are run-time values.
-#pragma once
+#ifndef TWOFACTOR_TOTP_HPP_INCLUDED
+#define TWOFACTOR_TOTP_HPP_INCLUDED
+
+#include "version.hpp"  // first: it checks for C++20
 
 #include <chrono>
 #include <concepts>
@@ -77,9 +80,17 @@ struct totp_match {
 };
 
 /// A clock whose `now()` counts time since the Unix epoch (std::chrono::system_clock, or a
-/// firmware's RTC wrapper with the standard clock members).
+/// firmware's RTC wrapper with the standard clock members): the requirements of C++20's
+/// std::chrono::is_clock_v, spelled out because libc++ 14 does not have it.
 template <class Clock>
-concept otp_clock = std::chrono::is_clock_v<Clock>;
+concept otp_clock = requires {
+    typename Clock::rep;
+    typename Clock::period;
+    typename Clock::duration;
+    typename Clock::time_point;
+    { Clock::is_steady } -> std::convertible_to<bool>;
+    { Clock::now() } -> std::same_as<typename Clock::time_point>;
+};
 
 /**
  * The time step index T = floor((unix_seconds - t0) / step) of RFC 6238 §4.2, without
@@ -279,3 +290,5 @@ public:
 };
 
 }  // namespace twofactor::inline v1
+
+#endif  // TWOFACTOR_TOTP_HPP_INCLUDED

@@ -1,6 +1,9 @@
 // twofactor: the umbrella header. Includes every core header of the library, and nothing from
 // a third party: the OpenSSL backend (twofactor/openssl.hpp) is a separate opt-in header.
-#pragma once
+#ifndef TWOFACTOR_TWOFACTOR_HPP_INCLUDED
+#define TWOFACTOR_TWOFACTOR_HPP_INCLUDED
+
+#include "version.hpp"  // first: it checks for C++20
 
 // In layer order (DESIGN.md), not sorted.
 // clang-format off
@@ -26,3 +29,5 @@
 #include "account_operations.hpp"
 #include "enrollment_wizard.hpp"
 // clang-format on
+
+#endif  // TWOFACTOR_TWOFACTOR_HPP_INCLUDED

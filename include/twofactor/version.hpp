@@ -1,5 +1,11 @@
 // twofactor: version numbers of this header set.
-#pragma once
+#ifndef TWOFACTOR_VERSION_HPP_INCLUDED
+#define TWOFACTOR_VERSION_HPP_INCLUDED
+
+// Every header includes this one first: one clear message instead of hundreds of errors.
+#if (defined(_MSVC_LANG) ? _MSVC_LANG : __cplusplus) < 202002L
+#error "twofactor requires C++20 (-std=c++20, /std:c++20)"
+#endif
 
 #define TWOFACTOR_VERSION_MAJOR 0
 #define TWOFACTOR_VERSION_MINOR 1
@@ -12,3 +18,5 @@ inline constexpr int version =
     TWOFACTOR_VERSION_MAJOR * 10000 + TWOFACTOR_VERSION_MINOR * 100 + TWOFACTOR_VERSION_PATCH;
 
 }  // namespace twofactor::inline v1
+
+#endif  // TWOFACTOR_VERSION_HPP_INCLUDED

@@ -33,6 +33,10 @@
 // No formatter allocates: each writes straight to {fmt}'s output iterator (a QR code is
 // rendered module by module into it), so formatting into a fixed buffer
 // (`fmt::format_to_n`) allocates nothing at all.
+#ifndef TWOFACTOR_FMT_HPP_INCLUDED
+#define TWOFACTOR_FMT_HPP_INCLUDED
+
+#include "twofactor.hpp"
 
 #include <algorithm>
 #include <array>
@@ -41,7 +45,6 @@
 
 #include <fmt/format.h>
 
-#include "twofactor.hpp"
 
 namespace twofactor::inline v1 {
 
@@ -438,3 +441,5 @@ struct fmt::formatter<twofactor::wizard_step>
 template <>
 struct fmt::formatter<twofactor::login_method>
     : twofactor::detail::fmt_enum_formatter<twofactor::login_method> {};
+
+#endif  // TWOFACTOR_FMT_HPP_INCLUDED

@@ -7,6 +7,10 @@
 // Opt-in OpenSSL 3 backend: twofactor::openssl::sha1, sha256, sha512 model hash_function by wrapping
 // the EVP digest API (OpenSSL 3 EVP_DigestInit(3), EVP_MD_fetch(3)). Algorithms: FIPS 180-4.
 // This is the only twofactor header that includes OpenSSL; link with OpenSSL::Crypto (twofactor::openssl).
+#ifndef TWOFACTOR_OPENSSL_HPP_INCLUDED
+#define TWOFACTOR_OPENSSL_HPP_INCLUDED
+
+#include "twofactor.hpp"
 
 #include <algorithm>
 #include <climits>
@@ -18,7 +22,6 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
-#include "twofactor.hpp"
 
 namespace twofactor::inline v1 {
 
@@ -187,3 +190,5 @@ inline constexpr bool enable_random_source<openssl::random> = true;
 static_assert(random_source<openssl::random>);
 
 }  // namespace twofactor::inline v1
+
+#endif  // TWOFACTOR_OPENSSL_HPP_INCLUDED

@@ -9,12 +9,19 @@
 // ---- begin twofactor/twofactor.hpp ----
 // twofactor: the umbrella header. Includes every core header of the library, and nothing from
 // a third party: the OpenSSL backend (twofactor/openssl.hpp) is a separate opt-in header.
+#ifndef TWOFACTOR_TWOFACTOR_HPP_INCLUDED
+#define TWOFACTOR_TWOFACTOR_HPP_INCLUDED
 
-// In layer order (DESIGN.md), not sorted.
-// clang-format off
 
 // ---- begin twofactor/version.hpp ----
 // twofactor: version numbers of this header set.
+#ifndef TWOFACTOR_VERSION_HPP_INCLUDED
+#define TWOFACTOR_VERSION_HPP_INCLUDED
+
+// Every header includes this one first: one clear message instead of hundreds of errors.
+#if (defined(_MSVC_LANG) ? _MSVC_LANG : __cplusplus) < 202002L
+#error "twofactor requires C++20 (-std=c++20, /std:c++20)"
+#endif
 
 #define TWOFACTOR_VERSION_MAJOR 0
 #define TWOFACTOR_VERSION_MINOR 1
@@ -27,13 +34,21 @@ inline constexpr int version =
     TWOFACTOR_VERSION_MAJOR * 10000 + TWOFACTOR_VERSION_MINOR * 100 + TWOFACTOR_VERSION_PATCH;
 
 }  // namespace twofactor::inline v1
+
+#endif  // TWOFACTOR_VERSION_HPP_INCLUDED
 // ---- end twofactor/version.hpp ----
+
+// In layer order (DESIGN.md), not sorted.
+// clang-format off
 
 // ---- begin twofactor/config.hpp ----
 // twofactor: the configuration hooks, TWOFACTOR_ASSERT and TWOFACTOR_DECLASSIFY.
 //
 // Every other choice (hash, digits, clock, random source, crypto backend) is a type or an
 // included header, never a macro.
+#ifndef TWOFACTOR_CONFIG_HPP_INCLUDED
+#define TWOFACTOR_CONFIG_HPP_INCLUDED
+
 
 
 /**
@@ -70,6 +85,8 @@ namespace twofactor::inline v1::detail {
  * tests/constant_time/ defines it as VALGRIND_MAKE_MEM_DEFINED and marks secrets undefined, so
  * any other branch or memory index on a secret is reported. Undefined by default (no effect).
  */
+
+#endif  // TWOFACTOR_CONFIG_HPP_INCLUDED
 // ---- end twofactor/config.hpp ----
 
 // ---- begin twofactor/error.hpp ----
@@ -78,6 +95,9 @@ namespace twofactor::inline v1::detail {
 // Nothing in twofactor throws. Every fallible operation returns a `result` holding either
 // its value or a precise error; the names of `result`'s members follow std::expected
 // (C++23), which GCC 12 and Clang 14 do not ship in C++20 mode.
+#ifndef TWOFACTOR_ERROR_HPP_INCLUDED
+#define TWOFACTOR_ERROR_HPP_INCLUDED
+
 
 #include <concepts>
 #include <memory>
@@ -93,6 +113,9 @@ namespace twofactor::inline v1::detail {
 // those two headers add about a third of a second to every translation unit that includes
 // twofactor (<functional> brings <unordered_map> and <vector> for its searchers), for three
 // small functions; benchmarks/compile_time.sh measures it.
+#ifndef TWOFACTOR_DETAIL_UTILITY_HPP_INCLUDED
+#define TWOFACTOR_DETAIL_UTILITY_HPP_INCLUDED
+
 
 #include <type_traits>
 #include <utility>
@@ -150,6 +173,8 @@ template <class T>
 }
 
 }  // namespace twofactor::inline v1::detail
+
+#endif  // TWOFACTOR_DETAIL_UTILITY_HPP_INCLUDED
 // ---- end twofactor/detail/utility.hpp ----
 
 namespace twofactor::inline v1 {
@@ -625,11 +650,16 @@ private:
 
 template <>
 struct std::is_error_code_enum<twofactor::errc> : std::true_type {};
+
+#endif  // TWOFACTOR_ERROR_HPP_INCLUDED
 // ---- end twofactor/error.hpp ----
 
 // ---- begin twofactor/constant_time.hpp ----
 // twofactor: constant_time_equal, for the application's own secrets (session tokens, CSRF
 // tokens, API keys): the comparison twofactor uses for codes and digests, made public.
+#ifndef TWOFACTOR_CONSTANT_TIME_HPP_INCLUDED
+#define TWOFACTOR_CONSTANT_TIME_HPP_INCLUDED
+
 
 #include <cstddef>
 #include <span>
@@ -642,6 +672,9 @@ struct std::is_error_code_enum<twofactor::errc> : std::true_type {};
 // Timing must not depend on secret data (codes, digests, backup codes): no early exit, no
 // secret-dependent branch or table index. The value barrier stops the optimiser from proving
 // that a mask is 0 or all-ones and turning the selection back into a branch.
+#ifndef TWOFACTOR_DETAIL_CONSTANT_TIME_HPP_INCLUDED
+#define TWOFACTOR_DETAIL_CONSTANT_TIME_HPP_INCLUDED
+
 
 #include <concepts>
 #include <cstddef>
@@ -707,6 +740,8 @@ requires(sizeof(Byte) == 1 && std::is_trivially_copyable_v<Byte>)
 }
 
 }  // namespace twofactor::inline v1::detail
+
+#endif  // TWOFACTOR_DETAIL_CONSTANT_TIME_HPP_INCLUDED
 // ---- end twofactor/detail/constant_time.hpp ----
 
 namespace twofactor::inline v1 {
@@ -729,11 +764,16 @@ namespace twofactor::inline v1 {
 }
 
 }  // namespace twofactor::inline v1
+
+#endif  // TWOFACTOR_CONSTANT_TIME_HPP_INCLUDED
 // ---- end twofactor/constant_time.hpp ----
 
 // ---- begin twofactor/hash.hpp ----
 // Hash functions: the digest<N> value type, the hash_function and block_hash_function concepts, and
 // the built-in models sha1, sha256 and sha512. Spec: FIPS 180-4 (Secure Hash Standard), §5.1 padding.
+#ifndef TWOFACTOR_HASH_HPP_INCLUDED
+#define TWOFACTOR_HASH_HPP_INCLUDED
+
 
 #include <array>
 #include <concepts>
@@ -747,6 +787,9 @@ namespace twofactor::inline v1 {
 // ---- begin twofactor/detail/bytes.hpp ----
 // Byte-order helpers and secure wiping shared by every layer.
 // Big-endian word encoding as used by FIPS 180-4 §3.1 (SHA-1, SHA-2) and RFC 4226 §5.3.
+#ifndef TWOFACTOR_DETAIL_BYTES_HPP_INCLUDED
+#define TWOFACTOR_DETAIL_BYTES_HPP_INCLUDED
+
 
 #include <array>
 #include <bit>
@@ -930,12 +973,17 @@ requires(std::is_trivially_copyable_v<T> &&
 }
 
 }  // namespace twofactor::inline v1::detail
+
+#endif  // TWOFACTOR_DETAIL_BYTES_HPP_INCLUDED
 // ---- end twofactor/detail/bytes.hpp ----
 
 // ---- begin twofactor/detail/cpu_features.hpp ----
 // Run-time CPU feature detection for the hardware hash paths.
 // x86: Intel SDM Vol. 2A, CPUID leaf 1 (ECX bit 9 SSSE3, bit 19 SSE4.1) and leaf 7 sub-leaf 0 (EBX bit 29
 // SHA).
+#ifndef TWOFACTOR_DETAIL_CPU_FEATURES_HPP_INCLUDED
+#define TWOFACTOR_DETAIL_CPU_FEATURES_HPP_INCLUDED
+
 
 #if defined(__x86_64__) || defined(_M_X64)
 #if defined(_MSC_VER) && !defined(__clang__)
@@ -997,10 +1045,15 @@ constexpr bool cpu_has_sha_ni() noexcept { return false; }
 #endif
 
 }  // namespace twofactor::inline v1::detail
+
+#endif  // TWOFACTOR_DETAIL_CPU_FEATURES_HPP_INCLUDED
 // ---- end twofactor/detail/cpu_features.hpp ----
 
 // ---- begin twofactor/detail/sha1.hpp ----
 // SHA-1 compression function, portable and constexpr. Spec: FIPS 180-4 §6.1 (also RFC 3174).
+#ifndef TWOFACTOR_DETAIL_SHA1_HPP_INCLUDED
+#define TWOFACTOR_DETAIL_SHA1_HPP_INCLUDED
+
 
 #include <array>
 #include <bit>
@@ -1079,10 +1132,15 @@ constexpr void sha1_compress_portable(sha1_state& state, const std::byte* blocks
 }
 
 }  // namespace twofactor::inline v1::detail
+
+#endif  // TWOFACTOR_DETAIL_SHA1_HPP_INCLUDED
 // ---- end twofactor/detail/sha1.hpp ----
 
 // ---- begin twofactor/detail/sha2.hpp ----
 // SHA-256 and SHA-512 compression functions, portable and constexpr. Spec: FIPS 180-4 §6.2 and §6.4.
+#ifndef TWOFACTOR_DETAIL_SHA2_HPP_INCLUDED
+#define TWOFACTOR_DETAIL_SHA2_HPP_INCLUDED
+
 
 #include <array>
 #include <bit>
@@ -1252,6 +1310,8 @@ constexpr void sha512_compress_portable(sha512_state& state, const std::byte* bl
 }
 
 }  // namespace twofactor::inline v1::detail
+
+#endif  // TWOFACTOR_DETAIL_SHA2_HPP_INCLUDED
 // ---- end twofactor/detail/sha2.hpp ----
 
 // ---- begin twofactor/detail/sha_ni.hpp ----
@@ -1265,6 +1325,9 @@ constexpr void sha512_compress_portable(sha512_state& state, const std::byte* bl
 // The lane kernels compress one block for each of `Lanes` independent states with the instructions
 // of all lanes interleaved group by group, so that the latency of one lane's SHA1RNDS4/SHA256RNDS2
 // chain is hidden behind the others' (instruction-level parallelism).
+#ifndef TWOFACTOR_DETAIL_SHA_NI_HPP_INCLUDED
+#define TWOFACTOR_DETAIL_SHA_NI_HPP_INCLUDED
+
 
 #if defined(__x86_64__) || defined(_M_X64)
 
@@ -1704,6 +1767,8 @@ TWOFACTOR_DETAIL_SHA_NI_TARGET void sha256_compress_lanes_sha_ni(
 #undef TWOFACTOR_DETAIL_UNROLL_LANES
 
 #endif  // x86-64
+
+#endif  // TWOFACTOR_DETAIL_SHA_NI_HPP_INCLUDED
 // ---- end twofactor/detail/sha_ni.hpp ----
 
 namespace twofactor::inline v1 {
@@ -2137,11 +2202,16 @@ constexpr typename H::digest_type hash(std::span<const std::byte> message) noexc
 }
 
 }  // namespace twofactor::inline v1
+
+#endif  // TWOFACTOR_HASH_HPP_INCLUDED
 // ---- end twofactor/hash.hpp ----
 
 // ---- begin twofactor/hmac.hpp ----
 // HMAC over any hash_function. Spec: RFC 2104 (HMAC: Keyed-Hashing for Message Authentication),
 // also FIPS 198-1; test vectors in RFC 2202 (SHA-1) and RFC 4231 (SHA-2).
+#ifndef TWOFACTOR_HMAC_HPP_INCLUDED
+#define TWOFACTOR_HMAC_HPP_INCLUDED
+
 
 #include <array>
 #include <cstddef>
@@ -2422,11 +2492,16 @@ using hmac_sha256 = hmac<sha256>;
 using hmac_sha512 = hmac<sha512>;
 
 }  // namespace twofactor::inline v1
+
+#endif  // TWOFACTOR_HMAC_HPP_INCLUDED
 // ---- end twofactor/hmac.hpp ----
 
 // ---- begin twofactor/pbkdf2.hpp ----
 // twofactor: PBKDF2 (RFC 8018 §5.2) over the library's own HMAC, for slow salted hashes of
 // backup codes. Test vectors: RFC 6070 (HMAC-SHA-1), RFC 7914 §11 (HMAC-SHA-256).
+#ifndef TWOFACTOR_PBKDF2_HPP_INCLUDED
+#define TWOFACTOR_PBKDF2_HPP_INCLUDED
+
 
 #include <array>
 #include <cstddef>
@@ -2478,6 +2553,8 @@ constexpr void pbkdf2(std::span<const std::byte> password, std::span<const std::
 }
 
 }  // namespace twofactor::inline v1
+
+#endif  // TWOFACTOR_PBKDF2_HPP_INCLUDED
 // ---- end twofactor/pbkdf2.hpp ----
 
 // ---- begin twofactor/otp_code.hpp ----
@@ -2486,6 +2563,9 @@ constexpr void pbkdf2(std::span<const std::byte> password, std::span<const std::
 // A code is text, not a number: "012345" and "12345" are different codes, and leading zeros
 // are never lost (PITFALLS 11). RFC 4226 erratum 5792: the truncated value has 31 bits
 // (at most 2147483647), so a tenth digit could only ever be 0, 1 or 2; Digits is 6..9.
+#ifndef TWOFACTOR_OTP_CODE_HPP_INCLUDED
+#define TWOFACTOR_OTP_CODE_HPP_INCLUDED
+
 
 #include <array>
 #include <cstddef>
@@ -2581,6 +2661,8 @@ private:
 };
 
 }  // namespace twofactor::inline v1
+
+#endif  // TWOFACTOR_OTP_CODE_HPP_INCLUDED
 // ---- end twofactor/otp_code.hpp ----
 
 // ---- begin twofactor/otp_parameters.hpp ----
@@ -2591,6 +2673,9 @@ private:
 // The text forms are those of the Key URI Format (`algorithm=SHA1|SHA256|SHA512`,
 // `digits=6`), RFC 6238 §1.2 / Appendix A (the three HMAC hashes) and RFC 4226 §5.3
 // (6 or more digits; at most 9 by erratum 5792).
+#ifndef TWOFACTOR_OTP_PARAMETERS_HPP_INCLUDED
+#define TWOFACTOR_OTP_PARAMETERS_HPP_INCLUDED
+
 
 #include <cstddef>
 #include <string_view>
@@ -2763,10 +2848,15 @@ constexpr decltype(auto) visit_digits(unsigned digits, F&& f) {
 }
 
 }  // namespace twofactor::inline v1
+
+#endif  // TWOFACTOR_OTP_PARAMETERS_HPP_INCLUDED
 // ---- end twofactor/otp_parameters.hpp ----
 
 // ---- begin twofactor/hotp.hpp ----
 // twofactor: hotp<Hash, Digits>, counter-based one-time codes (RFC 4226).
+#ifndef TWOFACTOR_HOTP_HPP_INCLUDED
+#define TWOFACTOR_HOTP_HPP_INCLUDED
+
 
 #include <array>
 #include <cstddef>
@@ -2976,11 +3066,16 @@ private:
 };
 
 }  // namespace twofactor::inline v1
+
+#endif  // TWOFACTOR_HOTP_HPP_INCLUDED
 // ---- end twofactor/hotp.hpp ----
 
 // ---- begin twofactor/totp.hpp ----
 // twofactor: totp<Hash, Digits, Step, Clock, T0>, time-based one-time codes (RFC 6238), and
 // dynamic_totp, its sibling whose time step and T0 are run-time values.
+#ifndef TWOFACTOR_TOTP_HPP_INCLUDED
+#define TWOFACTOR_TOTP_HPP_INCLUDED
+
 
 #include <chrono>
 #include <concepts>
@@ -3052,9 +3147,17 @@ struct totp_match {
 };
 
 /// A clock whose `now()` counts time since the Unix epoch (std::chrono::system_clock, or a
-/// firmware's RTC wrapper with the standard clock members).
+/// firmware's RTC wrapper with the standard clock members): the requirements of C++20's
+/// std::chrono::is_clock_v, spelled out because libc++ 14 does not have it.
 template <class Clock>
-concept otp_clock = std::chrono::is_clock_v<Clock>;
+concept otp_clock = requires {
+    typename Clock::rep;
+    typename Clock::period;
+    typename Clock::duration;
+    typename Clock::time_point;
+    { Clock::is_steady } -> std::convertible_to<bool>;
+    { Clock::now() } -> std::same_as<typename Clock::time_point>;
+};
 
 /**
  * The time step index T = floor((unix_seconds - t0) / step) of RFC 6238 §4.2, without
@@ -3254,6 +3357,8 @@ public:
 };
 
 }  // namespace twofactor::inline v1
+
+#endif  // TWOFACTOR_TOTP_HPP_INCLUDED
 // ---- end twofactor/totp.hpp ----
 
 // ---- begin twofactor/base32.hpp ----
@@ -3266,6 +3371,9 @@ public:
 // without the padding and, when typed by a human, in lowercase and with spaces. For display,
 // `base32_group` splits a setup code into blocks of four ("JBSW Y3DP EHPK 3PXP"), which lenient
 // decoding reads back.
+#ifndef TWOFACTOR_BASE32_HPP_INCLUDED
+#define TWOFACTOR_BASE32_HPP_INCLUDED
+
 
 #include <cstddef>
 #include <cstdint>
@@ -3586,6 +3694,8 @@ struct base32_scan {
 }
 
 }  // namespace twofactor::inline v1
+
+#endif  // TWOFACTOR_BASE32_HPP_INCLUDED
 // ---- end twofactor/base32.hpp ----
 
 // ---- begin twofactor/qr.hpp ----
@@ -3599,6 +3709,9 @@ struct base32_scan {
 //
 // Not implemented: Kanji mode, ECI designators (byte mode carries the bytes as they are; QR
 // readers, zbar included, recognise UTF-8), structured append, Micro QR.
+#ifndef TWOFACTOR_QR_HPP_INCLUDED
+#define TWOFACTOR_QR_HPP_INCLUDED
+
 
 #include <array>
 #include <bit>
@@ -3617,6 +3730,9 @@ struct base32_scan {
 // character count indicator lengths (§7.4.1, Table 3), alignment pattern positions
 // (Annex E, Table E.1), and the BCH codes of format information (§7.9.1, Annex C) and version
 // information (§7.10, Annex D).
+#ifndef TWOFACTOR_DETAIL_QR_TABLES_HPP_INCLUDED
+#define TWOFACTOR_DETAIL_QR_TABLES_HPP_INCLUDED
+
 
 #include <array>
 #include <cstddef>
@@ -3825,6 +3941,8 @@ inline constexpr std::array<std::uint8_t, 4> qr_ecc_format_bits{0b01, 0b00, 0b11
 }
 
 }  // namespace twofactor::inline v1::detail
+
+#endif  // TWOFACTOR_DETAIL_QR_TABLES_HPP_INCLUDED
 // ---- end twofactor/detail/qr_tables.hpp ----
 
 // ---- begin twofactor/detail/reed_solomon.hpp ----
@@ -3835,6 +3953,9 @@ inline constexpr std::array<std::uint8_t, 4> qr_ecc_format_bits{0b01, 0b00, 0b11
 // block are the remainder of data(x) · x^n divided by the generator polynomial
 // g(x) = (x - α^0)(x - α^1) ... (x - α^(n-1)), where n is the number of error correction
 // codewords of the block (7 to 30 in QR codes).
+#ifndef TWOFACTOR_DETAIL_REED_SOLOMON_HPP_INCLUDED
+#define TWOFACTOR_DETAIL_REED_SOLOMON_HPP_INCLUDED
+
 
 #include <array>
 #include <cstddef>
@@ -3947,6 +4068,8 @@ constexpr void rs_remainder(std::span<const std::uint8_t> data, std::span<std::u
 }
 
 }  // namespace twofactor::inline v1::detail
+
+#endif  // TWOFACTOR_DETAIL_REED_SOLOMON_HPP_INCLUDED
 // ---- end twofactor/detail/reed_solomon.hpp ----
 
 namespace twofactor::inline v1 {
@@ -4005,9 +4128,9 @@ template <int MaxVersion>
 struct qr_bit_matrix {
     static constexpr int max_size = qr_size_of(MaxVersion);
     static constexpr int words = qr_words_per_row(max_size);
-    using row_type = std::array<std::uint64_t, words>;
+    using row_type = std::array<std::uint64_t, static_cast<std::size_t>(words)>;
 
-    std::array<row_type, max_size> rows{};
+    std::array<row_type, static_cast<std::size_t>(max_size)> rows{};
 
     [[nodiscard]] constexpr bool get(int x, int y) const noexcept {
         return (rows[static_cast<std::size_t>(y)][static_cast<std::size_t>(x >> 6)] >> (x & 63)) & 1u;
@@ -4086,7 +4209,7 @@ inline constexpr qr_mask_tables qr_masks = make_qr_mask_tables();
 // light (the quiet zone), which the fill bits of the shifts provide.
 
 template <int W>
-using qr_line = std::array<std::uint64_t, W>;
+using qr_line = std::array<std::uint64_t, static_cast<std::size_t>(W)>;
 
 // result bit j = a bit (j + k), 1 <= k <= 63; bits from beyond the last word are `fill`.
 template <int W>
@@ -5007,6 +5130,8 @@ private:
 using qr_code = basic_qr_code<40>;
 
 }  // namespace twofactor::inline v1
+
+#endif  // TWOFACTOR_QR_HPP_INCLUDED
 // ---- end twofactor/qr.hpp ----
 
 // ---- begin twofactor/qr_render.hpp ----
@@ -5027,6 +5152,9 @@ using qr_code = basic_qr_code<40>;
 //   program that allocates anyway.
 // Errors: errc::invalid_qr_options for options out of range, errc::output_too_small when the
 // buffer is shorter than `*_size`; on error nothing is written.
+#ifndef TWOFACTOR_QR_RENDER_HPP_INCLUDED
+#define TWOFACTOR_QR_RENDER_HPP_INCLUDED
+
 
 #include <cstddef>
 #include <cstdint>
@@ -5044,6 +5172,9 @@ using qr_code = basic_qr_code<40>;
 //
 // QR codes are small and mostly rendered once, so compression is not worth a dependency:
 // stored blocks make a valid PNG that every decoder reads.
+#ifndef TWOFACTOR_DETAIL_PNG_HPP_INCLUDED
+#define TWOFACTOR_DETAIL_PNG_HPP_INCLUDED
+
 
 #include <array>
 #include <cstddef>
@@ -5219,6 +5350,8 @@ constexpr void write_png_gray1(Sink& sink, std::uint32_t width, std::uint32_t he
 }
 
 }  // namespace twofactor::inline v1::detail
+
+#endif  // TWOFACTOR_DETAIL_PNG_HPP_INCLUDED
 // ---- end twofactor/detail/png.hpp ----
 
 namespace twofactor::inline v1 {
@@ -5664,6 +5797,8 @@ template <int MaxVersion>
 }
 
 }  // namespace twofactor::inline v1
+
+#endif  // TWOFACTOR_QR_RENDER_HPP_INCLUDED
 // ---- end twofactor/qr_render.hpp ----
 
 // ---- begin twofactor/random.hpp ----
@@ -5679,6 +5814,9 @@ template <int MaxVersion>
 // A source either fills the whole buffer with cryptographically strong bytes or reports
 // errc::random_source_failed with the buffer zeroed. There is never a fallback to something
 // weaker (rand(), a clock-seeded PRNG, a non-blocking read of an uninitialised pool).
+#ifndef TWOFACTOR_RANDOM_HPP_INCLUDED
+#define TWOFACTOR_RANDOM_HPP_INCLUDED
+
 
 #include <concepts>
 #include <cstddef>
@@ -5900,6 +6038,8 @@ inline constexpr bool enable_random_source<callback_random<F>> = true;
 #undef TWOFACTOR_DETAIL_OS_RANDOM_BCRYPT
 #undef TWOFACTOR_DETAIL_OS_RANDOM_GETRANDOM
 #undef TWOFACTOR_DETAIL_OS_RANDOM_ARC4RANDOM
+
+#endif  // TWOFACTOR_RANDOM_HPP_INCLUDED
 // ---- end twofactor/random.hpp ----
 
 // ---- begin twofactor/secret.hpp ----
@@ -5911,6 +6051,9 @@ inline constexpr bool enable_random_source<callback_random<F>> = true;
 // This document RECOMMENDs a shared secret length of 160 bits") and R7 (random generation);
 // RFC 6238 §5.1 (keys SHOULD be of the length of the HMAC output: 20, 32, 64 bytes for SHA-1,
 // SHA-256, SHA-512); RFC 4648 §6 (the base32 setup code).
+#ifndef TWOFACTOR_SECRET_HPP_INCLUDED
+#define TWOFACTOR_SECRET_HPP_INCLUDED
+
 
 #include <array>
 #include <cstddef>
@@ -6168,6 +6311,8 @@ private:
 };
 
 }  // namespace twofactor::inline v1
+
+#endif  // TWOFACTOR_SECRET_HPP_INCLUDED
 // ---- end twofactor/secret.hpp ----
 
 // ---- begin twofactor/otpauth_uri.hpp ----
@@ -6182,6 +6327,9 @@ private:
 //     otpauth://TYPE/LABEL?PARAMETERS
 //     otpauth://totp/ACME%20Co:john.doe@email.com?secret=HXDMVJECJJWSRB3HWIZR4IFUGFTMXBOZ
 //         &issuer=ACME%20Co&algorithm=SHA1&digits=6&period=30           (one line)
+#ifndef TWOFACTOR_OTPAUTH_URI_HPP_INCLUDED
+#define TWOFACTOR_OTPAUTH_URI_HPP_INCLUDED
+
 
 #include <array>
 #include <cstddef>
@@ -6195,6 +6343,9 @@ private:
 // ---- begin twofactor/detail/percent_encoding.hpp ----
 // Percent-encoding (RFC 3986 §2.1, §2.3) and UTF-8 validation (RFC 3629 §4) for the otpauth://
 // Key URI: encoding of the label and parameter values, decoding with positions for errors.
+#ifndef TWOFACTOR_DETAIL_PERCENT_ENCODING_HPP_INCLUDED
+#define TWOFACTOR_DETAIL_PERCENT_ENCODING_HPP_INCLUDED
+
 
 #include <cstddef>
 #include <span>
@@ -6224,7 +6375,7 @@ struct uri_text_error {
 /// The length of `percent_encode(text)`: 1 per literal char, 3 per other byte.
 [[nodiscard]] constexpr std::size_t percent_encoded_size(std::string_view text) noexcept {
     std::size_t size = 0;
-    for (const char c : text) size += is_uri_literal(c) ? 1 : 3;
+    for (const char c : text) size += is_uri_literal(c) ? 1U : 3U;
     return size;
 }
 
@@ -6300,7 +6451,7 @@ constexpr std::size_t percent_encode(std::string_view text, char* out) noexcept 
                                                             std::size_t decoded_index) noexcept {
     std::size_t i = 0;
     for (std::size_t decoded = 0; i < text.size() && decoded < decoded_index; ++decoded) {
-        i += text[i] == '%' ? 3 : 1;
+        i += text[i] == '%' ? 3U : 1U;
     }
     return i < text.size() ? i : text.size();
 }
@@ -6350,12 +6501,17 @@ constexpr std::size_t percent_encode(std::string_view text, char* out) noexcept 
 }
 
 }  // namespace twofactor::inline v1::detail
+
+#endif  // TWOFACTOR_DETAIL_PERCENT_ENCODING_HPP_INCLUDED
 // ---- end twofactor/detail/percent_encoding.hpp ----
 
 // ---- begin twofactor/detail/static_string.hpp ----
 // A fixed-capacity string of bytes (no heap), usable in constant expressions: the issuer and
 // account name of an otpauth:// URI, and other short texts of records parsed without
 // allocating.
+#ifndef TWOFACTOR_DETAIL_STATIC_STRING_HPP_INCLUDED
+#define TWOFACTOR_DETAIL_STATIC_STRING_HPP_INCLUDED
+
 
 #include <array>
 #include <cstddef>
@@ -6414,6 +6570,8 @@ private:
 };
 
 }  // namespace twofactor::inline v1::detail
+
+#endif  // TWOFACTOR_DETAIL_STATIC_STRING_HPP_INCLUDED
 // ---- end twofactor/detail/static_string.hpp ----
 
 namespace twofactor::inline v1 {
@@ -6911,7 +7069,7 @@ constexpr result<otpauth_uri, uri_error> otpauth_uri::parse(std::string_view tex
         const std::string_view raw_issuer = raw_label.substr(0, colon);
         const std::size_t decoded_colon = [&] {
             std::size_t n = 0;
-            for (std::size_t i = 0; i < colon; i += raw_issuer[i] == '%' ? 3 : 1) ++n;
+            for (std::size_t i = 0; i < colon; i += raw_issuer[i] == '%' ? 3U : 1U) ++n;
             return n;
         }();
         label_issuer = label->substr(0, decoded_colon);
@@ -7096,11 +7254,16 @@ private:
 }
 
 }  // namespace twofactor::inline v1
+
+#endif  // TWOFACTOR_OTPAUTH_URI_HPP_INCLUDED
 // ---- end twofactor/otpauth_uri.hpp ----
 
 // ---- begin twofactor/backup_codes.hpp ----
 // twofactor: backup codes, the single-use recovery codes handed out at enrollment (the
 // "Download" step of the setup wizard), kept only as salted slow hashes (PBKDF2, RFC 8018).
+#ifndef TWOFACTOR_BACKUP_CODES_HPP_INCLUDED
+#define TWOFACTOR_BACKUP_CODES_HPP_INCLUDED
+
 
 #include <array>
 #include <chrono>
@@ -7556,12 +7719,17 @@ constexpr std::size_t render_backup_codes_text(char* out, const backup_codes_tex
 }
 
 }  // namespace twofactor::inline v1
+
+#endif  // TWOFACTOR_BACKUP_CODES_HPP_INCLUDED
 // ---- end twofactor/backup_codes.hpp ----
 
 // ---- begin twofactor/account.hpp ----
 // twofactor: the per-user 2FA account record and logging in with it: a TOTP (or HOTP) code
 // or a backup code, replay protection (RFC 6238 §5.2), throttling of failed attempts
 // (RFC 4226 §7.3), a revision for compare-and-set storage, and a versioned text form.
+#ifndef TWOFACTOR_ACCOUNT_HPP_INCLUDED
+#define TWOFACTOR_ACCOUNT_HPP_INCLUDED
+
 
 #include <array>
 #include <chrono>
@@ -7580,6 +7748,9 @@ constexpr std::size_t render_backup_codes_text(char* out, const backup_codes_tex
 //
 //     backup-codes <N> pbkdf2-<hash name in lowercase> <iterations> <salt: lowercase hex>
 //     backup-code <i> used|unused <digest: lowercase hex>          (i = 1..N, each once)
+#ifndef TWOFACTOR_DETAIL_BACKUP_CODE_TEXT_HPP_INCLUDED
+#define TWOFACTOR_DETAIL_BACKUP_CODE_TEXT_HPP_INCLUDED
+
 
 #include <array>
 #include <cstddef>
@@ -7593,6 +7764,9 @@ constexpr std::size_t render_backup_codes_text(char* out, const backup_codes_tex
 // then "checksum <SHA-256 of every byte before this line, lowercase hex>". The checksum
 // catches corruption and truncation (it is not a MAC: an attacker who can write the record
 // can recompute it).
+#ifndef TWOFACTOR_DETAIL_RECORD_TEXT_HPP_INCLUDED
+#define TWOFACTOR_DETAIL_RECORD_TEXT_HPP_INCLUDED
+
 
 #include <array>
 #include <cstddef>
@@ -7918,6 +8092,8 @@ private:
 };
 
 }  // namespace twofactor::inline v1::detail
+
+#endif  // TWOFACTOR_DETAIL_RECORD_TEXT_HPP_INCLUDED
 // ---- end twofactor/detail/record_text.hpp ----
 
 namespace twofactor::inline v1::detail {
@@ -8044,12 +8220,17 @@ private:
 };
 
 }  // namespace twofactor::inline v1::detail
+
+#endif  // TWOFACTOR_DETAIL_BACKUP_CODE_TEXT_HPP_INCLUDED
 // ---- end twofactor/detail/backup_code_text.hpp ----
 
 // ---- begin twofactor/detail/enrollment_text.hpp ----
 // twofactor: the enrollment (issuer, account name, secret) inside a stored record's text form
 // (the account record, the enrollment wizard's state): writing its lines and reading them back
 // into an otpauth_uri with the record's parameters.
+#ifndef TWOFACTOR_DETAIL_ENROLLMENT_TEXT_HPP_INCLUDED
+#define TWOFACTOR_DETAIL_ENROLLMENT_TEXT_HPP_INCLUDED
+
 
 #include <array>
 #include <cstddef>
@@ -8103,6 +8284,8 @@ struct record_value {
 }
 
 }  // namespace twofactor::inline v1::detail
+
+#endif  // TWOFACTOR_DETAIL_ENROLLMENT_TEXT_HPP_INCLUDED
 // ---- end twofactor/detail/enrollment_text.hpp ----
 
 namespace twofactor::inline v1 {
@@ -8740,12 +8923,17 @@ template <std::size_t N, hash_function BackupHash>
 }
 
 }  // namespace twofactor::inline v1
+
+#endif  // TWOFACTOR_ACCOUNT_HPP_INCLUDED
 // ---- end twofactor/account.hpp ----
 
 // ---- begin twofactor/account_operations.hpp ----
 // twofactor: what the seed's Authentication page offers once 2FA is on, besides
 // reconfiguring (enrollment_wizard::reconfigure): regenerate the backup codes without changing
 // the secret, and disable 2FA; each confirmed by a fresh code when the policy says so.
+#ifndef TWOFACTOR_ACCOUNT_OPERATIONS_HPP_INCLUDED
+#define TWOFACTOR_ACCOUNT_OPERATIONS_HPP_INCLUDED
+
 
 #include <array>
 #include <chrono>
@@ -8851,6 +9039,8 @@ template <std::size_t N, hash_function BackupHash>
 }
 
 }  // namespace twofactor::inline v1
+
+#endif  // TWOFACTOR_ACCOUNT_OPERATIONS_HPP_INCLUDED
 // ---- end twofactor/account_operations.hpp ----
 
 // ---- begin twofactor/enrollment_wizard.hpp ----
@@ -8858,6 +9048,9 @@ template <std::size_t N, hash_function BackupHash>
 // Authentication"): toggle on, scan the QR code or type the setup code, verify a code,
 // download the backup codes, finish. A copyable value resumed step by step, serialisable
 // between steps so that a web server can keep it in a session across requests.
+#ifndef TWOFACTOR_ENROLLMENT_WIZARD_HPP_INCLUDED
+#define TWOFACTOR_ENROLLMENT_WIZARD_HPP_INCLUDED
+
 
 #include <array>
 #include <chrono>
@@ -9606,13 +9799,13 @@ enrollment_wizard<Totp, BackupCodes>::parse(std::string_view text) noexcept {
         return bad(wizard_field::backup_iterations, errc::invalid_hash_cost);
     policy.backup_code_iterations = static_cast<std::uint32_t>(number);
     std::optional<replaced_record> replaces;
-    if (const std::string_view value = get(wizard_field::replaces); value != "none") {
-        const std::size_t space = value.find(' ');
+    if (const std::string_view replaces_text = get(wizard_field::replaces); replaces_text != "none") {
+        const std::size_t space = replaces_text.find(' ');
         replaced_record replaced;
         if (space == std::string_view::npos ||
-            !detail::parse_decimal(value.substr(0, space), replaced.revision,
+            !detail::parse_decimal(replaces_text.substr(0, space), replaced.revision,
                                    account_type::max_revision - 1) ||
-            !detail::parse_hex(value.substr(space + 1), replaced.fingerprint.bytes))
+            !detail::parse_hex(replaces_text.substr(space + 1), replaced.fingerprint.bytes))
             return bad(wizard_field::replaces);
         replaces = replaced;
     }
@@ -9660,6 +9853,10 @@ enrollment_wizard<Totp, BackupCodes>::parse(std::string_view text) noexcept {
 }
 
 }  // namespace twofactor::inline v1
+
+#endif  // TWOFACTOR_ENROLLMENT_WIZARD_HPP_INCLUDED
 // ---- end twofactor/enrollment_wizard.hpp ----
 // clang-format on
+
+#endif  // TWOFACTOR_TWOFACTOR_HPP_INCLUDED
 // ---- end twofactor/twofactor.hpp ----

@@ -13,7 +13,12 @@ if(NOT control_result EQUAL 0)
     message(FATAL_ERROR "control build of ${SOURCE} does not compile:\n${control_output}")
 endif()
 
-execute_process(COMMAND ${COMPILER} ${common} RESULT_VARIABLE misuse_result ERROR_VARIABLE misuse_output)
+# "// misuse flags: ..." (optional): added to the misuse build only, after the common ones.
+file(STRINGS "${SOURCE}" flags_line REGEX "^// misuse flags: " LIMIT_COUNT 1)
+string(REGEX REPLACE "^// misuse flags: " "" misuse_flags "${flags_line}")
+separate_arguments(misuse_flags UNIX_COMMAND "${misuse_flags}")
+execute_process(COMMAND ${COMPILER} ${common} ${misuse_flags}
+                RESULT_VARIABLE misuse_result ERROR_VARIABLE misuse_output)
 if(misuse_result EQUAL 0)
     message(FATAL_ERROR "misuse in ${SOURCE} compiled, but must not")
 endif()

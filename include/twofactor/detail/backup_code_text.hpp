@@ -3,7 +3,10 @@
 //
 //     backup-codes <N> pbkdf2-<hash name in lowercase> <iterations> <salt: lowercase hex>
 //     backup-code <i> used|unused <digest: lowercase hex>          (i = 1..N, each once)
-#pragma once
+#ifndef TWOFACTOR_DETAIL_BACKUP_CODE_TEXT_HPP_INCLUDED
+#define TWOFACTOR_DETAIL_BACKUP_CODE_TEXT_HPP_INCLUDED
+
+#include "../version.hpp"  // first: it checks for C++20
 
 #include <array>
 #include <cstddef>
@@ -139,3 +142,5 @@ private:
 };
 
 }  // namespace twofactor::inline v1::detail
+
+#endif  // TWOFACTOR_DETAIL_BACKUP_CODE_TEXT_HPP_INCLUDED

@@ -1,6 +1,9 @@
 // Byte-order helpers and secure wiping shared by every layer.
 // Big-endian word encoding as used by FIPS 180-4 §3.1 (SHA-1, SHA-2) and RFC 4226 §5.3.
-#pragma once
+#ifndef TWOFACTOR_DETAIL_BYTES_HPP_INCLUDED
+#define TWOFACTOR_DETAIL_BYTES_HPP_INCLUDED
+
+#include "../version.hpp"  // first: it checks for C++20
 
 #include <array>
 #include <bit>
@@ -184,3 +187,5 @@ requires(std::is_trivially_copyable_v<T> &&
 }
 
 }  // namespace twofactor::inline v1::detail
+
+#endif  // TWOFACTOR_DETAIL_BYTES_HPP_INCLUDED

@@ -3,7 +3,10 @@
 // Timing must not depend on secret data (codes, digests, backup codes): no early exit, no
 // secret-dependent branch or table index. The value barrier stops the optimiser from proving
 // that a mask is 0 or all-ones and turning the selection back into a branch.
-#pragma once
+#ifndef TWOFACTOR_DETAIL_CONSTANT_TIME_HPP_INCLUDED
+#define TWOFACTOR_DETAIL_CONSTANT_TIME_HPP_INCLUDED
+
+#include "../version.hpp"  // first: it checks for C++20
 
 #include <concepts>
 #include <cstddef>
@@ -69,3 +72,5 @@ requires(sizeof(Byte) == 1 && std::is_trivially_copyable_v<Byte>)
 }
 
 }  // namespace twofactor::inline v1::detail
+
+#endif  // TWOFACTOR_DETAIL_CONSTANT_TIME_HPP_INCLUDED

@@ -1,7 +1,10 @@
 // Run-time CPU feature detection for the hardware hash paths.
 // x86: Intel SDM Vol. 2A, CPUID leaf 1 (ECX bit 9 SSSE3, bit 19 SSE4.1) and leaf 7 sub-leaf 0 (EBX bit 29
 // SHA).
-#pragma once
+#ifndef TWOFACTOR_DETAIL_CPU_FEATURES_HPP_INCLUDED
+#define TWOFACTOR_DETAIL_CPU_FEATURES_HPP_INCLUDED
+
+#include "../version.hpp"  // first: it checks for C++20
 
 #if defined(__x86_64__) || defined(_M_X64)
 #if defined(_MSC_VER) && !defined(__clang__)
@@ -63,3 +66,5 @@ constexpr bool cpu_has_sha_ni() noexcept { return false; }
 #endif
 
 }  // namespace twofactor::inline v1::detail
+
+#endif  // TWOFACTOR_DETAIL_CPU_FEATURES_HPP_INCLUDED

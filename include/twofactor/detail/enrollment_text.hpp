@@ -1,7 +1,10 @@
 // twofactor: the enrollment (issuer, account name, secret) inside a stored record's text form
 // (the account record, the enrollment wizard's state): writing its lines and reading them back
 // into an otpauth_uri with the record's parameters.
-#pragma once
+#ifndef TWOFACTOR_DETAIL_ENROLLMENT_TEXT_HPP_INCLUDED
+#define TWOFACTOR_DETAIL_ENROLLMENT_TEXT_HPP_INCLUDED
+
+#include "../version.hpp"  // first: it checks for C++20
 
 #include <array>
 #include <cstddef>
@@ -60,3 +63,5 @@ struct record_value {
 }
 
 }  // namespace twofactor::inline v1::detail
+
+#endif  // TWOFACTOR_DETAIL_ENROLLMENT_TEXT_HPP_INCLUDED

@@ -1,6 +1,9 @@
 // Percent-encoding (RFC 3986 §2.1, §2.3) and UTF-8 validation (RFC 3629 §4) for the otpauth://
 // Key URI: encoding of the label and parameter values, decoding with positions for errors.
-#pragma once
+#ifndef TWOFACTOR_DETAIL_PERCENT_ENCODING_HPP_INCLUDED
+#define TWOFACTOR_DETAIL_PERCENT_ENCODING_HPP_INCLUDED
+
+#include "../version.hpp"  // first: it checks for C++20
 
 #include <cstddef>
 #include <span>
@@ -31,7 +34,7 @@ struct uri_text_error {
 /// The length of `percent_encode(text)`: 1 per literal char, 3 per other byte.
 [[nodiscard]] constexpr std::size_t percent_encoded_size(std::string_view text) noexcept {
     std::size_t size = 0;
-    for (const char c : text) size += is_uri_literal(c) ? 1 : 3;
+    for (const char c : text) size += is_uri_literal(c) ? 1U : 3U;
     return size;
 }
 
@@ -107,7 +110,7 @@ constexpr std::size_t percent_encode(std::string_view text, char* out) noexcept 
                                                             std::size_t decoded_index) noexcept {
     std::size_t i = 0;
     for (std::size_t decoded = 0; i < text.size() && decoded < decoded_index; ++decoded) {
-        i += text[i] == '%' ? 3 : 1;
+        i += text[i] == '%' ? 3U : 1U;
     }
     return i < text.size() ? i : text.size();
 }
@@ -157,3 +160,5 @@ constexpr std::size_t percent_encode(std::string_view text, char* out) noexcept 
 }
 
 }  // namespace twofactor::inline v1::detail
+
+#endif  // TWOFACTOR_DETAIL_PERCENT_ENCODING_HPP_INCLUDED

@@ -5,7 +5,10 @@
 //
 // QR codes are small and mostly rendered once, so compression is not worth a dependency:
 // stored blocks make a valid PNG that every decoder reads.
-#pragma once
+#ifndef TWOFACTOR_DETAIL_PNG_HPP_INCLUDED
+#define TWOFACTOR_DETAIL_PNG_HPP_INCLUDED
+
+#include "../version.hpp"  // first: it checks for C++20
 
 #include <array>
 #include <cstddef>
@@ -181,3 +184,5 @@ constexpr void write_png_gray1(Sink& sink, std::uint32_t width, std::uint32_t he
 }
 
 }  // namespace twofactor::inline v1::detail
+
+#endif  // TWOFACTOR_DETAIL_PNG_HPP_INCLUDED

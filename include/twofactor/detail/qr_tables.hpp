@@ -3,7 +3,10 @@
 // character count indicator lengths (§7.4.1, Table 3), alignment pattern positions
 // (Annex E, Table E.1), and the BCH codes of format information (§7.9.1, Annex C) and version
 // information (§7.10, Annex D).
-#pragma once
+#ifndef TWOFACTOR_DETAIL_QR_TABLES_HPP_INCLUDED
+#define TWOFACTOR_DETAIL_QR_TABLES_HPP_INCLUDED
+
+#include "../version.hpp"  // first: it checks for C++20
 
 #include <array>
 #include <cstddef>
@@ -212,3 +215,5 @@ inline constexpr std::array<std::uint8_t, 4> qr_ecc_format_bits{0b01, 0b00, 0b11
 }
 
 }  // namespace twofactor::inline v1::detail
+
+#endif  // TWOFACTOR_DETAIL_QR_TABLES_HPP_INCLUDED

@@ -3,7 +3,10 @@
 // then "checksum <SHA-256 of every byte before this line, lowercase hex>". The checksum
 // catches corruption and truncation (it is not a MAC: an attacker who can write the record
 // can recompute it).
-#pragma once
+#ifndef TWOFACTOR_DETAIL_RECORD_TEXT_HPP_INCLUDED
+#define TWOFACTOR_DETAIL_RECORD_TEXT_HPP_INCLUDED
+
+#include "../version.hpp"  // first: it checks for C++20
 
 #include <array>
 #include <cstddef>
@@ -332,3 +335,5 @@ private:
 };
 
 }  // namespace twofactor::inline v1::detail
+
+#endif  // TWOFACTOR_DETAIL_RECORD_TEXT_HPP_INCLUDED

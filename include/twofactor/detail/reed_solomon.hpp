@@ -5,7 +5,10 @@
 // block are the remainder of data(x) · x^n divided by the generator polynomial
 // g(x) = (x - α^0)(x - α^1) ... (x - α^(n-1)), where n is the number of error correction
 // codewords of the block (7 to 30 in QR codes).
-#pragma once
+#ifndef TWOFACTOR_DETAIL_REED_SOLOMON_HPP_INCLUDED
+#define TWOFACTOR_DETAIL_REED_SOLOMON_HPP_INCLUDED
+
+#include "../version.hpp"  // first: it checks for C++20
 
 #include <array>
 #include <cstddef>
@@ -118,3 +121,5 @@ constexpr void rs_remainder(std::span<const std::uint8_t> data, std::span<std::u
 }
 
 }  // namespace twofactor::inline v1::detail
+
+#endif  // TWOFACTOR_DETAIL_REED_SOLOMON_HPP_INCLUDED

@@ -1,5 +1,8 @@
 // SHA-1 compression function, portable and constexpr. Spec: FIPS 180-4 §6.1 (also RFC 3174).
-#pragma once
+#ifndef TWOFACTOR_DETAIL_SHA1_HPP_INCLUDED
+#define TWOFACTOR_DETAIL_SHA1_HPP_INCLUDED
+
+#include "../version.hpp"  // first: it checks for C++20
 
 #include <array>
 #include <bit>
@@ -79,3 +82,5 @@ constexpr void sha1_compress_portable(sha1_state& state, const std::byte* blocks
 }
 
 }  // namespace twofactor::inline v1::detail
+
+#endif  // TWOFACTOR_DETAIL_SHA1_HPP_INCLUDED

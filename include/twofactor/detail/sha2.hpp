@@ -1,5 +1,8 @@
 // SHA-256 and SHA-512 compression functions, portable and constexpr. Spec: FIPS 180-4 §6.2 and §6.4.
-#pragma once
+#ifndef TWOFACTOR_DETAIL_SHA2_HPP_INCLUDED
+#define TWOFACTOR_DETAIL_SHA2_HPP_INCLUDED
+
+#include "../version.hpp"  // first: it checks for C++20
 
 #include <array>
 #include <bit>
@@ -170,3 +173,5 @@ constexpr void sha512_compress_portable(sha512_state& state, const std::byte* bl
 }
 
 }  // namespace twofactor::inline v1::detail
+
+#endif  // TWOFACTOR_DETAIL_SHA2_HPP_INCLUDED

@@ -8,7 +8,10 @@
 // The lane kernels compress one block for each of `Lanes` independent states with the instructions
 // of all lanes interleaved group by group, so that the latency of one lane's SHA1RNDS4/SHA256RNDS2
 // chain is hidden behind the others' (instruction-level parallelism).
-#pragma once
+#ifndef TWOFACTOR_DETAIL_SHA_NI_HPP_INCLUDED
+#define TWOFACTOR_DETAIL_SHA_NI_HPP_INCLUDED
+
+#include "../version.hpp"  // first: it checks for C++20
 
 #if defined(__x86_64__) || defined(_M_X64)
 
@@ -450,3 +453,5 @@ TWOFACTOR_DETAIL_SHA_NI_TARGET void sha256_compress_lanes_sha_ni(
 #undef TWOFACTOR_DETAIL_UNROLL_LANES
 
 #endif  // x86-64
+
+#endif  // TWOFACTOR_DETAIL_SHA_NI_HPP_INCLUDED

@@ -1,7 +1,10 @@
 // A fixed-capacity string of bytes (no heap), usable in constant expressions: the issuer and
 // account name of an otpauth:// URI, and other short texts of records parsed without
 // allocating.
-#pragma once
+#ifndef TWOFACTOR_DETAIL_STATIC_STRING_HPP_INCLUDED
+#define TWOFACTOR_DETAIL_STATIC_STRING_HPP_INCLUDED
+
+#include "../version.hpp"  // first: it checks for C++20
 
 #include <array>
 #include <cstddef>
@@ -60,3 +63,5 @@ private:
 };
 
 }  // namespace twofactor::inline v1::detail
+
+#endif  // TWOFACTOR_DETAIL_STATIC_STRING_HPP_INCLUDED

@@ -2,7 +2,10 @@
 // those two headers add about a third of a second to every translation unit that includes
 // twofactor (<functional> brings <unordered_map> and <vector> for its searchers), for three
 // small functions; benchmarks/compile_time.sh measures it.
-#pragma once
+#ifndef TWOFACTOR_DETAIL_UTILITY_HPP_INCLUDED
+#define TWOFACTOR_DETAIL_UTILITY_HPP_INCLUDED
+
+#include "../version.hpp"  // first: it checks for C++20
 
 #include <type_traits>
 #include <utility>
@@ -60,3 +63,5 @@ template <class T>
 }
 
 }  // namespace twofactor::inline v1::detail
+
+#endif  // TWOFACTOR_DETAIL_UTILITY_HPP_INCLUDED
