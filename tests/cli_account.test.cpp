@@ -611,6 +611,19 @@ BOOST_FIXTURE_TEST_CASE(corrupt_state_files, account_fixture) {
     expect_success(login(code_at_59, 59), "code accepted (time step 1, offset 0)");
 }
 
+// Hand edits the line number alone does not show: the message names them, and nothing changes.
+BOOST_FIXTURE_TEST_CASE(edited_state_files_get_a_hint, account_fixture) {
+    const std::string good = read_file(state);
+    for (const auto& [text, mention] : std::vector<std::pair<std::string, std::string>>{
+             {std::regex_replace(good, std::regex("\n"), "\r\n"), "it has Windows (CRLF) line ends"},
+             {"\xEF\xBB\xBF" + good, "it starts with a UTF-8 byte-order mark"}}) {
+        write_file(state, text, 0600);
+        const auto before = snapshot(state);
+        expect_bad_input(login(code_at_59, 59), mention);
+        BOOST_TEST(differences(before, snapshot(state)) == "");
+    }
+}
+
 BOOST_FIXTURE_TEST_CASE(malformed_typed_input, account_fixture) {
     const std::vector<std::pair<std::string, std::string>> inputs{
         {"abc\n", "not a code"},
@@ -954,6 +967,28 @@ BOOST_FIXTURE_TEST_CASE(regenerate_when_the_state_cannot_be_written, account_fix
         }
     }
     expect_success(login(backup[0], 59), "backup code accepted; 9 of 10 left");
+}
+
+// A codes file that is a symbolic link: the file it names gets the new codes (the link is
+// kept); a device is refused before anything is stored.
+BOOST_FIXTURE_TEST_CASE(regenerate_through_a_linked_codes_file, account_fixture) {
+    const std::string vault = folder.path + "/vault";
+    std::filesystem::create_directory(vault);
+    write_file(vault + "/codes.txt", "the old codes\n", 0600);
+    const std::string link = folder.path + "/codes.txt";
+    BOOST_TEST_REQUIRE(::symlink("vault/codes.txt", link.c_str()) == 0);
+    const auto r = regenerate(code_at_59, 59, link);
+    BOOST_TEST_REQUIRE(r.status == 0, r);
+    BOOST_TEST(std::filesystem::is_symlink(link));
+    const std::string saved = read_file(vault + "/codes.txt");
+    const auto shown = backup_codes_in(r.out);
+    BOOST_TEST_REQUIRE(shown.size() == 10u, r);
+    for (const auto& code : shown) BOOST_TEST(saved.find(code) != std::string::npos, code);
+
+    const auto before = snapshot(state);
+    expect_bad_input(regenerate(code_at(89), 89, "/dev/null"), "not a regular file");
+    BOOST_TEST(differences(before, snapshot(state)) == "");
+    BOOST_TEST(std::filesystem::is_character_file("/dev/null"));
 }
 
 // The codes file must not be the state file (the record would be replaced by the codes).

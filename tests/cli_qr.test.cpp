@@ -11,6 +11,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "support/process.hpp"
@@ -175,6 +176,46 @@ BOOST_AUTO_TEST_CASE(files_in_each_format) {
     BOOST_TEST_REQUIRE(r.status == 0, r);
     BOOST_TEST(zbar_decode(png) == "second");
     BOOST_TEST(std::distance(fs::directory_iterator(folder.path), fs::directory_iterator()) == 4);
+}
+
+// --out names a symbolic link: the file it names is replaced and the link kept (even a link to
+// a file not there yet). A device, FIFO or folder is never swapped for a regular file.
+BOOST_AUTO_TEST_CASE(out_through_links_and_onto_special_files) {
+    scratch_folder folder;
+    fs::create_directory(folder.path / "vault");
+    const auto target = folder.path / "vault" / "code.svg";
+    std::ofstream(target) << "old";
+    fs::create_symlink("vault/code.svg", folder.path / "link.svg");
+    fs::create_symlink(folder.path / "link.svg", folder.path / "link-to-link.svg");
+    auto r = run_cli({"qr", "--out", (folder.path / "link-to-link.svg").string(), uri});
+    BOOST_TEST_REQUIRE(r.status == 0, r);
+    BOOST_TEST(fs::is_symlink(folder.path / "link.svg"));
+    BOOST_TEST(fs::is_symlink(folder.path / "link-to-link.svg"));
+    BOOST_TEST(read_file(target).find("<svg ") != std::string::npos);
+    fs::create_symlink("vault/new.svg", folder.path / "dangling.svg");
+    r = run_cli({"qr", "--out", (folder.path / "dangling.svg").string(), uri});
+    BOOST_TEST_REQUIRE(r.status == 0, r);
+    BOOST_TEST(fs::is_symlink(folder.path / "dangling.svg"));
+    BOOST_TEST(read_file(folder.path / "vault" / "new.svg").find("<svg ") != std::string::npos);
+
+    const auto fifo = folder.path / "fifo.svg";
+    BOOST_TEST_REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    fs::create_symlink("vault", folder.path / "folder-link.svg");
+    fs::create_symlink("loop-b.svg", folder.path / "loop-a.svg");
+    fs::create_symlink("loop-a.svg", folder.path / "loop-b.svg");
+    for (const auto& [out, mention] : std::vector<std::pair<std::string, std::string>>{
+             {fifo.string(), "not a regular file"},
+             {"/dev/null", "not a regular file"},
+             {(folder.path / "folder-link.svg").string(), "Is a directory"},
+             {(folder.path / "loop-a.svg").string(), "symbolic link"}}) {
+        r = run_cli({"qr", "--out", out, uri});
+        BOOST_TEST(r.status == 2, out << ": " << r);
+        BOOST_TEST(r.err.find(mention) != std::string::npos, out << ": " << r);
+    }
+    BOOST_TEST(fs::is_fifo(fifo));
+    BOOST_TEST(fs::is_character_file("/dev/null"));
+    BOOST_TEST(fs::is_symlink(folder.path / "folder-link.svg"));
+    BOOST_TEST(std::distance(fs::directory_iterator(folder.path / "vault"), fs::directory_iterator()) == 2);
 }
 
 BOOST_AUTO_TEST_CASE(double_dash_ends_the_options) {

@@ -4,6 +4,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -16,6 +17,7 @@
 #include <system_error>
 #include <utility>
 
+#include "atomic_file.hpp"
 #include "state_file.hpp"
 #include "user_input.hpp"
 
@@ -487,3 +489,39 @@ BOOST_AUTO_TEST_CASE(prompt_on_a_terminal) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// ---- signals_deferred (atomic_file.hpp) ----------------------------------------------------
+
+namespace {
+volatile sig_atomic_t signals_seen = 0;
+extern "C" void count_signal(int) { signals_seen = signals_seen + 1; }
+}  // namespace
+
+// A termination signal raised inside waits until the outermost deferral ends, then arrives
+// once; the signal mask is as it was afterwards.
+BOOST_AUTO_TEST_CASE(signals_wait_for_the_end_of_a_deferral) {
+    for (const int signal : {SIGINT, SIGTERM, SIGHUP, SIGQUIT}) {
+        BOOST_TEST_CONTEXT("signal " << signal) {
+            struct sigaction counting {};
+            counting.sa_handler = count_signal;
+            struct sigaction previous {};
+            BOOST_TEST_REQUIRE(::sigaction(signal, &counting, &previous) == 0);
+            sigset_t mask_before;
+            ::sigprocmask(SIG_SETMASK, nullptr, &mask_before);
+            signals_seen = 0;
+            {
+                const twofactor::cli::signals_deferred outer;
+                {
+                    const twofactor::cli::signals_deferred inner;
+                    BOOST_TEST(::raise(signal) == 0);
+                }
+                BOOST_TEST(signals_seen == 0);  // the inner end is not the end
+            }
+            BOOST_TEST(signals_seen == 1);
+            sigset_t mask_after;
+            ::sigprocmask(SIG_SETMASK, nullptr, &mask_after);
+            BOOST_TEST(::sigismember(&mask_after, signal) == ::sigismember(&mask_before, signal));
+            ::sigaction(signal, &previous, nullptr);
+        }
+    }
+}

@@ -87,6 +87,7 @@ int regenerate_backup_codes(const parsed_arguments& args, const std::string& pat
     std::string text;
     const wiped_on_exit wipe_text{text};
     bool shown = false;
+    const signals_deferred regenerating;  // Ctrl-C cannot part the codes file from the state
     const auto updated =
         update_account(path, [&](const stored_account& current) -> cli_result<account_update> {
             os_random rng;

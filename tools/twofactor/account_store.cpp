@@ -42,11 +42,19 @@ cli_result<void> write_record(const std::string& path, const stored_account& rec
     return write_file_atomically(path, text.text(), state_file_mode);
 }
 
-std::string corrupt_message(const std::string& path, record_error error) {
+// What a hand edit may have done that the line of the error does not show.
+std::string_view edit_hint(std::string_view text) {
+    if (text.starts_with("\xEF\xBB\xBF")) return ": it starts with a UTF-8 byte-order mark";
+    if (text.find("\r\n") != std::string_view::npos) return ": it has Windows (CRLF) line ends";
+    return "";
+}
+
+std::string corrupt_message(const std::string& path, std::string_view text, record_error error) {
     if (error.line == 0)
-        return fmt::format("state file {} is corrupt: {}", quoted_path(path), describe(error.code));
-    return fmt::format("state file {} is corrupt: {} (line {})", quoted_path(path), describe(error.code),
-                       error.line);
+        return fmt::format("state file {} is corrupt: {}{}", quoted_path(path), describe(error.code),
+                           edit_hint(text));
+    return fmt::format("state file {} is corrupt: {} (line {}){}", quoted_path(path), describe(error.code),
+                       error.line, edit_hint(text));
 }
 
 }  // namespace
@@ -101,7 +109,7 @@ cli_result<stored_account> load_account(const std::string& path) {
     if (!contents) return cli_error(contents.error());
     const sensitive_text text(*contents);
     auto record = stored_account::parse(text.text());
-    if (!record) return cli_error(corrupt_message(path, record.error()));
+    if (!record) return cli_error(corrupt_message(path, text.text(), record.error()));
     return std::move(*record);
 }
 

@@ -56,28 +56,70 @@ private:
 
 }  // namespace
 
-cli_result<void> write_file_atomically(const std::string& path, std::string_view contents, mode_t mode) {
+cli_result<std::string> replaceable_path(const std::string& path) {
     if (path.empty()) return cli_error("empty file name");
+    std::string target = path;
+    struct stat status {};
+    for (int links = 0;; ++links) {
+        if (::lstat(target.c_str(), &status) != 0) {
+            if (errno == ENOENT) return target;  // to be created
+            return failure(path, "cannot use it", errno).transform([] { return std::string(); });
+        }
+        if (!S_ISLNK(status.st_mode)) break;
+        if (links == 40)
+            return failure(path, "cannot follow its symbolic links", ELOOP).transform([] {
+                return std::string();
+            });
+        std::array<char, 4096> link{};
+        const ssize_t size = ::readlink(target.c_str(), link.data(), link.size());
+        if (size < 0 || static_cast<std::size_t>(size) == link.size())
+            return failure(path, "cannot follow its symbolic link", size < 0 ? errno : ENAMETOOLONG)
+                .transform([] { return std::string(); });
+        const std::string_view named(link.data(), static_cast<std::size_t>(size));
+        target = named.starts_with('/') ? std::string(named) : folder_of(target) + "/" + std::string(named);
+    }
+    if (S_ISDIR(status.st_mode))
+        return failure(path, "cannot write it", EISDIR).transform([] { return std::string(); });
+    if (!S_ISREG(status.st_mode))
+        return cli_error(fmt::format("{}: not a regular file (a device, FIFO or socket): it is not replaced",
+                                     quoted_path(path)));
+    return target;
+}
+
+signals_deferred::signals_deferred() noexcept {
+    sigset_t deferred;
+    ::sigemptyset(&deferred);
+    for (const int signal : {SIGINT, SIGTERM, SIGHUP, SIGQUIT}) ::sigaddset(&deferred, signal);
+    ::sigprocmask(SIG_BLOCK, &deferred, &previous_);
+}
+
+signals_deferred::~signals_deferred() { ::sigprocmask(SIG_SETMASK, &previous_, nullptr); }
+
+cli_result<void> write_file_atomically(const std::string& given, std::string_view contents, mode_t mode) {
+    const auto target = replaceable_path(given);
+    if (!target) return cli_error(target.error());
+    const std::string& path = *target;
+    const signals_deferred deferred;
     std::string pattern = path + ".tmp-XXXXXX";
     const int descriptor = ::mkstemp(pattern.data());
-    if (descriptor < 0) return failure(path, "cannot create a temporary file beside it", errno);
+    if (descriptor < 0) return failure(given, "cannot create a temporary file beside it", errno);
     temporary_file temporary(descriptor, pattern);
 
-    if (::fchmod(temporary.descriptor(), mode) != 0) return failure(path, "cannot set permissions", errno);
+    if (::fchmod(temporary.descriptor(), mode) != 0) return failure(given, "cannot set permissions", errno);
     const char* data = contents.data();
     std::size_t left = contents.size();
     while (left > 0) {
         const ssize_t written = ::write(temporary.descriptor(), data, left);
         if (written < 0) {
             if (errno == EINTR) continue;
-            return failure(path, "cannot write", errno);
+            return failure(given, "cannot write", errno);
         }
         data += written;
         left -= static_cast<std::size_t>(written);
     }
-    if (::fsync(temporary.descriptor()) != 0) return failure(path, "cannot flush to disk", errno);
-    if (temporary.close() != 0) return failure(path, "cannot close", errno);
-    if (::rename(temporary.path().c_str(), path.c_str()) != 0) return failure(path, "cannot replace", errno);
+    if (::fsync(temporary.descriptor()) != 0) return failure(given, "cannot flush to disk", errno);
+    if (temporary.close() != 0) return failure(given, "cannot close", errno);
+    if (::rename(temporary.path().c_str(), path.c_str()) != 0) return failure(given, "cannot replace", errno);
     temporary.release();
 
     // The rename itself is durable only once the folder is flushed.
@@ -90,14 +132,13 @@ cli_result<void> write_file_atomically(const std::string& path, std::string_view
 }
 
 cli_result<void> check_writable_location(const std::string& path) {
-    if (path.empty()) return cli_error("empty file name");
-    const std::string folder = folder_of(path);
+    const auto target = replaceable_path(path);
+    if (!target) return cli_error(target.error());
+    const std::string folder = folder_of(*target);
     struct stat status {};
     if (::stat(folder.c_str(), &status) != 0) return failure(path, "cannot use its folder", errno);
     if (!S_ISDIR(status.st_mode)) return failure(path, "cannot use its folder", ENOTDIR);
     if (::access(folder.c_str(), W_OK | X_OK) != 0) return failure(path, "cannot write in its folder", errno);
-    if (::stat(path.c_str(), &status) == 0 && S_ISDIR(status.st_mode))
-        return failure(path, "cannot write it", EISDIR);
     return {};
 }
 

@@ -2,6 +2,7 @@
 // contents, never a mixture, whatever happens to the process.
 #pragma once
 
+#include <signal.h>
 #include <sys/types.h>
 #include <optional>
 #include <string>
@@ -15,17 +16,27 @@ namespace twofactor::cli {
 [[nodiscard]] std::string folder_of(const std::string& path);
 
 /**
- * Replaces `path` with `contents`: writes a temporary file in the same folder (so the rename
- * stays on one file system), fsyncs it, gives it `mode`, renames it over `path` and fsyncs
- * the folder. On any failure the temporary file is removed and `path` is untouched; the error
- * names the path and the failing step.
+ * The file that writing `path` replaces: `path` itself, or the file a symbolic link at `path`
+ * names (followed to the end, even when that file does not exist yet), so that a link is kept
+ * and its target replaced. Errors: an existing folder, device, FIFO or socket there (never
+ * replaced by a regular file: `--out /dev/null` must not swap the device for a file), a loop
+ * of links; the error names `path`.
+ */
+[[nodiscard]] cli_result<std::string> replaceable_path(const std::string& path);
+
+/**
+ * Replaces `path` (its replaceable_path) with `contents`: writes a temporary file in the same
+ * folder (so the rename stays on one file system), fsyncs it, gives it `mode`, renames it over
+ * the file and fsyncs the folder. On any failure the temporary file is removed and the file is
+ * untouched; the error names the path and the failing step. Termination signals wait until it
+ * is done (signals_deferred), so no temporary file is left behind by Ctrl-C.
  */
 [[nodiscard]] cli_result<void> write_file_atomically(const std::string& path, std::string_view contents,
                                                      mode_t mode);
 
-/// Whether a file could be written at `path` now: its folder exists and is writable, and
-/// `path` is not a folder. Lets a command refuse a hopeless path before the user does any work,
-/// rather than only when it writes. The error names the path and the problem.
+/// Whether a file could be written at `path` now: it is replaceable (replaceable_path), and the
+/// folder it is in exists and is writable. Lets a command refuse a hopeless path before the user does any
+/// work, rather than only when it writes. The error names the path and the problem.
 [[nodiscard]] cli_result<void> check_writable_location(const std::string& path);
 
 /// The contents of the file at `path`, or nullopt when there is none (to put it back later).
@@ -59,6 +70,23 @@ private:
 /// rename left behind; they may hold a copy of a secret. Call it only while no writer can be
 /// running (under the state lock).
 void remove_stale_temporaries(const std::string& path);
+
+/**
+ * While it lives, SIGINT, SIGTERM, SIGHUP and SIGQUIT wait: a change made of several writes
+ * (the download of backup codes, then the state that makes them valid) is made whole or not at
+ * all, never cut between the two by Ctrl-C. A signal that arrives meanwhile takes effect when
+ * the last one ends. Nests.
+ */
+class signals_deferred {
+public:
+    signals_deferred() noexcept;
+    ~signals_deferred();
+    signals_deferred(const signals_deferred&) = delete;
+    signals_deferred& operator=(const signals_deferred&) = delete;
+
+private:
+    sigset_t previous_{};
+};
 
 /// Whether two paths name the same file: the same inode when both exist, else the same
 /// absolute path once their folders are resolved.

@@ -50,16 +50,22 @@ constexpr std::string_view enroll_description =
     "also be driven through a pipe. Exit status: 0 finished, 1 cancelled, too many wrong codes\n"
     "or the current code refused, 2 bad input.";
 
-// Ends the wizard without writing anything.
-int cancelled(std::string_view why) {
-    report_note(fmt::format("{}: setup cancelled, nothing was changed", why));
+// Ends the wizard without writing anything. `note`: what stays of the confirming login.
+int cancelled(std::string_view why, std::string_view note) {
+    report_note(fmt::format("{}: setup cancelled, nothing was changed{}", why, note));
     return exit_rejected;
 }
 
-// Prints what is shown so far before waiting for input (stdout may be a pipe).
+// Prints what is shown so far before waiting for input (stdout may be a pipe). A line too long
+// for any answer (a mistaken paste) is answered and asked again: the user may already have
+// added the secret to their app, and must not have to start over.
 cli_result<std::optional<std::string>> ask(std::string_view prompt) {
-    std::fflush(stdout);
-    return read_line(prompt);
+    for (;;) {
+        std::fflush(stdout);
+        auto answer = read_line(prompt);
+        if (answer || !is_line_too_long(answer.error())) return answer;
+        fmt::print("That line is too long for an answer. Try again.\n");
+    }
 }
 
 bool is_cancel(std::string_view answer) { return answer == "cancel" || answer == "q" || answer == "quit"; }
@@ -169,8 +175,10 @@ cli_result<bool> backup_codes_page(const wizard& w, const parsed_arguments& args
 }
 
 // Reconfiguring: a login with the current secret or a backup code, stored like any login (the
-// code is used up). The record as it is now, or the exit status (already reported).
-result<stored_account, int> confirm_current_factor(const std::string& path, const parsed_arguments& args) {
+// code is used up, even if the wizard is then cancelled: `cancel_note` says so for a backup
+// code). The record as it is now, or the exit status (already reported).
+result<stored_account, int> confirm_current_factor(const std::string& path, const parsed_arguments& args,
+                                                   std::string& cancel_note) {
     if (const auto flushed = flush_standard_output(); !flushed)
         return unexpected(report_error(flushed.error()));
     auto typed = read_code_for(path, code_or_backup_prompt);
@@ -178,7 +186,11 @@ result<stored_account, int> confirm_current_factor(const std::string& path, cons
     const wiped_on_exit wipe{*typed};
     const auto accepted = login_and_store(path, code_time(args), *typed, false);
     if (!accepted) return unexpected(accepted.error());
-    fmt::print("Confirmed: {}.\n", describe_match(*accepted->match));
+    const login_match& match = *accepted->match;
+    fmt::print("Confirmed: {}.\n", describe_match(match));
+    if (match.method == login_method::backup_code)
+        cancel_note = fmt::format(" (the backup code you confirmed with stays used: {} of {} left)",
+                                  match.backup_codes_remaining, stored_account::backup_codes_type::count);
     auto current = load_account(path);
     if (!current) return unexpected(report_error(current.error()));
     return std::move(*current);
@@ -224,6 +236,7 @@ int run_enroll(std::span<const std::string_view> args) {
     }
 
     result<wizard> started = unexpected(errc::empty_secret);
+    std::string cancel_note;
     if (*current) {
         const otpauth_uri& enrolled = (*current)->enrollment();
         if ((issuer && *issuer != enrolled.issuer()) || (account && *account != enrolled.account()))
@@ -238,7 +251,7 @@ int run_enroll(std::span<const std::string_view> args) {
             enrolled.account(), enrolled.issuer());
         // Changing the second factor takes the second factor, as a login: a wrong code counts
         // towards the lockout, and during a lockout nothing is checked.
-        const auto confirmed = confirm_current_factor(path, parsed);
+        const auto confirmed = confirm_current_factor(path, parsed, cancel_note);
         if (!confirmed) return confirmed.error();
         started = wizard::reconfigure(*confirmed);
         fmt::print("\n");
@@ -264,22 +277,24 @@ int run_enroll(std::span<const std::string_view> args) {
     while (verified && *verified == page_outcome::back) {
         const auto shown = show_secret_page(w);
         if (!shown) return report_error(shown.error());
-        if (!*shown) return cancelled("cancelled");
+        if (!*shown) return cancelled("cancelled", cancel_note);
         verified = verify_setup_page(w, parsed);
     }
     if (!verified) return report_error(verified.error());
-    if (*verified == page_outcome::cancelled) return cancelled("cancelled");
+    if (*verified == page_outcome::cancelled) return cancelled("cancelled", cancel_note);
     if (*verified == page_outcome::aborted) {
         report_note("too many wrong codes: setup abandoned, nothing was changed; run it again");
         return exit_rejected;
     }
     const auto saved = backup_codes_page(w, parsed);
     if (!saved) return report_error(saved.error());
-    if (!*saved) return cancelled("cancelled");
+    if (!*saved) return cancelled("cancelled", cancel_note);
 
     // Finish: the download first, then the state; if the state cannot be stored, the download
     // is put back as it was, so a failed Finish changes nothing either. Backup codes that never
-    // reached the screen (stdout failed) must not become the only ones.
+    // reached the screen (stdout failed) must not become the only ones. Ctrl-C waits until
+    // both files are written (or put back).
+    const signals_deferred finishing;
     if (const auto shown = flush_standard_output(); !shown)
         return report_error(shown.error() + ": the backup codes were not shown; nothing was changed");
     const auto now = login_time(parsed);

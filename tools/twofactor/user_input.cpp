@@ -34,6 +34,8 @@ void forget(std::string& line) noexcept {
 
 bool standard_input_is_terminal() noexcept { return ::isatty(0) == 1; }
 
+constexpr std::string_view line_too_long = "input line too long";
+
 cli_result<std::optional<std::string>> read_line(std::string_view prompt, std::size_t max_length) {
     const bool terminal = standard_input_is_terminal();
     if (terminal && !prompt.empty()) {
@@ -77,9 +79,11 @@ cli_result<std::optional<std::string>> read_line(std::string_view prompt, std::s
     if (newline && !line.empty() && line.back() == '\r') line.pop_back();
     if (too_long || line.size() > max_length) {
         forget(line);
-        return cli_error(fmt::format("input line too long (more than {} characters)", max_length));
+        return cli_error(fmt::format("{} (more than {} characters)", line_too_long, max_length));
     }
     return std::optional<std::string>(std::move(line));
 }
+
+bool is_line_too_long(std::string_view error) { return error.starts_with(line_too_long); }
 
 }  // namespace twofactor::cli

@@ -31,4 +31,7 @@ namespace twofactor::cli {
 [[nodiscard]] cli_result<std::optional<std::string>> read_line(std::string_view prompt,
                                                                std::size_t max_length = 256);
 
+/// Whether an error of read_line is "input line too long" (the caller may ask again).
+[[nodiscard]] bool is_line_too_long(std::string_view error);
+
 }  // namespace twofactor::cli
