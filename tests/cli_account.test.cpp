@@ -944,11 +944,16 @@ BOOST_FIXTURE_TEST_CASE(regenerate_when_the_codes_cannot_be_shown, account_fixtu
 // this works for root too, which a read-only folder would not stop. SIGXFSZ is ignored so that
 // the write fails with EFBIG instead of the signal ending the tool.
 BOOST_FIXTURE_TEST_CASE(regenerate_when_the_state_cannot_be_written, account_fixture) {
+    // Also a link to a codes file not there yet: the file is created, then removed again, and
+    // the link stays.
+    const std::string link = folder.path + "/linked-codes.txt";
+    BOOST_TEST_REQUIRE(::symlink("new-codes.txt", link.c_str()) == 0);
     const auto before = snapshot(state);
     constexpr std::size_t limit = 1024;  // `ulimit -f 2`
     BOOST_TEST_REQUIRE(before.contents.size() > limit, "the state must exceed the size limit");
     const std::string codes_file = folder.path + "/codes.txt";
-    for (const std::string& extra : {std::string(), " --backup-codes " + codes_file}) {
+    for (const std::string& extra :
+         {std::string(), " --backup-codes " + codes_file, " --backup-codes " + link}) {
         BOOST_TEST_CONTEXT(extra) {
             const auto r = twofactor_test::run_shell(
                 "printf '" + std::string(code_at_59) + "\\n' | (trap '' XFSZ; ulimit -f 2; exec '" +
@@ -964,6 +969,8 @@ BOOST_FIXTURE_TEST_CASE(regenerate_when_the_state_cannot_be_written, account_fix
             BOOST_TEST(r.out.find("File too large") != std::string::npos, r.out);
             BOOST_TEST(differences(before, snapshot(state)) == "");
             BOOST_TEST(!path_exists(codes_file));  // put back as it was: absent
+            BOOST_TEST(!path_exists(folder.path + "/new-codes.txt"));
+            BOOST_TEST(std::filesystem::is_symlink(link));
         }
     }
     expect_success(login(backup[0], 59), "backup code accepted; 9 of 10 left");

@@ -194,13 +194,16 @@ bool same_file(const std::string& a, const std::string& b) {
 
 cli_result<file_backup> file_backup::replace(const std::string& path, std::string_view contents,
                                              mode_t mode) {
-    auto previous = read_previous_file(path);
+    // The file a link names: restore() must remove that file, not the link, when it is new.
+    const auto target = replaceable_path(path);
+    if (!target) return cli_error(target.error());
+    auto previous = read_previous_file(*target);
     if (!previous) return cli_error(previous.error());
-    if (const auto written = write_file_atomically(path, contents, mode); !written) {
+    if (const auto written = write_file_atomically(*target, contents, mode); !written) {
         if (*previous) twofactor::detail::secure_wipe_bytes((*previous)->data(), (*previous)->size());
         return cli_error(written.error());
     }
-    return file_backup(path, std::move(*previous));
+    return file_backup(*target, std::move(*previous));
 }
 
 file_backup::~file_backup() {
