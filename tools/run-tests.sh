@@ -30,7 +30,7 @@ if [ $# -eq 0 ]; then
     tools/build-embedded.sh
     echo "=== example web application in headless Chromium (Playwright) ==="
     tools/test-web.sh
-    echo "=== fuzzing (libFuzzer, 60 s per target, $jobs at a time) ==="
-    tools/run-fuzzers.sh -j "$jobs" 60
+    echo "=== fuzzing (libFuzzer, 45 s per target, $jobs at a time) ==="
+    tools/run-fuzzers.sh -j "$jobs" 45
 fi
 echo "twofactor: all tests passed (${presets[*]})"
