@@ -58,28 +58,26 @@ private:
 
 cli_result<std::string> replaceable_path(const std::string& path) {
     if (path.empty()) return cli_error("empty file name");
+    const auto fail = [&](std::string_view step, int error) -> cli_result<std::string> {
+        return cli_error(failure(path, step, error).error());
+    };
     std::string target = path;
     struct stat status {};
     for (int links = 0;; ++links) {
         if (::lstat(target.c_str(), &status) != 0) {
             if (errno == ENOENT) return target;  // to be created
-            return failure(path, "cannot use it", errno).transform([] { return std::string(); });
+            return fail("cannot use it", errno);
         }
         if (!S_ISLNK(status.st_mode)) break;
-        if (links == 40)
-            return failure(path, "cannot follow its symbolic links", ELOOP).transform([] {
-                return std::string();
-            });
+        if (links == 40) return fail("cannot follow its symbolic links", ELOOP);
         std::array<char, 4096> link{};
         const ssize_t size = ::readlink(target.c_str(), link.data(), link.size());
         if (size < 0 || static_cast<std::size_t>(size) == link.size())
-            return failure(path, "cannot follow its symbolic link", size < 0 ? errno : ENAMETOOLONG)
-                .transform([] { return std::string(); });
+            return fail("cannot follow its symbolic link", size < 0 ? errno : ENAMETOOLONG);
         const std::string_view named(link.data(), static_cast<std::size_t>(size));
         target = named.starts_with('/') ? std::string(named) : folder_of(target) + "/" + std::string(named);
     }
-    if (S_ISDIR(status.st_mode))
-        return failure(path, "cannot write it", EISDIR).transform([] { return std::string(); });
+    if (S_ISDIR(status.st_mode)) return fail("cannot write it", EISDIR);
     if (!S_ISREG(status.st_mode))
         return cli_error(fmt::format("{}: not a regular file (a device, FIFO or socket): it is not replaced",
                                      quoted_path(path)));
