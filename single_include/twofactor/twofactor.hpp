@@ -7596,26 +7596,23 @@ result<generated_backup_codes<N, Hash>> backup_code_set<N, Hash>::generate(
     std::array<std::byte, 64> pool{};
     std::size_t pool_next = pool.size();
     std::size_t rejected_in_a_row = 0;
-    const auto stuck_source = [&] {
+    const auto give_up = [&](errc error) {
         detail::secure_wipe(std::span<std::byte>(pool));
-        return unexpected(errc::random_source_failed);
+        return unexpected(error);
     };
     for (std::size_t i = 0; i < N; ++i) {
         bool distinct = false;
         for (std::size_t draws = 0; !distinct; ++draws) {
-            if (draws == max_draws_per_code) return stuck_source();
+            if (draws == max_draws_per_code) return give_up(errc::random_source_failed);
             for (std::size_t k = 0; k < backup_code_length;) {
                 if (pool_next == pool.size()) {
-                    if (auto filled = fill_random(rng, pool); !filled) {
-                        detail::secure_wipe(std::span<std::byte>(pool));
-                        return unexpected(filled.error());
-                    }
+                    if (auto filled = fill_random(rng, pool); !filled) return give_up(filled.error());
                     pool_next = 0;
                 }
                 const auto value = std::to_integer<std::uint32_t>(pool[pool_next++]);
                 // Whether a byte is rejected is public: a rejected byte is never used.
                 if (detail::declassify(static_cast<unsigned>(value >= unbiased_limit)) != 0) {
-                    if (++rejected_in_a_row == pool.size()) return stuck_source();
+                    if (++rejected_in_a_row == pool.size()) return give_up(errc::random_source_failed);
                     continue;
                 }
                 rejected_in_a_row = 0;
