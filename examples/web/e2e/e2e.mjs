@@ -110,8 +110,14 @@ async function startServer(folder) {
 let page;
 let base;
 const shot = (name) => page.screenshot({ path: path.join(artifacts, `${name}.png`), fullPage: true });
-const alertText = async () => ((await page.locator('[role=alert]').allTextContents()).join(' ')).trim();
-const statusText = async () => ((await page.locator('[role=status]').allTextContents()).join(' ')).trim();
+// Read once the page a click led to has loaded: reading sooner can see the page before it (a
+// check on the Reconfigure refusal failed that way once in CI).
+async function textOf(role) {
+    await page.waitForLoadState('load');
+    return ((await page.locator(`[role=${role}]`).allTextContents()).join(' ')).trim();
+}
+const alertText = () => textOf('alert');
+const statusText = () => textOf('status');
 const twoFactorSwitch = () => page.getByRole('switch', { name: 'Two-factor Authentication' });
 
 async function signInWithPassword(password = demo.password) {
