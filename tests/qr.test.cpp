@@ -452,10 +452,41 @@ BOOST_AUTO_TEST_CASE(single_mode_texts_use_the_most_compact_mode) {
     BOOST_TEST(first_mode_indicator(*tf::qr_code::encode_text("0123456789")) == 0b0001);
     BOOST_TEST(first_mode_indicator(*tf::qr_code::encode_text("HELLO WORLD")) == 0b0010);
     BOOST_TEST(first_mode_indicator(*tf::qr_code::encode_text("hello world")) == 0b0100);
-    BOOST_TEST(first_mode_indicator(*tf::qr_code::encode_text("Hello, wörld")) == 0b0100);
     // Digits between letters stay alphanumeric unless a numeric segment pays for its header.
     BOOST_TEST(plan("ABC123DEF", 0).modes == "AAAAAAAAA");
     BOOST_TEST(plan("A12345678901234567890B", 0).modes == "ANNNNNNNNNNNNNNNNNNNNA");
+}
+
+// UTF-8 beyond ASCII is declared with ECI 000026 (§7.4.2.2): mode 0111 and one byte, 12 bits
+// that count against the capacity. ASCII and bytes that are not UTF-8 go without it.
+BOOST_AUTO_TEST_CASE(utf8_text_is_declared_with_an_eci_header) {
+    const auto mode_of = [](std::string_view text) {
+        return first_mode_indicator(*tf::qr_code::encode_text(text));
+    };
+    BOOST_TEST(mode_of("Hello, wörld") == 0b0111);
+    BOOST_TEST(mode_of("日本") == 0b0111);
+    BOOST_TEST(mode_of("hello world") == 0b0100);
+    BOOST_TEST(mode_of("caf\xE9") == 0b0100);           // ISO-8859-1, not UTF-8
+    BOOST_TEST(mode_of("caf\xC3") == 0b0100);           // a sequence cut short
+    BOOST_TEST(mode_of("\xC0\xAF etc") == 0b0100);      // an overlong form
+    BOOST_TEST(mode_of("\xED\xA0\x80 etc") == 0b0100);  // a surrogate
+    BOOST_TEST(mode_of("\xF4\x90\x80\x80") == 0b0100);  // above U+10FFFF
+
+    // Version 1-L holds 152 data bits: 17 bytes in byte mode (4 + 8 + 136), 16 after the header.
+    const tf::qr_options low{.ecc = tf::qr_ecc::low, .boost_ecc = false};
+    std::string sixteen;
+    for (int i = 0; i < 8; ++i) sixteen += "é";
+    BOOST_TEST(tf::qr_code::encode_text(sixteen, low)->version() == 1);
+    BOOST_TEST(tf::qr_code::encode_text(sixteen + "a", low)->version() == 2);
+    BOOST_TEST(tf::qr_code::encode_text(std::string(17, 'a'), low)->version() == 1);
+    BOOST_TEST(tf::qr_code::encode_text(std::string(17, '\xE9'), low)->version() == 1);
+    // The largest symbol, 40-L (23,648 data bits): 2953 bytes, or 2952 after the header.
+    std::string longest;
+    while (longest.size() < 2950) longest += "é";
+    BOOST_TEST(tf::qr_code::encode_text(longest + "aa", low)->version() == 40);
+    BOOST_TEST(
+        (tf::qr_code::encode_text(longest + "aaa", low) == tf::unexpected(tf::errc::qr_data_too_long)));
+    BOOST_TEST(tf::qr_code::encode_text(std::string(2953, 'a'), low)->version() == 40);
 }
 
 BOOST_AUTO_TEST_CASE(otpauth_uri_puts_the_base32_secret_in_alphanumeric_mode) {
@@ -880,6 +911,25 @@ BOOST_AUTO_TEST_CASE(zbarimg_decodes_every_version_level_and_mode) {
         cases.push_back({"pbm", "PBM image", file});
     }
     decode_all(cases, dir.path());
+}
+
+// Without -Sbinary zbarimg converts what it reads to UTF-8 as the symbol says, and guesses when it
+// says nothing (Shift JIS for "Müller GmbH" before the ECI header). Each text must come back as is.
+BOOST_AUTO_TEST_CASE(zbarimg_reads_utf8_text_as_utf8) {
+    require_zbarimg();
+    temp_directory dir;
+    BOOST_TEST_REQUIRE(!dir.path().empty());
+    const std::vector<std::string> texts{"Müller GmbH", "Café", "Ünïcödé ñ €100", "Grüße, 世界! ✓ ¿qué?",
+                                         "otpauth://totp/Zoë:zoë@example.com?secret=JBSWY3DPEHPK3PXP"};
+    for (std::size_t i = 0; i < texts.size(); ++i) {
+        const auto code = tf::qr_code::encode_text(texts[i]);
+        BOOST_TEST_REQUIRE(code.has_value());
+        const auto file = dir.path() / ("utf8_" + std::to_string(i) + ".png");
+        write_file(file, *tf::to_png(*code, {.scale = 4}));
+        const auto decoded = run_shell("zbarimg --raw -q '" + file.string() + "' 2>/dev/null");
+        BOOST_TEST(decoded.status == 0);
+        BOOST_TEST(decoded.out == texts[i] + "\n");
+    }
 }
 
 }  // namespace

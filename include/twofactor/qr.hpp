@@ -6,8 +6,9 @@
 // No heap, no exceptions, usable in constant expressions. Drawing the matrix (SVG, terminal,
 // PNG, PBM) lives in twofactor/qr_render.hpp.
 //
-// Not implemented: Kanji mode, ECI designators (byte mode carries the bytes as they are; QR
-// readers, zbar included, recognise UTF-8), structured append, Micro QR.
+// Text that is UTF-8 and not all ASCII is declared UTF-8 with an ECI header (§7.4.2.2); readers
+// otherwise read bytes as ISO-8859-1 or guess. Not implemented: Kanji mode, other ECI
+// designators, structured append, Micro QR.
 #ifndef TWOFACTOR_QR_HPP_INCLUDED
 #define TWOFACTOR_QR_HPP_INCLUDED
 
@@ -26,6 +27,7 @@
 #include "detail/bytes.hpp"
 #include "detail/qr_tables.hpp"
 #include "detail/reed_solomon.hpp"
+#include "detail/utf8.hpp"
 #include "error.hpp"
 
 namespace twofactor::inline v1 {
@@ -855,14 +857,22 @@ public:
         const int ecc = static_cast<int>(options.ecc);
         // One plan per count indicator class, smallest versions first; the first class with a
         // version that holds the plan's bits wins (a later class only has larger versions).
+        // Readers take byte segments as ISO-8859-1 unless told otherwise (§7.4.2), and zbar guesses
+        // Shift JIS or Big5 for some UTF-8: a UTF-8 text other than ASCII is declared so.
+        const bool declare_utf8 = has_non_ascii(text) && is_utf8(text);
+        const int header_bits = declare_utf8 ? qr_eci_utf8_header_bits : 0;
         for (int cls = qr_version_class(first); cls <= qr_version_class(last); ++cls) {
             qr_segmenter::state final_state = qr_segmenter::b;
-            const int bits = qr_segmenter::plan(text, cls, choices, final_state);
+            const int bits = header_bits + qr_segmenter::plan(text, cls, choices, final_state);
             const int version = smallest_version(bits, cls, first, last, ecc);
             if (version == 0) continue;
             qr_segmenter::modes_from_choices(choices, text.size(), final_state);
             std::array<std::uint8_t, max_data_codewords> data{};
             qr_bit_writer writer{data};
+            if (declare_utf8) {
+                writer.put(qr_eci_mode_indicator, 4);
+                writer.put(qr_eci_utf8_designator, 8);
+            }
             for (std::size_t begin = 0; begin < text.size();) {
                 std::size_t end = begin + 1;
                 while (end < text.size() && choices[end] == choices[begin]) ++end;
@@ -1026,7 +1036,10 @@ public:
      * shorter, optimally (so "0123456789" is one numeric segment, "HELLO WORLD" one
      * alphanumeric segment, and an otpauth:// URI byte mode except for its uppercase base32
      * secret, which goes in alphanumeric mode). Lowercase letters and everything else, including UTF-8
-     * sequences, go in byte mode as they are (no ECI designator is written; readers assume UTF-8).
+     * sequences, go in byte mode as they are. A text that holds UTF-8 beyond ASCII starts with
+     * an ECI header that declares UTF-8 (ECI 000026, 12 bits), so that readers do not take it
+     * as ISO-8859-1 or guess another encoding; bytes that are not UTF-8 go without one (the
+     * reader's default, ISO-8859-1, then applies), as do ASCII texts such as otpauth:// URIs.
      *
      * The version is the smallest allowed by `options` that holds the data; see `qr_options`.
      * Errors: errc::invalid_qr_options; errc::qr_data_too_long when the text does not fit the

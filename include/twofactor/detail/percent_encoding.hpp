@@ -1,4 +1,4 @@
-// Percent-encoding (RFC 3986 §2.1, §2.3) and UTF-8 validation (RFC 3629 §4) for the otpauth://
+// Percent-encoding (RFC 3986 §2.1, §2.3) and the text checks (UTF-8, no control characters) for the
 // Key URI: encoding of the label and parameter values, decoding with positions for errors.
 #ifndef TWOFACTOR_DETAIL_PERCENT_ENCODING_HPP_INCLUDED
 #define TWOFACTOR_DETAIL_PERCENT_ENCODING_HPP_INCLUDED
@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "../error.hpp"
+#include "utf8.hpp"
 
 namespace twofactor::inline v1::detail {
 
@@ -122,38 +123,13 @@ constexpr std::size_t percent_encode(std::string_view text, char* out) noexcept 
  * {invalid_label, index of the control character}.
  */
 [[nodiscard]] constexpr result<void, uri_text_error> check_uri_text(std::string_view text) noexcept {
-    const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
     for (std::size_t i = 0; i < text.size();) {
-        const unsigned lead = byte(i);
-        if (lead < 0x80) {
-            if (lead < 0x20 || lead == 0x7F) return unexpected(uri_text_error{errc::invalid_label, i});
-            ++i;
-            continue;
-        }
-        std::size_t length = 0;
-        unsigned low = 0x80;  // allowed range of the second byte (RFC 3629 §4 syntax)
-        unsigned high = 0xBF;
-        if (lead >= 0xC2 && lead <= 0xDF) {
-            length = 2;
-        } else if (lead >= 0xE0 && lead <= 0xEF) {
-            length = 3;
-            if (lead == 0xE0) low = 0xA0;   // no overlong forms
-            if (lead == 0xED) high = 0x9F;  // no surrogates
-        } else if (lead >= 0xF0 && lead <= 0xF4) {
-            length = 4;
-            if (lead == 0xF0) low = 0x90;   // no overlong forms
-            if (lead == 0xF4) high = 0x8F;  // nothing above U+10FFFF
-        } else {
-            return unexpected(uri_text_error{errc::invalid_utf8, i});
-        }
-        if (text.size() - i < length) return unexpected(uri_text_error{errc::invalid_utf8, i});
-        if (byte(i + 1) < low || byte(i + 1) > high) return unexpected(uri_text_error{errc::invalid_utf8, i});
-        for (std::size_t k = 2; k < length; ++k) {
-            if (byte(i + k) < 0x80 || byte(i + k) > 0xBF)
-                return unexpected(uri_text_error{errc::invalid_utf8, i});
-        }
-        if (lead == 0xC2 && byte(i + 1) <= 0x9F)
-            return unexpected(uri_text_error{errc::invalid_label, i});  // C1
+        const auto lead = static_cast<unsigned char>(text[i]);
+        const std::size_t length = utf8_sequence_length(text, i);
+        if (length == 0) return unexpected(uri_text_error{errc::invalid_utf8, i});
+        const bool c0 = lead < 0x20 || lead == 0x7F;
+        const bool c1 = lead == 0xC2 && static_cast<unsigned char>(text[i + 1]) <= 0x9F;
+        if (c0 || c1) return unexpected(uri_text_error{errc::invalid_label, i});
         i += length;
     }
     return {};

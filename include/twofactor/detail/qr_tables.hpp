@@ -142,6 +142,12 @@ inline constexpr std::array<std::array<std::uint8_t, 41>, 4> qr_ecc_block_count{
 /// The segment modes of §7.4, valued as their 4-bit mode indicators (Table 2).
 enum class qr_segment_mode : std::uint8_t { numeric = 0b0001, alphanumeric = 0b0010, byte = 0b0100 };
 
+/// The ECI header that declares the byte segments after it UTF-8: the ECI mode indicator 0111
+/// (Table 2), then the designator 000026 in its one-byte form 0bbbbbbb (§7.4.2.2, for 0..127).
+inline constexpr std::uint32_t qr_eci_mode_indicator = 0b0111;
+inline constexpr std::uint32_t qr_eci_utf8_designator = 26;
+inline constexpr int qr_eci_utf8_header_bits = 4 + 8;
+
 /// Which of the three character count indicator length classes `version` is in (Table 3):
 /// 0 for versions 1–9, 1 for 10–26, 2 for 27–40.
 [[nodiscard]] constexpr int qr_version_class(int version) noexcept {
