@@ -312,6 +312,16 @@ BOOST_AUTO_TEST_CASE(encoded_colons) {
         parsed("otpauth://totp/Test%3A%20Foo%3AUser?secret=JBSWY3DPEHPK3PXP&issuer=Test%3A%20Foo");
     BOOST_TEST(aegis.issuer() == "Test: Foo");
     BOOST_TEST(aegis.account() == "User");
+    // A literal ':' decides over issuer=: the encoded colon before it stays in the label's
+    // issuer, so the names differ, as they would with any other issuer= (not a ':' left in the
+    // account, which would refuse the URI).
+    const auto literal_first = parsed("otpauth://totp/Foo%3Abar:alice?secret=JBSWY3DPEHPK3PXP&issuer=Foo");
+    BOOST_TEST(literal_first.issuer() == "Foo");
+    BOOST_TEST(literal_first.account() == "alice");
+    BOOST_TEST(literal_first.issuer_mismatch());
+    const auto other_issuer = parsed("otpauth://totp/Foo%3Abar:alice?secret=JBSWY3DPEHPK3PXP&issuer=Baz");
+    BOOST_TEST(other_issuer.account() == "alice");
+    BOOST_TEST(other_issuer.issuer_mismatch());
     // Without issuer=, an encoded colon cannot be told from a colon in the account: refused.
     BOOST_TEST(otpauth_uri::parse("otpauth://totp/foo%3Abar?secret=JBSWY3DPEHPK3PXP").error() ==
                (tf::uri_error{errc::invalid_label, 18}));

@@ -257,9 +257,11 @@ template <std::size_t N>
  *   - '+' is a literal plus, never a space (RFC 3986; the mistake of pyotp#47).
  *   - The label is split into issuer and account BEFORE percent-decoding, at the first
  *     literal ':', so that an encoded "%3A" inside a name stays in that name (pyotp#174).
- *     Exception: when an `issuer=` parameter is given and the decoded label starts with that
- *     issuer and a colon (a colon that was itself encoded, as some exporters write it:
- *     "Foo%3Abar" with issuer=Foo), the split is made there. Spaces before the account name
+ *     Exception: when the label has no literal ':', an `issuer=` parameter is given and the
+ *     decoded label starts with that issuer and a colon (a colon that was itself encoded, as
+ *     some exporters write it: "Foo%3Abar" with issuer=Foo), the split is made there. (With a
+ *     literal ':' the literal one decides: "Foo%3Abar:alice" with issuer=Foo is the issuer
+ *     "Foo:bar", which differs from issuer=, and the account "alice".) Spaces before the account name
  *     are dropped (the Key Uri Format allows "Issuer: account").
  *   - Issuer and account are decoded, must be UTF-8 without control characters and at most
  *     max_label_part_size bytes; the account may not be empty or contain a ':' (it is
@@ -511,20 +513,22 @@ constexpr result<otpauth_uri, uri_error> otpauth_uri::parse(std::string_view tex
     std::string_view raw_account = raw_label;  // encoded
     std::size_t account_position = label_position;
     std::string_view account_text = *label;  // decoded
-    if (!issuer_value.empty() && label->size() > issuer_value.size() && label->starts_with(issuer_value) &&
+    const std::size_t literal_colon = raw_label.find(':');
+    if (literal_colon == std::string_view::npos && !issuer_value.empty() &&
+        label->size() > issuer_value.size() && label->starts_with(issuer_value) &&
         (*label)[issuer_value.size()] == ':') {
-        // Split where the issuer= parameter says, even at an encoded colon.
+        // No literal ':' to split at: split where the issuer= parameter says, at an encoded colon.
         label_issuer = issuer_value;
         const std::size_t at = detail::percent_source_position(raw_label, issuer_value.size() + 1);
         raw_account = raw_label.substr(at);
         account_position = label_position + at;
         account_text = label->substr(issuer_value.size() + 1);
-    } else if (const std::size_t colon = raw_label.find(':'); colon != std::string_view::npos) {
+    } else if (literal_colon != std::string_view::npos) {
         // Split at the first literal ':', then decode each part (pyotp#174).
-        const std::string_view raw_issuer = raw_label.substr(0, colon);
+        const std::string_view raw_issuer = raw_label.substr(0, literal_colon);
         const std::size_t decoded_colon = [&] {
             std::size_t n = 0;
-            for (std::size_t i = 0; i < colon; i += raw_issuer[i] == '%' ? 3U : 1U) ++n;
+            for (std::size_t i = 0; i < literal_colon; i += raw_issuer[i] == '%' ? 3U : 1U) ++n;
             return n;
         }();
         label_issuer = label->substr(0, decoded_colon);
@@ -532,8 +536,8 @@ constexpr result<otpauth_uri, uri_error> otpauth_uri::parse(std::string_view tex
             !checked) {
             return unexpected(checked.error());
         }
-        raw_account = raw_label.substr(colon + 1);
-        account_position = label_position + colon + 1;
+        raw_account = raw_label.substr(literal_colon + 1);
+        account_position = label_position + literal_colon + 1;
         account_text = label->substr(decoded_colon + 1);
     }
     // "Issuer: account" and "Issuer:%20account" (Key Uri Format); an account name never begins
