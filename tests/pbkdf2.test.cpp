@@ -69,6 +69,13 @@ constexpr bool rfc6070_case_2_at_compile_time() {
 }
 static_assert(rfc6070_case_2_at_compile_time());
 
+// The longest key RFC 8018 allows is (2^32 - 1) blocks: 2^32 - 1 whole blocks pass, as do a
+// partial last one; one byte past them does not.
+static_assert(twofactor::detail::pbkdf2_length_allowed(0xffffffffULL * 20, 20));
+static_assert(twofactor::detail::pbkdf2_length_allowed(0xfffffffeULL * 20 + 1, 20));
+static_assert(!twofactor::detail::pbkdf2_length_allowed(0xffffffffULL * 20 + 1, 20));
+static_assert(twofactor::detail::pbkdf2_length_allowed(0, 32));
+
 }  // namespace
 
 BOOST_DATA_TEST_CASE(rfc6070_pbkdf2_hmac_sha1, bdata::make(rfc6070), v) {

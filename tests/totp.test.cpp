@@ -95,6 +95,23 @@ static_assert(!twofactor::time_step{0s}.valid());
 static_assert(!twofactor::time_step{-30s}.valid());
 static_assert(
     !twofactor::time_step{std::chrono::hours{std::numeric_limits<std::int64_t>::max() / 60}}.valid());
+#if defined(__SIZEOF_INT128__)
+// With -std=gnu++20 (CMake's default) __int128 is an integral type: a count past int64 is no
+// step, not its low 64 bits (2^64 + 30 s must not pass for 30 s).
+__extension__ using wide_count = __int128;
+template <class Rep>
+constexpr bool wide_count_is_refused() {
+    if constexpr (std::integral<Rep>) {
+        const auto two_to_64 = static_cast<Rep>(static_cast<Rep>(1) << 64);
+        return !twofactor::time_step{std::chrono::duration<Rep>{two_to_64 + 30}}.valid() &&
+               !twofactor::time_step{std::chrono::duration<Rep, std::milli>{two_to_64 * 1000}}.valid() &&
+               twofactor::time_step{std::chrono::duration<Rep>{30}}.seconds == 30;
+    } else {
+        return true;  // -std=c++20: __int128 is no std::integral, so no time_step takes it
+    }
+}
+static_assert(wide_count_is_refused<wide_count>());
+#endif
 
 // A test clock whose "now" the test sets.
 struct manual_clock {

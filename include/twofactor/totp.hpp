@@ -46,6 +46,9 @@ private:
         // Computed in the duration's own units, so no conversion can overflow.
         constexpr auto max_seconds = std::numeric_limits<std::int64_t>::max();
         if (length.count() <= 0) return 0;
+        // A count past int64 is no step; a wider Rep (__int128 with -std=gnu++20) must not be
+        // cut to its low 64 bits, which may look like a valid step.
+        if (!std::in_range<std::int64_t>(length.count())) return 0;
         if constexpr (Period::den == 1) {
             constexpr auto unit = static_cast<std::uint64_t>(Period::num);
             const auto count = static_cast<std::uint64_t>(length.count());
