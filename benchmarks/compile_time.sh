@@ -9,9 +9,10 @@
 # For context three more are timed: the single header included and nothing instantiated
 # (parsing and constant evaluation only: "include"); the C++ standard headers the single header
 # includes, alone ("std": the floor under any translation unit that uses twofactor, since its
-# API is made of them: std::error_code, std::chrono, std::string, std::span...); and
-# fmt_tu.cpp with -DFMT_HEADER_ONLY ("fmt-ho"), the cost of {fmt} used header-only like
-# twofactor.
+# API is made of them: std::error_code, std::chrono, std::string, std::span...); <chrono> alone
+# ("chrono": a translation unit that writes `30s` includes it whatever library it uses; in C++20
+# mode libstdc++ 12's <chrono> brings <sstream> with it); and fmt_tu.cpp with -DFMT_HEADER_ONLY
+# ("fmt-ho"), the cost of {fmt} used header-only like twofactor.
 #
 # Each is compiled to an object file (-std=c++20 -c, no linking) RUNS times per optimisation
 # level, alternating them so that a burst of load on a shared machine hits all alike. The figure is
@@ -33,7 +34,7 @@ while [ $# -gt 0 ]; do
         --runs) runs=$2; shift 2 ;;
         --compiler) compilers+=("$2"); shift 2 ;;
         --opt) levels+=("$2"); shift 2 ;;
-        -h|--help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "compile_time: unknown argument $1 (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -64,9 +65,10 @@ least() { sort -n | head -1; }
 fmt_version=$(printf '#include <fmt/core.h>\nFMT_VERSION\n' | "${compilers[0]}" -E -P -x c++ - 2>/dev/null | tail -1 || true)
 echo "compile_time: single header $(wc -l <"$header") lines; fmt ${fmt_version:-?}; least of $runs runs;" \
     "CPU seconds (user + sys) per translation unit"
-printf '%-10s %-5s %10s %8s %6s %6s %7s %10s %11s   %s\n' compiler level "twofactor" include std fmt fmt-ho \
-    "tf/fmt" "tf/fmt-ho" "(wall s: twofactor / fmt)"
+printf '%-10s %-5s %10s %8s %6s %7s %6s %7s %7s %10s   %s\n' compiler level "twofactor" include std chrono fmt \
+    fmt-ho "tf/fmt" "tf/fmt-ho" "(wall s: twofactor / fmt)"
 printf '#include <twofactor/twofactor.hpp>\n' >"$work/include_only.cpp"
+printf '#include <chrono>\n' >"$work/chrono_only.cpp"
 # <name> only: the standard library's headers, not <cpuid.h>, <sys/random.h> or Windows headers.
 grep -E '^[[:space:]]*#[[:space:]]*include[[:space:]]*<[a-z_]+>' "$header" | sed -E 's/^[^<]*(<[a-z_]+>).*/#include \1/' |
     sort -u >"$work/std_only.cpp"
@@ -74,27 +76,29 @@ worst=""
 for compiler in "${compilers[@]}"; do
     command -v "$compiler" >/dev/null || { echo "compile_time: $compiler not found" >&2; exit 1; }
     for level in "${levels[@]}"; do
-        : >"$work/tf" && : >"$work/include" && : >"$work/std" && : >"$work/fmt" && : >"$work/fmt_ho"
+        : >"$work/tf" && : >"$work/include" && : >"$work/std" && : >"$work/chrono" && : >"$work/fmt" && : >"$work/fmt_ho"
         measure "$compiler" "$level" benchmarks/compile_time/twofactor_tu.cpp -Isingle_include >/dev/null  # warm the caches
         for ((i = 0; i < runs; ++i)); do
             measure "$compiler" "$level" benchmarks/compile_time/twofactor_tu.cpp -Isingle_include >>"$work/tf"
             measure "$compiler" "$level" benchmarks/compile_time/fmt_tu.cpp >>"$work/fmt"
             measure "$compiler" "$level" "$work/include_only.cpp" -Isingle_include >>"$work/include"
             measure "$compiler" "$level" "$work/std_only.cpp" >>"$work/std"
+            measure "$compiler" "$level" "$work/chrono_only.cpp" >>"$work/chrono"
             measure "$compiler" "$level" benchmarks/compile_time/fmt_tu.cpp -DFMT_HEADER_ONLY >>"$work/fmt_ho"
         done
         tf_cpu=$(cut -d' ' -f1 "$work/tf" | least)
         fmt_cpu=$(cut -d' ' -f1 "$work/fmt" | least)
         include_cpu=$(cut -d' ' -f1 "$work/include" | least)
         std_cpu=$(cut -d' ' -f1 "$work/std" | least)
+        chrono_cpu=$(cut -d' ' -f1 "$work/chrono" | least)
         fmt_ho_cpu=$(cut -d' ' -f1 "$work/fmt_ho" | least)
         tf_wall=$(cut -d' ' -f2 "$work/tf" | least)
         fmt_wall=$(cut -d' ' -f2 "$work/fmt" | least)
         ratio=$(awk -v a="$tf_cpu" -v b="$fmt_cpu" 'BEGIN { printf "%.2f", a / b }')
         ratio_ho=$(awk -v a="$tf_cpu" -v b="$fmt_ho_cpu" 'BEGIN { printf "%.2f", a / b }')
-        printf '%-10s %-5s %10.2f %8.2f %6.2f %6.2f %7.2f %10s %11s   (%.2f / %.2f)\n' "$(basename "$compiler")" \
-            "$level" "$tf_cpu" "$include_cpu" "$std_cpu" "$fmt_cpu" "$fmt_ho_cpu" "$ratio" "$ratio_ho" "$tf_wall" \
-            "$fmt_wall"
+        printf '%-10s %-5s %10.2f %8.2f %6.2f %7.2f %6.2f %7.2f %7s %10s   (%.2f / %.2f)\n' "$(basename "$compiler")" \
+            "$level" "$tf_cpu" "$include_cpu" "$std_cpu" "$chrono_cpu" "$fmt_cpu" "$fmt_ho_cpu" "$ratio" "$ratio_ho" \
+            "$tf_wall" "$fmt_wall"
         worst=$(awk -v w="${worst:-0}" -v r="$ratio" 'BEGIN { print (r > w) ? r : w }')
     done
 done

@@ -2523,12 +2523,21 @@ namespace twofactor::inline v1 {
  * Preconditions (TWOFACTOR_ASSERT): iterations >= 1 and derived_key.size() <=
  * (2^32 - 1) * Hash::digest_size. Callers validate untrusted iteration counts first.
  */
+namespace detail {
+/// RFC 8018 §5.2: at most 2^32 - 1 blocks of the hash's digest size, the last one partial or not.
+[[nodiscard]] constexpr bool pbkdf2_length_allowed(std::size_t key_size, std::size_t block_size) noexcept {
+    const std::size_t blocks = key_size / block_size + (key_size % block_size != 0 ? 1U : 0U);
+    return blocks <= 0xffffffffU;
+}
+}  // namespace detail
+
 template <hash_function Hash>
 constexpr void pbkdf2(std::span<const std::byte> password, std::span<const std::byte> salt,
                       std::uint32_t iterations, std::span<std::byte> derived_key) noexcept {
     constexpr std::size_t block_size = Hash::digest_size;
     TWOFACTOR_ASSERT(iterations >= 1, "pbkdf2: at least one iteration");
-    TWOFACTOR_ASSERT(derived_key.size() / block_size < 0xffffffffU, "pbkdf2: derived key too long");
+    TWOFACTOR_ASSERT(detail::pbkdf2_length_allowed(derived_key.size(), block_size),
+                     "pbkdf2: derived key too long");
 
     const hmac<Hash> prf{password};
     std::array<std::byte, 4> block_index{};
@@ -3113,6 +3122,9 @@ private:
         // Computed in the duration's own units, so no conversion can overflow.
         constexpr auto max_seconds = std::numeric_limits<std::int64_t>::max();
         if (length.count() <= 0) return 0;
+        // A count past int64 is no step; a wider Rep (__int128 with -std=gnu++20) must not be
+        // cut to its low 64 bits, which may look like a valid step.
+        if (!std::in_range<std::int64_t>(length.count())) return 0;
         if constexpr (Period::den == 1) {
             constexpr auto unit = static_cast<std::uint64_t>(Period::num);
             const auto count = static_cast<std::uint64_t>(length.count());
@@ -3707,8 +3719,9 @@ struct base32_scan {
 // No heap, no exceptions, usable in constant expressions. Drawing the matrix (SVG, terminal,
 // PNG, PBM) lives in twofactor/qr_render.hpp.
 //
-// Not implemented: Kanji mode, ECI designators (byte mode carries the bytes as they are; QR
-// readers, zbar included, recognise UTF-8), structured append, Micro QR.
+// Text that is UTF-8 and not all ASCII is declared UTF-8 with an ECI header (§7.4.2.2); readers
+// otherwise read bytes as ISO-8859-1 or guess. Not implemented: Kanji mode, other ECI
+// designators, structured append, Micro QR.
 #ifndef TWOFACTOR_QR_HPP_INCLUDED
 #define TWOFACTOR_QR_HPP_INCLUDED
 
@@ -3867,6 +3880,12 @@ inline constexpr std::array<std::array<std::uint8_t, 41>, 4> qr_ecc_block_count{
 
 /// The segment modes of §7.4, valued as their 4-bit mode indicators (Table 2).
 enum class qr_segment_mode : std::uint8_t { numeric = 0b0001, alphanumeric = 0b0010, byte = 0b0100 };
+
+/// The ECI header that declares the byte segments after it UTF-8: the ECI mode indicator 0111
+/// (Table 2), then the designator 000026 in its one-byte form 0bbbbbbb (§7.4.2.2, for 0..127).
+inline constexpr std::uint32_t qr_eci_mode_indicator = 0b0111;
+inline constexpr std::uint32_t qr_eci_utf8_designator = 26;
+inline constexpr int qr_eci_utf8_header_bits = 4 + 8;
 
 /// Which of the three character count indicator length classes `version` is in (Table 3):
 /// 0 for versions 1–9, 1 for 10–26, 2 for 27–40.
@@ -4071,6 +4090,74 @@ constexpr void rs_remainder(std::span<const std::uint8_t> data, std::span<std::u
 
 #endif  // TWOFACTOR_DETAIL_REED_SOLOMON_HPP_INCLUDED
 // ---- end twofactor/detail/reed_solomon.hpp ----
+
+// ---- begin twofactor/detail/utf8.hpp ----
+// UTF-8 well-formedness (RFC 3629 §4): shared by the otpauth:// label checks and the QR encoder,
+// which declares UTF-8 (ECI 26) only for text that is UTF-8.
+#ifndef TWOFACTOR_DETAIL_UTF8_HPP_INCLUDED
+#define TWOFACTOR_DETAIL_UTF8_HPP_INCLUDED
+
+
+#include <cstddef>
+#include <string_view>
+
+namespace twofactor::inline v1::detail {
+
+/**
+ * The length (1..4) of the well-formed UTF-8 sequence that starts at `text[at]`, or 0 when
+ * none does: a stray continuation byte, an overlong form, a surrogate, a code point above
+ * U+10FFFF, or a sequence cut short by the end of `text`. Requires `at < text.size()`.
+ */
+[[nodiscard]] constexpr std::size_t utf8_sequence_length(std::string_view text, std::size_t at) noexcept {
+    const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
+    const unsigned lead = byte(at);
+    if (lead < 0x80) return 1;
+    std::size_t length = 0;
+    unsigned low = 0x80;  // allowed range of the second byte (RFC 3629 §4 syntax)
+    unsigned high = 0xBF;
+    if (lead >= 0xC2 && lead <= 0xDF) {
+        length = 2;
+    } else if (lead >= 0xE0 && lead <= 0xEF) {
+        length = 3;
+        if (lead == 0xE0) low = 0xA0;   // no overlong forms
+        if (lead == 0xED) high = 0x9F;  // no surrogates
+    } else if (lead >= 0xF0 && lead <= 0xF4) {
+        length = 4;
+        if (lead == 0xF0) low = 0x90;   // no overlong forms
+        if (lead == 0xF4) high = 0x8F;  // nothing above U+10FFFF
+    } else {
+        return 0;
+    }
+    if (text.size() - at < length) return 0;
+    if (byte(at + 1) < low || byte(at + 1) > high) return 0;
+    for (std::size_t k = 2; k < length; ++k) {
+        if (byte(at + k) < 0x80 || byte(at + k) > 0xBF) return 0;
+    }
+    return length;
+}
+
+/// True when all of `text` is well-formed UTF-8 (an empty or ASCII text is).
+[[nodiscard]] constexpr bool is_utf8(std::string_view text) noexcept {
+    for (std::size_t i = 0; i < text.size();) {
+        const std::size_t length = utf8_sequence_length(text, i);
+        if (length == 0) return false;
+        i += length;
+    }
+    return true;
+}
+
+/// True when `text` holds a byte above 0x7F. Reads every byte, whatever they are: the text may
+/// hold a secret (an otpauth:// URI).
+[[nodiscard]] constexpr bool has_non_ascii(std::string_view text) noexcept {
+    unsigned seen = 0;
+    for (const char c : text) seen |= static_cast<unsigned char>(c);
+    return (seen & 0x80u) != 0;
+}
+
+}  // namespace twofactor::inline v1::detail
+
+#endif  // TWOFACTOR_DETAIL_UTF8_HPP_INCLUDED
+// ---- end twofactor/detail/utf8.hpp ----
 
 namespace twofactor::inline v1 {
 
@@ -4899,14 +4986,22 @@ public:
         const int ecc = static_cast<int>(options.ecc);
         // One plan per count indicator class, smallest versions first; the first class with a
         // version that holds the plan's bits wins (a later class only has larger versions).
+        // Readers take byte segments as ISO-8859-1 unless told otherwise (§7.4.2), and zbar guesses
+        // Shift JIS or Big5 for some UTF-8: a UTF-8 text other than ASCII is declared so.
+        const bool declare_utf8 = has_non_ascii(text) && is_utf8(text);
+        const int header_bits = declare_utf8 ? qr_eci_utf8_header_bits : 0;
         for (int cls = qr_version_class(first); cls <= qr_version_class(last); ++cls) {
             qr_segmenter::state final_state = qr_segmenter::b;
-            const int bits = qr_segmenter::plan(text, cls, choices, final_state);
+            const int bits = header_bits + qr_segmenter::plan(text, cls, choices, final_state);
             const int version = smallest_version(bits, cls, first, last, ecc);
             if (version == 0) continue;
             qr_segmenter::modes_from_choices(choices, text.size(), final_state);
             std::array<std::uint8_t, max_data_codewords> data{};
             qr_bit_writer writer{data};
+            if (declare_utf8) {
+                writer.put(qr_eci_mode_indicator, 4);
+                writer.put(qr_eci_utf8_designator, 8);
+            }
             for (std::size_t begin = 0; begin < text.size();) {
                 std::size_t end = begin + 1;
                 while (end < text.size() && choices[end] == choices[begin]) ++end;
@@ -5070,7 +5165,10 @@ public:
      * shorter, optimally (so "0123456789" is one numeric segment, "HELLO WORLD" one
      * alphanumeric segment, and an otpauth:// URI byte mode except for its uppercase base32
      * secret, which goes in alphanumeric mode). Lowercase letters and everything else, including UTF-8
-     * sequences, go in byte mode as they are (no ECI designator is written; readers assume UTF-8).
+     * sequences, go in byte mode as they are. A text that holds UTF-8 beyond ASCII starts with
+     * an ECI header that declares UTF-8 (ECI 000026, 12 bits), so that readers do not take it
+     * as ISO-8859-1 or guess another encoding; bytes that are not UTF-8 go without one (the
+     * reader's default, ISO-8859-1, then applies), as do ASCII texts such as otpauth:// URIs.
      *
      * The version is the smallest allowed by `options` that holds the data; see `qr_options`.
      * Errors: errc::invalid_qr_options; errc::qr_data_too_long when the text does not fit the
@@ -6341,7 +6439,7 @@ private:
 
 
 // ---- begin twofactor/detail/percent_encoding.hpp ----
-// Percent-encoding (RFC 3986 §2.1, §2.3) and UTF-8 validation (RFC 3629 §4) for the otpauth://
+// Percent-encoding (RFC 3986 §2.1, §2.3) and the text checks (UTF-8, no control characters) for the
 // Key URI: encoding of the label and parameter values, decoding with positions for errors.
 #ifndef TWOFACTOR_DETAIL_PERCENT_ENCODING_HPP_INCLUDED
 #define TWOFACTOR_DETAIL_PERCENT_ENCODING_HPP_INCLUDED
@@ -6463,38 +6561,13 @@ constexpr std::size_t percent_encode(std::string_view text, char* out) noexcept 
  * {invalid_label, index of the control character}.
  */
 [[nodiscard]] constexpr result<void, uri_text_error> check_uri_text(std::string_view text) noexcept {
-    const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
     for (std::size_t i = 0; i < text.size();) {
-        const unsigned lead = byte(i);
-        if (lead < 0x80) {
-            if (lead < 0x20 || lead == 0x7F) return unexpected(uri_text_error{errc::invalid_label, i});
-            ++i;
-            continue;
-        }
-        std::size_t length = 0;
-        unsigned low = 0x80;  // allowed range of the second byte (RFC 3629 §4 syntax)
-        unsigned high = 0xBF;
-        if (lead >= 0xC2 && lead <= 0xDF) {
-            length = 2;
-        } else if (lead >= 0xE0 && lead <= 0xEF) {
-            length = 3;
-            if (lead == 0xE0) low = 0xA0;   // no overlong forms
-            if (lead == 0xED) high = 0x9F;  // no surrogates
-        } else if (lead >= 0xF0 && lead <= 0xF4) {
-            length = 4;
-            if (lead == 0xF0) low = 0x90;   // no overlong forms
-            if (lead == 0xF4) high = 0x8F;  // nothing above U+10FFFF
-        } else {
-            return unexpected(uri_text_error{errc::invalid_utf8, i});
-        }
-        if (text.size() - i < length) return unexpected(uri_text_error{errc::invalid_utf8, i});
-        if (byte(i + 1) < low || byte(i + 1) > high) return unexpected(uri_text_error{errc::invalid_utf8, i});
-        for (std::size_t k = 2; k < length; ++k) {
-            if (byte(i + k) < 0x80 || byte(i + k) > 0xBF)
-                return unexpected(uri_text_error{errc::invalid_utf8, i});
-        }
-        if (lead == 0xC2 && byte(i + 1) <= 0x9F)
-            return unexpected(uri_text_error{errc::invalid_label, i});  // C1
+        const auto lead = static_cast<unsigned char>(text[i]);
+        const std::size_t length = utf8_sequence_length(text, i);
+        if (length == 0) return unexpected(uri_text_error{errc::invalid_utf8, i});
+        const bool c0 = lead < 0x20 || lead == 0x7F;
+        const bool c1 = lead == 0xC2 && static_cast<unsigned char>(text[i + 1]) <= 0x9F;
+        if (c0 || c1) return unexpected(uri_text_error{errc::invalid_label, i});
         i += length;
     }
     return {};
@@ -6802,9 +6875,11 @@ template <std::size_t N>
  *   - '+' is a literal plus, never a space (RFC 3986; the mistake of pyotp#47).
  *   - The label is split into issuer and account BEFORE percent-decoding, at the first
  *     literal ':', so that an encoded "%3A" inside a name stays in that name (pyotp#174).
- *     Exception: when an `issuer=` parameter is given and the decoded label starts with that
- *     issuer and a colon (a colon that was itself encoded, as some exporters write it:
- *     "Foo%3Abar" with issuer=Foo), the split is made there. Spaces before the account name
+ *     Exception: when the label has no literal ':', an `issuer=` parameter is given and the
+ *     decoded label starts with that issuer and a colon (a colon that was itself encoded, as
+ *     some exporters write it: "Foo%3Abar" with issuer=Foo), the split is made there. (With a
+ *     literal ':' the literal one decides: "Foo%3Abar:alice" with issuer=Foo is the issuer
+ *     "Foo:bar", which differs from issuer=, and the account "alice".) Spaces before the account name
  *     are dropped (the Key Uri Format allows "Issuer: account").
  *   - Issuer and account are decoded, must be UTF-8 without control characters and at most
  *     max_label_part_size bytes; the account may not be empty or contain a ':' (it is
@@ -7056,20 +7131,22 @@ constexpr result<otpauth_uri, uri_error> otpauth_uri::parse(std::string_view tex
     std::string_view raw_account = raw_label;  // encoded
     std::size_t account_position = label_position;
     std::string_view account_text = *label;  // decoded
-    if (!issuer_value.empty() && label->size() > issuer_value.size() && label->starts_with(issuer_value) &&
+    const std::size_t literal_colon = raw_label.find(':');
+    if (literal_colon == std::string_view::npos && !issuer_value.empty() &&
+        label->size() > issuer_value.size() && label->starts_with(issuer_value) &&
         (*label)[issuer_value.size()] == ':') {
-        // Split where the issuer= parameter says, even at an encoded colon.
+        // No literal ':' to split at: split where the issuer= parameter says, at an encoded colon.
         label_issuer = issuer_value;
         const std::size_t at = detail::percent_source_position(raw_label, issuer_value.size() + 1);
         raw_account = raw_label.substr(at);
         account_position = label_position + at;
         account_text = label->substr(issuer_value.size() + 1);
-    } else if (const std::size_t colon = raw_label.find(':'); colon != std::string_view::npos) {
+    } else if (literal_colon != std::string_view::npos) {
         // Split at the first literal ':', then decode each part (pyotp#174).
-        const std::string_view raw_issuer = raw_label.substr(0, colon);
+        const std::string_view raw_issuer = raw_label.substr(0, literal_colon);
         const std::size_t decoded_colon = [&] {
             std::size_t n = 0;
-            for (std::size_t i = 0; i < colon; i += raw_issuer[i] == '%' ? 3U : 1U) ++n;
+            for (std::size_t i = 0; i < literal_colon; i += raw_issuer[i] == '%' ? 3U : 1U) ++n;
             return n;
         }();
         label_issuer = label->substr(0, decoded_colon);
@@ -7077,8 +7154,8 @@ constexpr result<otpauth_uri, uri_error> otpauth_uri::parse(std::string_view tex
             !checked) {
             return unexpected(checked.error());
         }
-        raw_account = raw_label.substr(colon + 1);
-        account_position = label_position + colon + 1;
+        raw_account = raw_label.substr(literal_colon + 1);
+        account_position = label_position + literal_colon + 1;
         account_text = label->substr(decoded_colon + 1);
     }
     // "Issuer: account" and "Issuer:%20account" (Key Uri Format); an account name never begins
