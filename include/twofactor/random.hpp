@@ -4,7 +4,7 @@
 //
 // Specs: RFC 4086 ("Randomness Requirements for Security") and RFC 4226 §4 R7 ("the keys SHOULD
 // be randomly generated ... using a cryptographically strong pseudorandom generator"); Linux
-// getrandom(2); OpenBSD/FreeBSD/macOS arc4random_buf(3); Windows BCryptGenRandom
+// getrandom(2); Android/OpenBSD/FreeBSD/macOS arc4random_buf(3); Windows BCryptGenRandom
 // (BCRYPT_USE_SYSTEM_PREFERRED_RNG).
 //
 // A source either fills the whole buffer with cryptographically strong bytes or reports
@@ -33,6 +33,11 @@
 #pragma comment(lib, "bcrypt")
 #endif
 #define TWOFACTOR_DETAIL_OS_RANDOM_BCRYPT 1
+#elif defined(__ANDROID__)
+// Bionic declares getrandom only from API level 28; arc4random_buf (seeded from getrandom or
+// /dev/urandom) is there on every level.
+#include <stdlib.h>  // arc4random_buf
+#define TWOFACTOR_DETAIL_OS_RANDOM_ARC4RANDOM 1
 #elif defined(__linux__)
 #include <sys/random.h>
 
@@ -110,11 +115,12 @@ inline constexpr bool os_random_available = true;
 /**
  * The operating system's cryptographically secure generator, the default random source.
  *
- * - Linux/Android: getrandom(2) with flags 0: reads the kernel CSPRNG and blocks only until it
+ * - Linux: getrandom(2) with flags 0: reads the kernel CSPRNG and blocks only until it
  *   has been seeded once after boot; interrupted calls (EINTR) and short reads are retried.
  *   Any other failure (e.g. ENOSYS on a kernel older than 3.17) is an error: there is no
  *   fallback to /dev/urandom or to GRND_NONBLOCK.
- * - macOS, iOS, FreeBSD, OpenBSD, NetBSD, DragonFly: arc4random_buf(3), which cannot fail.
+ * - Android, macOS, iOS, FreeBSD, OpenBSD, NetBSD, DragonFly: arc4random_buf(3), which cannot
+ *   fail (on Android at every API level; bionic declares getrandom only from level 28).
  * - Windows: BCryptGenRandom with the system-preferred RNG (MSVC links bcrypt.lib through a
  *   pragma; with MinGW, link -lbcrypt). Includes <windows.h>.
  * - Any other platform (bare-metal firmware): `os_random` does not exist and
