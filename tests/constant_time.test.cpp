@@ -1,11 +1,15 @@
 // twofactor::constant_time_equal (the comparison's timing is checked under valgrind in
-// tests/constant_time/; here its results).
+// tests/constant_time/; here its results), and detail::divide_by / remainder_by, the division by
+// a constant without a division instruction that code digits and backup-code symbols use.
 #include <boost/test/unit_test.hpp>
 
 #include <twofactor/constant_time.hpp>
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <random>
 #include <span>
 #include <string>
 #include <string_view>
@@ -41,6 +45,56 @@ BOOST_AUTO_TEST_CASE(bytes) {
     BOOST_TEST(!tf::constant_time_equal(a, b));
     BOOST_TEST(
         !tf::constant_time_equal(std::span<const std::byte>(a), std::span<const std::byte>(a).first(2)));
+}
+
+namespace {
+template <std::uint32_t Divisor>
+void check_division(std::mt19937& rng) {
+    constexpr std::uint32_t max = std::numeric_limits<std::uint32_t>::max();
+    const auto check = [](std::uint32_t n) {
+        BOOST_TEST(twofactor::detail::divide_by<Divisor>(n) == n / Divisor, n << " / " << Divisor);
+        BOOST_TEST(twofactor::detail::remainder_by<Divisor>(n) == n % Divisor, n << " % " << Divisor);
+    };
+    // The edges: 0, the divisor, the first multiples, the last ones below 2^31 and 2^32, the top.
+    for (std::uint32_t n : {0U, 1U, Divisor - 1, Divisor, max, max - 1, 0x7FFFFFFFU, 0x80000000U}) check(n);
+    for (const std::uint64_t k :
+         std::array<std::uint64_t, 4>{1, 2, 0x7FFFFFFFULL / Divisor, std::uint64_t{max} / Divisor}) {
+        const std::uint64_t multiple = k * Divisor;
+        for (std::uint64_t n = multiple - 1; n <= multiple + 1 && n <= max; ++n)
+            check(static_cast<std::uint32_t>(n));
+    }
+    for (int i = 0; i < 200'000; ++i) {
+        const std::uint32_t n = static_cast<std::uint32_t>(rng());
+        if (twofactor::detail::divide_by<Divisor>(n) != n / Divisor) check(n);  // reports only mismatches
+        const std::uint32_t small = n >> (rng() % 32);
+        if (twofactor::detail::divide_by<Divisor>(small) != small / Divisor) check(small);
+    }
+}
+}  // namespace
+
+static_assert(twofactor::detail::divide_by<10>(0xFFFFFFFFU) == 429496729U);
+static_assert(twofactor::detail::remainder_by<1000000>(0x7FFFFFFFU) == 483647U);
+static_assert(twofactor::detail::divide_by<1>(0xFFFFFFFFU) == 0xFFFFFFFFU);
+
+BOOST_AUTO_TEST_CASE(division_by_a_constant_matches_the_operator_for_every_divisor_used) {
+    std::mt19937 rng(7);
+    // 10^0..10^9 (code digits), 10, 31 (the backup-code alphabet), and a few awkward ones.
+    check_division<1>(rng);
+    check_division<10>(rng);
+    check_division<100>(rng);
+    check_division<1000>(rng);
+    check_division<10000>(rng);
+    check_division<100000>(rng);
+    check_division<1000000>(rng);
+    check_division<10000000>(rng);
+    check_division<100000000>(rng);
+    check_division<1000000000>(rng);
+    check_division<31>(rng);
+    check_division<3>(rng);
+    check_division<7>(rng);
+    check_division<641>(rng);
+    check_division<0x80000000U>(rng);
+    check_division<0x7FFFFFFFU>(rng);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -364,7 +364,7 @@ result<generated_backup_codes<N, Hash>> backup_code_set<N, Hash>::generate(
                 }
                 rejected_in_a_row = 0;
                 fresh.codes[i].normalised_[k++] = detail::backup_code_symbol_at(
-                    value % static_cast<std::uint32_t>(backup_code_alphabet.size()));
+                    detail::remainder_by<static_cast<std::uint32_t>(backup_code_alphabet.size())>(value));
             }
             // A repeat (probability about 2^-60) would make two entries one code: draw again.
             unsigned repeated = 0;

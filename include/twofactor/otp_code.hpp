@@ -63,12 +63,14 @@ public:
     /// The code for a truncated HOTP value: `value mod 10^Digits`, zero-padded on the left.
     [[nodiscard]] static constexpr otp_code from_value(std::uint32_t value) noexcept {
         otp_code code;
-        const std::uint32_t reduced = value % detail::decimal_modulus<Digits>;
-        // Each digit straight from the value (division by constants: multiplications, no
-        // table indexed by the secret), so the digits are computed in parallel.
+        const std::uint32_t reduced = detail::remainder_by<detail::decimal_modulus<Digits>>(value);
+        // Each digit straight from the value (division by constants as multiplications, no
+        // division instruction and no table indexed by the secret), so the digits are computed
+        // in parallel.
         detail::for_each_index<Digits>([&](auto position) {
             constexpr std::uint32_t place = detail::decimal_modulus<Digits - 1 - decltype(position)::value>;
-            code.digits_[position] = static_cast<char>('0' + reduced / place % 10);
+            code.digits_[position] =
+                static_cast<char>('0' + detail::remainder_by<10>(detail::divide_by<place>(reduced)));
         });
         return code;
     }
