@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian packages that building and testing twofactor needs, if any is missing.
 # Usage: tools/install-deps.sh             (the tests, benchmarks and the tool)
-#        tools/install-deps.sh --embedded  (also the Cortex-M cross compiler, about 2 GB)
+#        tools/install-deps.sh --embedded  (also the Cortex-M cross compiler, about 2 GB, and
+#                                           what --aarch64 installs)
+#        tools/install-deps.sh --aarch64   (also the AArch64 cross compiler and qemu-user, for
+#                                           tools/test-aarch64.sh)
 #        tools/install-deps.sh --web       (also what examples/web and its browser test need:
 #                                           cpp-httplib, SQLite, Chromium, Node.js and npm)
 set -euo pipefail
@@ -14,6 +17,9 @@ packages=(
 )
 if [ "${1:-}" = "--embedded" ]; then
     packages+=(gcc-arm-none-eabi libstdc++-arm-none-eabi-newlib)
+fi
+if [ "${1:-}" = "--embedded" ] || [ "${1:-}" = "--aarch64" ]; then
+    packages+=(g++-aarch64-linux-gnu qemu-user)
 fi
 if [ "${1:-}" = "--web" ]; then
     packages+=(libcpp-httplib-dev libsqlite3-dev chromium)

@@ -2,8 +2,8 @@
 # Builds twofactor and runs every test, the way CI does: g++ and clang++ release builds (the
 # clang one against the single header; both with the valgrind constant-time check),
 # AddressSanitizer + UBSan, and -fno-exceptions -fno-rtti; plus the single-header and format
-# checks; with no arguments also the consumer projects, the firmware build, the web example's
-# browser test and every fuzz target.
+# checks; with no arguments also the consumer projects, the firmware build, the ARMv8 SHA path
+# under qemu-user, the web example's browser test and every fuzz target.
 # Usage: tools/run-tests.sh [preset ...]   (default: the CI presets below; CMakePresets.json also
 #        has gcc-sanitize, left out of CI for time: clang-sanitize runs ASan + UBSan)
 set -euo pipefail
@@ -28,6 +28,8 @@ if [ $# -eq 0 ]; then
     tools/test-consumers.sh
     echo "=== embedded (arm-none-eabi, Cortex-M4) ==="
     tools/build-embedded.sh
+    echo "=== AArch64 SHA path under qemu-user ==="
+    tools/test-aarch64.sh
     echo "=== example web application in headless Chromium (Playwright) ==="
     tools/test-web.sh
     echo "=== fuzzing (libFuzzer, 45 s per target, $jobs at a time) ==="

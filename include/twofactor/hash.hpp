@@ -18,6 +18,7 @@
 #include "detail/cpu_features.hpp"
 #include "detail/sha1.hpp"
 #include "detail/sha2.hpp"
+#include "detail/sha_armv8.hpp"
 #include "detail/sha_ni.hpp"
 
 namespace twofactor::inline v1 {
@@ -138,7 +139,8 @@ concept hash_function = std::semiregular<H> && requires(H h, std::span<const std
  *   - `compress_lanes` gives exactly the results of `compress` on each lane.
  *
  * Concrete models
- *   - twofactor::sha1, twofactor::sha256 (SHA-NI at run time when available), twofactor::sha512.
+ *   - twofactor::sha1, twofactor::sha256 (SHA-NI or ARMv8 SHA at run time when available),
+ *     twofactor::sha512.
  */
 // clang-format off
 template <class H>
@@ -165,10 +167,12 @@ concept block_hash_function = hash_function<H> &&
 namespace detail {
 
 /// Which compression code a built-in model uses. `automatic` is what the public models use:
-/// SHA-NI at run time when the CPU has it, portable otherwise and always in constant evaluation.
-/// `portable` and `sha_ni` force one path at run time (tests, benchmarks); `sha_ni` requires
-/// cpu_has_sha_ni(). Results are identical on every path.
-enum class sha_path { automatic, portable, sha_ni };
+/// SHA-NI (x86-64) or the ARMv8 SHA instructions (AArch64) at run time when the CPU has them,
+/// portable otherwise and always in constant evaluation. `portable`, `sha_ni` and `armv8` force one
+/// path at run time (tests, benchmarks); `sha_ni` requires cpu_has_sha_ni() and `armv8`
+/// cpu_has_armv8_sha(); on another architecture either means portable. Results are identical on
+/// every path.
+enum class sha_path { automatic, portable, sha_ni, armv8 };
 
 template <sha_path Path>
 constexpr bool use_sha_ni() noexcept {
@@ -180,6 +184,22 @@ constexpr bool use_sha_ni() noexcept {
         return cpu_has_sha_ni();
     } else {
         return Path == sha_path::sha_ni;
+    }
+#else
+    return false;
+#endif
+}
+
+template <sha_path Path>
+constexpr bool use_armv8_sha() noexcept {
+#if defined(__aarch64__) && !defined(__AARCH64EB__)
+    if (std::is_constant_evaluated()) {
+        return false;
+    }
+    if constexpr (Path == sha_path::automatic) {
+        return cpu_has_armv8_sha();
+    } else {
+        return Path == sha_path::armv8;
     }
 #else
     return false;
@@ -203,6 +223,12 @@ struct sha1_traits {
             return;
         }
 #endif
+#if defined(__aarch64__) && !defined(__AARCH64EB__)
+        if (use_armv8_sha<Path>()) {
+            sha1_compress_armv8(state, blocks, count);
+            return;
+        }
+#endif
         sha1_compress_portable(state, blocks, count);
     }
 
@@ -213,6 +239,12 @@ struct sha1_traits {
 #if defined(__x86_64__) || defined(_M_X64)
         if (use_sha_ni<Path>()) {
             sha1_compress_lanes_sha_ni(states, blocks);
+            return;
+        }
+#endif
+#if defined(__aarch64__) && !defined(__AARCH64EB__)
+        if (use_armv8_sha<Path>()) {
+            sha1_compress_lanes_armv8(states, blocks);
             return;
         }
 #endif
@@ -239,6 +271,12 @@ struct sha256_traits {
             return;
         }
 #endif
+#if defined(__aarch64__) && !defined(__AARCH64EB__)
+        if (use_armv8_sha<Path>()) {
+            sha256_compress_armv8(state, blocks, count);
+            return;
+        }
+#endif
         sha256_compress_portable(state, blocks, count);
     }
 
@@ -249,6 +287,12 @@ struct sha256_traits {
 #if defined(__x86_64__) || defined(_M_X64)
         if (use_sha_ni<Path>()) {
             sha256_compress_lanes_sha_ni(states, blocks);
+            return;
+        }
+#endif
+#if defined(__aarch64__) && !defined(__AARCH64EB__)
+        if (use_armv8_sha<Path>()) {
+            sha256_compress_lanes_armv8(states, blocks);
             return;
         }
 #endif
@@ -408,7 +452,8 @@ private:
 
 /**
  * SHA-1 (FIPS 180-4 §6.1): 64-byte blocks, 20-byte digest, name "SHA1".
- * constexpr; at run time it uses SHA-NI when the CPU has it (identical results).
+ * constexpr; at run time it uses SHA-NI or the ARMv8 SHA instructions when the CPU has them
+ * (identical results).
  * Models hash_function and block_hash_function. SHA-1 is still the default of RFC 6238 authenticator
  * apps; its collision weakness does not affect HMAC-SHA-1.
  *
@@ -421,7 +466,8 @@ static_assert(block_hash_function<sha1>);
 
 /**
  * SHA-256 (FIPS 180-4 §6.2): 64-byte blocks, 32-byte digest, name "SHA256".
- * constexpr; at run time it uses SHA-NI when the CPU has it (identical results).
+ * constexpr; at run time it uses SHA-NI or the ARMv8 SHA instructions when the CPU has them
+ * (identical results).
  * Models hash_function and block_hash_function.
  */
 struct sha256 : detail::block_hash_base<sha256, detail::sha256_traits<>> {};
@@ -430,7 +476,7 @@ static_assert(block_hash_function<sha256>);
 
 /**
  * SHA-512 (FIPS 180-4 §6.4): 128-byte blocks, 64-byte digest, name "SHA512".
- * constexpr; portable fully unrolled code at run time (x86 has no SHA-512 instructions we target).
+ * constexpr; portable fully unrolled code at run time (no SHA-512 instructions are targeted).
  * Models hash_function and block_hash_function.
  */
 struct sha512 : detail::block_hash_base<sha512, detail::sha512_traits> {};

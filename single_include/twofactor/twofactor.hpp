@@ -726,6 +726,37 @@ template <std::unsigned_integral T>
     return static_cast<T>((a & mask) | (b & static_cast<T>(~mask)));
 }
 
+/**
+ * `value / Divisor` for any 32-bit value, by one multiplication and shifts, at every
+ * optimisation level: a division instruction's latency can depend on its operands (on some
+ * CPUs), and without optimisation compilers emit one for `/` by a constant.
+ * Granlund and Montgomery (1994), Theorem 4.2, with N = 32 and l = ceil(log2 Divisor): for the
+ * multiplier m = ceil(2^(32+l) / Divisor), floor(n * m / 2^(32+l)) = floor(n / Divisor). m has
+ * up to 34 bits, so n * m is formed as n * (m mod 2^32) and n * floor(m / 2^32) in 64 bits.
+ */
+template <std::uint32_t Divisor>
+requires(Divisor >= 1 && Divisor <= (1U << 31)) [[nodiscard]] constexpr std::uint32_t
+    divide_by(std::uint32_t value) noexcept {
+    constexpr int l = [] {
+        int bits = 0;
+        while ((std::uint64_t{1} << bits) < Divisor) ++bits;
+        return bits;
+    }();
+    constexpr std::uint64_t power = std::uint64_t{1} << (32 + l);
+    constexpr std::uint64_t m = (power + Divisor - 1) / Divisor;
+    static_assert(m * Divisor - power <= (std::uint64_t{1} << l), "Theorem 4.2's condition");
+    constexpr std::uint64_t m_low = m & 0xFFFFFFFFU;
+    constexpr std::uint64_t m_high = m >> 32;
+    const std::uint64_t n = value;
+    return static_cast<std::uint32_t>((n * m_high + ((n * m_low) >> 32)) >> l);
+}
+
+/// `value % Divisor`, as `divide_by` computes the quotient.
+template <std::uint32_t Divisor>
+[[nodiscard]] constexpr std::uint32_t remainder_by(std::uint32_t value) noexcept {
+    return value - Divisor * divide_by<Divisor>(value);
+}
+
 /// True when the two equally long ranges hold the same elements. The time taken depends only
 /// on the length, which is public (a code's digit count, a digest size).
 template <class Byte>
@@ -981,6 +1012,7 @@ requires(std::is_trivially_copyable_v<T> &&
 // Run-time CPU feature detection for the hardware hash paths.
 // x86: Intel SDM Vol. 2A, CPUID leaf 1 (ECX bit 9 SSSE3, bit 19 SSE4.1) and leaf 7 sub-leaf 0 (EBX bit 29
 // SHA).
+// AArch64: Linux Documentation/arch/arm64/elf_hwcaps.rst, AT_HWCAP bits HWCAP_SHA1 (5) and HWCAP_SHA2 (6).
 #ifndef TWOFACTOR_DETAIL_CPU_FEATURES_HPP_INCLUDED
 #define TWOFACTOR_DETAIL_CPU_FEATURES_HPP_INCLUDED
 
@@ -991,6 +1023,11 @@ requires(std::is_trivially_copyable_v<T> &&
 #else
 #include <cpuid.h>
 #endif
+#endif
+
+#if defined(__aarch64__) && !defined(__AARCH64EB__) && !defined(__ARM_FEATURE_SHA2) && \
+    !defined(__ARM_FEATURE_CRYPTO) && defined(__linux__)
+#include <sys/auxv.h>  // getauxval; Linux and Android (also under Bionic and musl)
 #endif
 
 namespace twofactor::inline v1::detail {
@@ -1041,6 +1078,52 @@ inline bool cpu_has_sha_ni() noexcept { return cpu_sha_ni_detected; }
 
 /// No SHA-NI outside x86-64.
 constexpr bool cpu_has_sha_ni() noexcept { return false; }
+
+#endif
+
+// The ARMv8 path (detail/sha_armv8.hpp) exists for little-endian AArch64 with GCC or Clang.
+#if defined(__aarch64__) && !defined(__AARCH64EB__)
+
+#if defined(__ARM_FEATURE_SHA2) || defined(__ARM_FEATURE_CRYPTO)
+
+/// The whole program is compiled for a CPU with the SHA-1 and SHA-256 instructions.
+constexpr bool cpu_has_armv8_sha() noexcept { return true; }
+
+#else
+
+/// True when an AT_HWCAP value announces both SHA1 and SHA2 (the SHA-1 and SHA-256 instructions).
+constexpr bool armv8_sha_in_hwcap(unsigned long hwcap) noexcept {
+    // The values of <asm/hwcap.h>, fixed by the kernel ABI; that header is not always installed.
+    constexpr unsigned long hwcap_sha1 = 1ul << 5;
+    constexpr unsigned long hwcap_sha2 = 1ul << 6;
+    return (hwcap & (hwcap_sha1 | hwcap_sha2)) == (hwcap_sha1 | hwcap_sha2);
+}
+
+/// Asks the operating system whether the ARMv8 SHA-1 and SHA-256 instructions may be used (user
+/// space cannot read the ID registers portably). Call cpu_has_armv8_sha() instead.
+inline bool detect_armv8_sha() noexcept {
+#if defined(__APPLE__)
+    return true;  // every Apple AArch64 CPU has them
+#elif defined(__linux__)
+    return armv8_sha_in_hwcap(getauxval(AT_HWCAP));
+#else
+    return false;  // no detection written for this system: the portable path
+#endif
+}
+
+/// The detection result, computed once during dynamic initialisation (see cpu_sha_ni_detected for
+/// why the order of initialisation never matters for correctness).
+inline const bool cpu_armv8_sha_detected = detect_armv8_sha();
+
+/// True when the ARMv8 SHA-1 and SHA-256 instructions may be used: one load of a cached bool.
+inline bool cpu_has_armv8_sha() noexcept { return cpu_armv8_sha_detected; }
+
+#endif
+
+#else
+
+/// No ARMv8 SHA path outside little-endian AArch64.
+constexpr bool cpu_has_armv8_sha() noexcept { return false; }
 
 #endif
 
@@ -1313,6 +1396,357 @@ constexpr void sha512_compress_portable(sha512_state& state, const std::byte* bl
 
 #endif  // TWOFACTOR_DETAIL_SHA2_HPP_INCLUDED
 // ---- end twofactor/detail/sha2.hpp ----
+
+// ---- begin twofactor/detail/sha_armv8.hpp ----
+// SHA-1 and SHA-256 compression with the ARMv8 Cryptography Extension (AArch64 SHA1C/SHA1P/SHA1M/
+// SHA1H/SHA1SU0/SHA1SU1 and SHA256H/SHA256H2/SHA256SU0/SHA256SU1).
+// Specs: FIPS 180-4 §6.1.2 and §6.2.2; instruction semantics: Arm Architecture Reference Manual for
+// A-profile, and the Arm C Language Extensions (ACLE) for the vsha*q_u32 intrinsics.
+// Results are bit-identical to detail/sha1.hpp and detail/sha2.hpp.
+//
+// Only compiled for little-endian AArch64 with GCC or Clang (MSVC and big-endian targets keep the
+// portable path). Every function carries a target attribute, so the program need not be built with
+// +crypto; callers must check cpu_has_armv8_sha() (detail/cpu_features.hpp) before calling.
+//
+// The lane kernels compress one block for each of `Lanes` independent states with the instructions
+// of all lanes interleaved group by group, as detail/sha_ni.hpp does, so that one lane's chain of
+// dependent SHA1C/SHA256H instructions overlaps with the others'.
+#ifndef TWOFACTOR_DETAIL_SHA_ARMV8_HPP_INCLUDED
+#define TWOFACTOR_DETAIL_SHA_ARMV8_HPP_INCLUDED
+
+
+#if defined(__aarch64__) && !defined(__AARCH64EB__)
+
+#include <arm_neon.h>
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <utility>
+
+
+#if defined(__ARM_FEATURE_SHA2) || defined(__ARM_FEATURE_CRYPTO)
+// The whole translation unit targets a CPU with the SHA instructions: no attribute needed.
+#define TWOFACTOR_DETAIL_ARMV8_TARGET
+#elif defined(__clang__)
+#define TWOFACTOR_DETAIL_ARMV8_TARGET __attribute__((target("crypto")))
+// Clang before 16 declares the SHA intrinsics of <arm_neon.h> only when the translation unit is
+// built with the SHA extension; the builtins behind them work in any function whose target has it.
+#if __clang_major__ < 16
+#define TWOFACTOR_DETAIL_ARMV8_BUILTINS
+#endif
+#else
+#define TWOFACTOR_DETAIL_ARMV8_TARGET __attribute__((target("+crypto")))
+#endif
+#define TWOFACTOR_DETAIL_ARMV8_INLINE TWOFACTOR_DETAIL_ARMV8_TARGET __attribute__((always_inline)) inline
+#define TWOFACTOR_DETAIL_ARMV8_UNROLL_LANES _Pragma("GCC unroll 16")
+
+namespace twofactor::inline v1::detail {
+
+// ---------------------------------------------------------------------------------------------
+// The instructions used, one function each, named after their ACLE intrinsics (v<name>q_u32).
+namespace armv8 {
+
+using vec = uint32x4_t;
+
+TWOFACTOR_DETAIL_ARMV8_INLINE vec sha1c(vec abcd, std::uint32_t e, vec wk) noexcept {
+#if defined(TWOFACTOR_DETAIL_ARMV8_BUILTINS)
+    return __builtin_neon_vsha1cq_u32(abcd, e, wk);
+#else
+    return vsha1cq_u32(abcd, e, wk);
+#endif
+}
+
+TWOFACTOR_DETAIL_ARMV8_INLINE vec sha1p(vec abcd, std::uint32_t e, vec wk) noexcept {
+#if defined(TWOFACTOR_DETAIL_ARMV8_BUILTINS)
+    return __builtin_neon_vsha1pq_u32(abcd, e, wk);
+#else
+    return vsha1pq_u32(abcd, e, wk);
+#endif
+}
+
+TWOFACTOR_DETAIL_ARMV8_INLINE vec sha1m(vec abcd, std::uint32_t e, vec wk) noexcept {
+#if defined(TWOFACTOR_DETAIL_ARMV8_BUILTINS)
+    return __builtin_neon_vsha1mq_u32(abcd, e, wk);
+#else
+    return vsha1mq_u32(abcd, e, wk);
+#endif
+}
+
+TWOFACTOR_DETAIL_ARMV8_INLINE std::uint32_t sha1h(std::uint32_t a) noexcept {
+#if defined(TWOFACTOR_DETAIL_ARMV8_BUILTINS)
+    return __builtin_neon_vsha1h_u32(a);
+#else
+    return vsha1h_u32(a);
+#endif
+}
+
+// The Clang builtins of the vector-only instructions take byte vectors and a type code (50: uint32x4_t).
+TWOFACTOR_DETAIL_ARMV8_INLINE vec sha1su0(vec w0, vec w4, vec w8) noexcept {
+#if defined(TWOFACTOR_DETAIL_ARMV8_BUILTINS)
+    return reinterpret_cast<vec>(__builtin_neon_vsha1su0q_v(reinterpret_cast<int8x16_t>(w0),
+                                                            reinterpret_cast<int8x16_t>(w4),
+                                                            reinterpret_cast<int8x16_t>(w8), 50));
+#else
+    return vsha1su0q_u32(w0, w4, w8);
+#endif
+}
+
+TWOFACTOR_DETAIL_ARMV8_INLINE vec sha1su1(vec partial, vec w12) noexcept {
+#if defined(TWOFACTOR_DETAIL_ARMV8_BUILTINS)
+    return reinterpret_cast<vec>(__builtin_neon_vsha1su1q_v(reinterpret_cast<int8x16_t>(partial),
+                                                            reinterpret_cast<int8x16_t>(w12), 50));
+#else
+    return vsha1su1q_u32(partial, w12);
+#endif
+}
+
+TWOFACTOR_DETAIL_ARMV8_INLINE vec sha256h(vec abcd, vec efgh, vec wk) noexcept {
+#if defined(TWOFACTOR_DETAIL_ARMV8_BUILTINS)
+    return reinterpret_cast<vec>(__builtin_neon_vsha256hq_v(reinterpret_cast<int8x16_t>(abcd),
+                                                            reinterpret_cast<int8x16_t>(efgh),
+                                                            reinterpret_cast<int8x16_t>(wk), 50));
+#else
+    return vsha256hq_u32(abcd, efgh, wk);
+#endif
+}
+
+TWOFACTOR_DETAIL_ARMV8_INLINE vec sha256h2(vec efgh, vec abcd, vec wk) noexcept {
+#if defined(TWOFACTOR_DETAIL_ARMV8_BUILTINS)
+    return reinterpret_cast<vec>(__builtin_neon_vsha256h2q_v(reinterpret_cast<int8x16_t>(efgh),
+                                                             reinterpret_cast<int8x16_t>(abcd),
+                                                             reinterpret_cast<int8x16_t>(wk), 50));
+#else
+    return vsha256h2q_u32(efgh, abcd, wk);
+#endif
+}
+
+TWOFACTOR_DETAIL_ARMV8_INLINE vec sha256su0(vec w0, vec w4) noexcept {
+#if defined(TWOFACTOR_DETAIL_ARMV8_BUILTINS)
+    return reinterpret_cast<vec>(
+        __builtin_neon_vsha256su0q_v(reinterpret_cast<int8x16_t>(w0), reinterpret_cast<int8x16_t>(w4), 50));
+#else
+    return vsha256su0q_u32(w0, w4);
+#endif
+}
+
+TWOFACTOR_DETAIL_ARMV8_INLINE vec sha256su1(vec partial, vec w8, vec w12) noexcept {
+#if defined(TWOFACTOR_DETAIL_ARMV8_BUILTINS)
+    return reinterpret_cast<vec>(__builtin_neon_vsha256su1q_v(reinterpret_cast<int8x16_t>(partial),
+                                                              reinterpret_cast<int8x16_t>(w8),
+                                                              reinterpret_cast<int8x16_t>(w12), 50));
+#else
+    return vsha256su1q_u32(partial, w8, w12);
+#endif
+}
+
+/// Four big-endian message words W[t..t+3] from 16 bytes, W[t] in lane 0.
+TWOFACTOR_DETAIL_ARMV8_INLINE vec load_message(const std::byte* p) noexcept {
+    return vreinterpretq_u32_u8(vrev32q_u8(vld1q_u8(reinterpret_cast<const std::uint8_t*>(p))));
+}
+
+}  // namespace armv8
+
+// ---------------------------------------------------------------------------------------------
+// SHA-1. The state is ABCD in one register (A in lane 0) and E in a general register; each group g
+// of four rounds consumes W[4g..4g+3] from a ring of four registers.
+
+template <std::size_t Lanes>
+struct sha1_armv8_lanes_state {
+    armv8::vec abcd[Lanes];
+    std::uint32_t e[Lanes];
+};
+
+template <std::size_t G, std::size_t Lanes>
+TWOFACTOR_DETAIL_ARMV8_INLINE void sha1_armv8_group(sha1_armv8_lanes_state<Lanes>& s,
+                                                    armv8::vec (&w)[Lanes][4]) noexcept {
+    constexpr std::uint32_t k[4] = {0x5a827999, 0x6ed9eba1, 0x8f1bbcdc, 0xca62c1d6};
+    const armv8::vec round_constant = vdupq_n_u32(k[G / 5]);
+    TWOFACTOR_DETAIL_ARMV8_UNROLL_LANES
+    for (std::size_t l = 0; l < Lanes; ++l) {
+        if constexpr (G >= 4) {
+            // W[4g..4g+3] from W[4g-16..4g-1]; the ring slot g%4 still holds W[4g-16..4g-13].
+            w[l][G % 4] = armv8::sha1su1(armv8::sha1su0(w[l][G % 4], w[l][(G + 1) % 4], w[l][(G + 2) % 4]),
+                                         w[l][(G + 3) % 4]);
+        }
+        const armv8::vec wk = vaddq_u32(w[l][G % 4], round_constant);
+        // E of the next group is A of this one rotated by 30 (E <- D <- C <- rol30(B) <- A).
+        const std::uint32_t next_e = armv8::sha1h(vgetq_lane_u32(s.abcd[l], 0));
+        if constexpr (G < 5) {
+            s.abcd[l] = armv8::sha1c(s.abcd[l], s.e[l], wk);  // rounds 0-19: Ch
+        } else if constexpr (G >= 10 && G < 15) {
+            s.abcd[l] = armv8::sha1m(s.abcd[l], s.e[l], wk);  // rounds 40-59: Maj
+        } else {
+            s.abcd[l] = armv8::sha1p(s.abcd[l], s.e[l], wk);  // rounds 20-39, 60-79: Parity
+        }
+        s.e[l] = next_e;
+    }
+}
+
+template <std::size_t Lanes, std::size_t... G>
+TWOFACTOR_DETAIL_ARMV8_INLINE void sha1_armv8_groups(sha1_armv8_lanes_state<Lanes>& s,
+                                                     armv8::vec (&w)[Lanes][4],
+                                                     std::index_sequence<G...>) noexcept {
+    (sha1_armv8_group<G>(s, w), ...);
+}
+
+// One block per lane: blocks[l] is compressed into lane l.
+template <std::size_t Lanes>
+TWOFACTOR_DETAIL_ARMV8_INLINE void sha1_armv8_compress_block(
+    sha1_armv8_lanes_state<Lanes>& s, const std::byte* const (&blocks)[Lanes]) noexcept {
+    armv8::vec w[Lanes][4];
+    const sha1_armv8_lanes_state<Lanes> saved = s;
+    TWOFACTOR_DETAIL_ARMV8_UNROLL_LANES
+    for (std::size_t l = 0; l < Lanes; ++l) {
+        for (std::size_t i = 0; i < 4; ++i) {
+            w[l][i] = armv8::load_message(blocks[l] + 16 * i);
+        }
+    }
+    sha1_armv8_groups(s, w, std::make_index_sequence<20>{});
+    TWOFACTOR_DETAIL_ARMV8_UNROLL_LANES
+    for (std::size_t l = 0; l < Lanes; ++l) {
+        s.abcd[l] = vaddq_u32(s.abcd[l], saved.abcd[l]);
+        s.e[l] += saved.e[l];
+    }
+}
+
+/// SHA-1 compression of `block_count` consecutive 64-byte blocks with the ARMv8 SHA instructions.
+/// Precondition: cpu_has_armv8_sha().
+TWOFACTOR_DETAIL_ARMV8_TARGET inline void sha1_compress_armv8(sha1_state& state, const std::byte* blocks,
+                                                              std::size_t block_count) noexcept {
+    sha1_armv8_lanes_state<1> s;
+    s.abcd[0] = vld1q_u32(state.data());
+    s.e[0] = state[4];
+    for (; block_count != 0; --block_count, blocks += 64) {
+        const std::byte* const block[1] = {blocks};
+        sha1_armv8_compress_block(s, block);
+    }
+    vst1q_u32(state.data(), s.abcd[0]);
+    state[4] = s.e[0];
+}
+
+/// Compresses blocks[l] into states[l] for every lane, interleaved. Precondition: cpu_has_armv8_sha().
+template <std::size_t Lanes>
+TWOFACTOR_DETAIL_ARMV8_TARGET void sha1_compress_lanes_armv8(
+    std::array<sha1_state, Lanes>& states,
+    const std::array<std::array<std::byte, 64>, Lanes>& blocks) noexcept {
+    sha1_armv8_lanes_state<Lanes> s;
+    const std::byte* block_pointers[Lanes];
+    TWOFACTOR_DETAIL_ARMV8_UNROLL_LANES
+    for (std::size_t l = 0; l < Lanes; ++l) {
+        s.abcd[l] = vld1q_u32(states[l].data());
+        s.e[l] = states[l][4];
+        block_pointers[l] = blocks[l].data();
+    }
+    sha1_armv8_compress_block(s, block_pointers);
+    TWOFACTOR_DETAIL_ARMV8_UNROLL_LANES
+    for (std::size_t l = 0; l < Lanes; ++l) {
+        vst1q_u32(states[l].data(), s.abcd[l]);
+        states[l][4] = s.e[l];
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// SHA-256. The state is ABCD and EFGH in two registers (A and E in lane 0), exactly the word order
+// of sha256_state; each group g of four rounds consumes W[4g..4g+3] + K[4g..4g+3].
+
+template <std::size_t Lanes>
+struct sha256_armv8_lanes_state {
+    armv8::vec abcd[Lanes];
+    armv8::vec efgh[Lanes];
+};
+
+template <std::size_t G, std::size_t Lanes>
+TWOFACTOR_DETAIL_ARMV8_INLINE void sha256_armv8_group(sha256_armv8_lanes_state<Lanes>& s,
+                                                      armv8::vec (&w)[Lanes][4]) noexcept {
+    const armv8::vec round_constants = vld1q_u32(sha256_round_constants.data() + 4 * G);
+    TWOFACTOR_DETAIL_ARMV8_UNROLL_LANES
+    for (std::size_t l = 0; l < Lanes; ++l) {
+        if constexpr (G >= 4) {
+            // W[t] = s1(W[t-2]) + W[t-7] + s0(W[t-15]) + W[t-16]; the ring slot g%4 holds W[4g-16..4g-13].
+            w[l][G % 4] = armv8::sha256su1(armv8::sha256su0(w[l][G % 4], w[l][(G + 1) % 4]),
+                                           w[l][(G + 2) % 4], w[l][(G + 3) % 4]);
+        }
+        const armv8::vec wk = vaddq_u32(w[l][G % 4], round_constants);
+        const armv8::vec abcd = s.abcd[l];  // SHA256H2 needs ABCD from before the rounds
+        s.abcd[l] = armv8::sha256h(abcd, s.efgh[l], wk);
+        s.efgh[l] = armv8::sha256h2(s.efgh[l], abcd, wk);
+    }
+}
+
+template <std::size_t Lanes, std::size_t... G>
+TWOFACTOR_DETAIL_ARMV8_INLINE void sha256_armv8_groups(sha256_armv8_lanes_state<Lanes>& s,
+                                                       armv8::vec (&w)[Lanes][4],
+                                                       std::index_sequence<G...>) noexcept {
+    (sha256_armv8_group<G>(s, w), ...);
+}
+
+template <std::size_t Lanes>
+TWOFACTOR_DETAIL_ARMV8_INLINE void sha256_armv8_compress_block(
+    sha256_armv8_lanes_state<Lanes>& s, const std::byte* const (&blocks)[Lanes]) noexcept {
+    armv8::vec w[Lanes][4];
+    const sha256_armv8_lanes_state<Lanes> saved = s;
+    TWOFACTOR_DETAIL_ARMV8_UNROLL_LANES
+    for (std::size_t l = 0; l < Lanes; ++l) {
+        for (std::size_t i = 0; i < 4; ++i) {
+            w[l][i] = armv8::load_message(blocks[l] + 16 * i);
+        }
+    }
+    sha256_armv8_groups(s, w, std::make_index_sequence<16>{});
+    TWOFACTOR_DETAIL_ARMV8_UNROLL_LANES
+    for (std::size_t l = 0; l < Lanes; ++l) {
+        s.abcd[l] = vaddq_u32(s.abcd[l], saved.abcd[l]);
+        s.efgh[l] = vaddq_u32(s.efgh[l], saved.efgh[l]);
+    }
+}
+
+/// SHA-256 compression of `block_count` consecutive 64-byte blocks with the ARMv8 SHA instructions.
+/// Precondition: cpu_has_armv8_sha().
+TWOFACTOR_DETAIL_ARMV8_TARGET inline void sha256_compress_armv8(sha256_state& state, const std::byte* blocks,
+                                                                std::size_t block_count) noexcept {
+    sha256_armv8_lanes_state<1> s;
+    s.abcd[0] = vld1q_u32(state.data());
+    s.efgh[0] = vld1q_u32(state.data() + 4);
+    for (; block_count != 0; --block_count, blocks += 64) {
+        const std::byte* const block[1] = {blocks};
+        sha256_armv8_compress_block(s, block);
+    }
+    vst1q_u32(state.data(), s.abcd[0]);
+    vst1q_u32(state.data() + 4, s.efgh[0]);
+}
+
+/// Compresses blocks[l] into states[l] for every lane, interleaved. Precondition: cpu_has_armv8_sha().
+template <std::size_t Lanes>
+TWOFACTOR_DETAIL_ARMV8_TARGET void sha256_compress_lanes_armv8(
+    std::array<sha256_state, Lanes>& states,
+    const std::array<std::array<std::byte, 64>, Lanes>& blocks) noexcept {
+    sha256_armv8_lanes_state<Lanes> s;
+    const std::byte* block_pointers[Lanes];
+    TWOFACTOR_DETAIL_ARMV8_UNROLL_LANES
+    for (std::size_t l = 0; l < Lanes; ++l) {
+        s.abcd[l] = vld1q_u32(states[l].data());
+        s.efgh[l] = vld1q_u32(states[l].data() + 4);
+        block_pointers[l] = blocks[l].data();
+    }
+    sha256_armv8_compress_block(s, block_pointers);
+    TWOFACTOR_DETAIL_ARMV8_UNROLL_LANES
+    for (std::size_t l = 0; l < Lanes; ++l) {
+        vst1q_u32(states[l].data(), s.abcd[l]);
+        vst1q_u32(states[l].data() + 4, s.efgh[l]);
+    }
+}
+
+}  // namespace twofactor::inline v1::detail
+
+#undef TWOFACTOR_DETAIL_ARMV8_TARGET
+#undef TWOFACTOR_DETAIL_ARMV8_INLINE
+#undef TWOFACTOR_DETAIL_ARMV8_UNROLL_LANES
+#undef TWOFACTOR_DETAIL_ARMV8_BUILTINS
+
+#endif  // little-endian AArch64
+
+#endif  // TWOFACTOR_DETAIL_SHA_ARMV8_HPP_INCLUDED
+// ---- end twofactor/detail/sha_armv8.hpp ----
 
 // ---- begin twofactor/detail/sha_ni.hpp ----
 // SHA-1 and SHA-256 compression with the x86 SHA extensions (SHA-NI).
@@ -1889,7 +2323,8 @@ concept hash_function = std::semiregular<H> && requires(H h, std::span<const std
  *   - `compress_lanes` gives exactly the results of `compress` on each lane.
  *
  * Concrete models
- *   - twofactor::sha1, twofactor::sha256 (SHA-NI at run time when available), twofactor::sha512.
+ *   - twofactor::sha1, twofactor::sha256 (SHA-NI or ARMv8 SHA at run time when available),
+ *     twofactor::sha512.
  */
 // clang-format off
 template <class H>
@@ -1916,10 +2351,12 @@ concept block_hash_function = hash_function<H> &&
 namespace detail {
 
 /// Which compression code a built-in model uses. `automatic` is what the public models use:
-/// SHA-NI at run time when the CPU has it, portable otherwise and always in constant evaluation.
-/// `portable` and `sha_ni` force one path at run time (tests, benchmarks); `sha_ni` requires
-/// cpu_has_sha_ni(). Results are identical on every path.
-enum class sha_path { automatic, portable, sha_ni };
+/// SHA-NI (x86-64) or the ARMv8 SHA instructions (AArch64) at run time when the CPU has them,
+/// portable otherwise and always in constant evaluation. `portable`, `sha_ni` and `armv8` force one
+/// path at run time (tests, benchmarks); `sha_ni` requires cpu_has_sha_ni() and `armv8`
+/// cpu_has_armv8_sha(); on another architecture either means portable. Results are identical on
+/// every path.
+enum class sha_path { automatic, portable, sha_ni, armv8 };
 
 template <sha_path Path>
 constexpr bool use_sha_ni() noexcept {
@@ -1931,6 +2368,22 @@ constexpr bool use_sha_ni() noexcept {
         return cpu_has_sha_ni();
     } else {
         return Path == sha_path::sha_ni;
+    }
+#else
+    return false;
+#endif
+}
+
+template <sha_path Path>
+constexpr bool use_armv8_sha() noexcept {
+#if defined(__aarch64__) && !defined(__AARCH64EB__)
+    if (std::is_constant_evaluated()) {
+        return false;
+    }
+    if constexpr (Path == sha_path::automatic) {
+        return cpu_has_armv8_sha();
+    } else {
+        return Path == sha_path::armv8;
     }
 #else
     return false;
@@ -1954,6 +2407,12 @@ struct sha1_traits {
             return;
         }
 #endif
+#if defined(__aarch64__) && !defined(__AARCH64EB__)
+        if (use_armv8_sha<Path>()) {
+            sha1_compress_armv8(state, blocks, count);
+            return;
+        }
+#endif
         sha1_compress_portable(state, blocks, count);
     }
 
@@ -1964,6 +2423,12 @@ struct sha1_traits {
 #if defined(__x86_64__) || defined(_M_X64)
         if (use_sha_ni<Path>()) {
             sha1_compress_lanes_sha_ni(states, blocks);
+            return;
+        }
+#endif
+#if defined(__aarch64__) && !defined(__AARCH64EB__)
+        if (use_armv8_sha<Path>()) {
+            sha1_compress_lanes_armv8(states, blocks);
             return;
         }
 #endif
@@ -1990,6 +2455,12 @@ struct sha256_traits {
             return;
         }
 #endif
+#if defined(__aarch64__) && !defined(__AARCH64EB__)
+        if (use_armv8_sha<Path>()) {
+            sha256_compress_armv8(state, blocks, count);
+            return;
+        }
+#endif
         sha256_compress_portable(state, blocks, count);
     }
 
@@ -2000,6 +2471,12 @@ struct sha256_traits {
 #if defined(__x86_64__) || defined(_M_X64)
         if (use_sha_ni<Path>()) {
             sha256_compress_lanes_sha_ni(states, blocks);
+            return;
+        }
+#endif
+#if defined(__aarch64__) && !defined(__AARCH64EB__)
+        if (use_armv8_sha<Path>()) {
+            sha256_compress_lanes_armv8(states, blocks);
             return;
         }
 #endif
@@ -2159,7 +2636,8 @@ private:
 
 /**
  * SHA-1 (FIPS 180-4 §6.1): 64-byte blocks, 20-byte digest, name "SHA1".
- * constexpr; at run time it uses SHA-NI when the CPU has it (identical results).
+ * constexpr; at run time it uses SHA-NI or the ARMv8 SHA instructions when the CPU has them
+ * (identical results).
  * Models hash_function and block_hash_function. SHA-1 is still the default of RFC 6238 authenticator
  * apps; its collision weakness does not affect HMAC-SHA-1.
  *
@@ -2172,7 +2650,8 @@ static_assert(block_hash_function<sha1>);
 
 /**
  * SHA-256 (FIPS 180-4 §6.2): 64-byte blocks, 32-byte digest, name "SHA256".
- * constexpr; at run time it uses SHA-NI when the CPU has it (identical results).
+ * constexpr; at run time it uses SHA-NI or the ARMv8 SHA instructions when the CPU has them
+ * (identical results).
  * Models hash_function and block_hash_function.
  */
 struct sha256 : detail::block_hash_base<sha256, detail::sha256_traits<>> {};
@@ -2181,7 +2660,7 @@ static_assert(block_hash_function<sha256>);
 
 /**
  * SHA-512 (FIPS 180-4 §6.4): 128-byte blocks, 64-byte digest, name "SHA512".
- * constexpr; portable fully unrolled code at run time (x86 has no SHA-512 instructions we target).
+ * constexpr; portable fully unrolled code at run time (no SHA-512 instructions are targeted).
  * Models hash_function and block_hash_function.
  */
 struct sha512 : detail::block_hash_base<sha512, detail::sha512_traits> {};
@@ -2629,12 +3108,14 @@ public:
     /// The code for a truncated HOTP value: `value mod 10^Digits`, zero-padded on the left.
     [[nodiscard]] static constexpr otp_code from_value(std::uint32_t value) noexcept {
         otp_code code;
-        const std::uint32_t reduced = value % detail::decimal_modulus<Digits>;
-        // Each digit straight from the value (division by constants: multiplications, no
-        // table indexed by the secret), so the digits are computed in parallel.
+        const std::uint32_t reduced = detail::remainder_by<detail::decimal_modulus<Digits>>(value);
+        // Each digit straight from the value (division by constants as multiplications, no
+        // division instruction and no table indexed by the secret), so the digits are computed
+        // in parallel.
         detail::for_each_index<Digits>([&](auto position) {
             constexpr std::uint32_t place = detail::decimal_modulus<Digits - 1 - decltype(position)::value>;
-            code.digits_[position] = static_cast<char>('0' + reduced / place % 10);
+            code.digits_[position] =
+                static_cast<char>('0' + detail::remainder_by<10>(detail::divide_by<place>(reduced)));
         });
         return code;
     }
@@ -5906,7 +6387,7 @@ template <int MaxVersion>
 //
 // Specs: RFC 4086 ("Randomness Requirements for Security") and RFC 4226 §4 R7 ("the keys SHOULD
 // be randomly generated ... using a cryptographically strong pseudorandom generator"); Linux
-// getrandom(2); OpenBSD/FreeBSD/macOS arc4random_buf(3); Windows BCryptGenRandom
+// getrandom(2); Android/OpenBSD/FreeBSD/macOS arc4random_buf(3); Windows BCryptGenRandom
 // (BCRYPT_USE_SYSTEM_PREFERRED_RNG).
 //
 // A source either fills the whole buffer with cryptographically strong bytes or reports
@@ -5931,6 +6412,11 @@ template <int MaxVersion>
 #pragma comment(lib, "bcrypt")
 #endif
 #define TWOFACTOR_DETAIL_OS_RANDOM_BCRYPT 1
+#elif defined(__ANDROID__)
+// Bionic declares getrandom only from API level 28; arc4random_buf (seeded from getrandom or
+// /dev/urandom) is there on every level.
+#include <stdlib.h>  // arc4random_buf
+#define TWOFACTOR_DETAIL_OS_RANDOM_ARC4RANDOM 1
 #elif defined(__linux__)
 #include <sys/random.h>
 
@@ -6008,11 +6494,12 @@ inline constexpr bool os_random_available = true;
 /**
  * The operating system's cryptographically secure generator, the default random source.
  *
- * - Linux/Android: getrandom(2) with flags 0: reads the kernel CSPRNG and blocks only until it
+ * - Linux: getrandom(2) with flags 0: reads the kernel CSPRNG and blocks only until it
  *   has been seeded once after boot; interrupted calls (EINTR) and short reads are retried.
  *   Any other failure (e.g. ENOSYS on a kernel older than 3.17) is an error: there is no
  *   fallback to /dev/urandom or to GRND_NONBLOCK.
- * - macOS, iOS, FreeBSD, OpenBSD, NetBSD, DragonFly: arc4random_buf(3), which cannot fail.
+ * - Android, macOS, iOS, FreeBSD, OpenBSD, NetBSD, DragonFly: arc4random_buf(3), which cannot
+ *   fail (on Android at every API level; bionic declares getrandom only from level 28).
  * - Windows: BCryptGenRandom with the system-preferred RNG (MSVC links bcrypt.lib through a
  *   pragma; with MinGW, link -lbcrypt). Includes <windows.h>.
  * - Any other platform (bare-metal firmware): `os_random` does not exist and
@@ -7694,7 +8181,7 @@ result<generated_backup_codes<N, Hash>> backup_code_set<N, Hash>::generate(
                 }
                 rejected_in_a_row = 0;
                 fresh.codes[i].normalised_[k++] = detail::backup_code_symbol_at(
-                    value % static_cast<std::uint32_t>(backup_code_alphabet.size()));
+                    detail::remainder_by<static_cast<std::uint32_t>(backup_code_alphabet.size())>(value));
             }
             // A repeat (probability about 2^-60) would make two entries one code: draw again.
             unsigned repeated = 0;

@@ -1,6 +1,7 @@
 // Run-time CPU feature detection for the hardware hash paths.
 // x86: Intel SDM Vol. 2A, CPUID leaf 1 (ECX bit 9 SSSE3, bit 19 SSE4.1) and leaf 7 sub-leaf 0 (EBX bit 29
 // SHA).
+// AArch64: Linux Documentation/arch/arm64/elf_hwcaps.rst, AT_HWCAP bits HWCAP_SHA1 (5) and HWCAP_SHA2 (6).
 #ifndef TWOFACTOR_DETAIL_CPU_FEATURES_HPP_INCLUDED
 #define TWOFACTOR_DETAIL_CPU_FEATURES_HPP_INCLUDED
 
@@ -12,6 +13,11 @@
 #else
 #include <cpuid.h>
 #endif
+#endif
+
+#if defined(__aarch64__) && !defined(__AARCH64EB__) && !defined(__ARM_FEATURE_SHA2) && \
+    !defined(__ARM_FEATURE_CRYPTO) && defined(__linux__)
+#include <sys/auxv.h>  // getauxval; Linux and Android (also under Bionic and musl)
 #endif
 
 namespace twofactor::inline v1::detail {
@@ -62,6 +68,52 @@ inline bool cpu_has_sha_ni() noexcept { return cpu_sha_ni_detected; }
 
 /// No SHA-NI outside x86-64.
 constexpr bool cpu_has_sha_ni() noexcept { return false; }
+
+#endif
+
+// The ARMv8 path (detail/sha_armv8.hpp) exists for little-endian AArch64 with GCC or Clang.
+#if defined(__aarch64__) && !defined(__AARCH64EB__)
+
+#if defined(__ARM_FEATURE_SHA2) || defined(__ARM_FEATURE_CRYPTO)
+
+/// The whole program is compiled for a CPU with the SHA-1 and SHA-256 instructions.
+constexpr bool cpu_has_armv8_sha() noexcept { return true; }
+
+#else
+
+/// True when an AT_HWCAP value announces both SHA1 and SHA2 (the SHA-1 and SHA-256 instructions).
+constexpr bool armv8_sha_in_hwcap(unsigned long hwcap) noexcept {
+    // The values of <asm/hwcap.h>, fixed by the kernel ABI; that header is not always installed.
+    constexpr unsigned long hwcap_sha1 = 1ul << 5;
+    constexpr unsigned long hwcap_sha2 = 1ul << 6;
+    return (hwcap & (hwcap_sha1 | hwcap_sha2)) == (hwcap_sha1 | hwcap_sha2);
+}
+
+/// Asks the operating system whether the ARMv8 SHA-1 and SHA-256 instructions may be used (user
+/// space cannot read the ID registers portably). Call cpu_has_armv8_sha() instead.
+inline bool detect_armv8_sha() noexcept {
+#if defined(__APPLE__)
+    return true;  // every Apple AArch64 CPU has them
+#elif defined(__linux__)
+    return armv8_sha_in_hwcap(getauxval(AT_HWCAP));
+#else
+    return false;  // no detection written for this system: the portable path
+#endif
+}
+
+/// The detection result, computed once during dynamic initialisation (see cpu_sha_ni_detected for
+/// why the order of initialisation never matters for correctness).
+inline const bool cpu_armv8_sha_detected = detect_armv8_sha();
+
+/// True when the ARMv8 SHA-1 and SHA-256 instructions may be used: one load of a cached bool.
+inline bool cpu_has_armv8_sha() noexcept { return cpu_armv8_sha_detected; }
+
+#endif
+
+#else
+
+/// No ARMv8 SHA path outside little-endian AArch64.
+constexpr bool cpu_has_armv8_sha() noexcept { return false; }
 
 #endif
 
