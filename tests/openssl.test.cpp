@@ -28,7 +28,9 @@ using twofactor_test::to_hex;
 
 namespace {
 
-std::span<const std::byte> bytes_of(std::string_view text) { return std::as_bytes(std::span(text)); }
+std::span<const std::byte> bytes_of(std::string_view text) {
+    return std::as_bytes(std::span<const char>(text.data(), text.size()));
+}
 
 // (OpenSSL model, built-in model) pairs.
 template <class OpenSsl, class Builtin>
