@@ -361,15 +361,24 @@ private:
 // Decodes the segments (§7.4) and checks what follows them: the terminator (cut short at the
 // end of the capacity), zero bits to the byte boundary, then the pad codewords 0xEC 0x11
 // alternately (§7.4.9, §7.4.10). Returns the content; `segment_bits` is the segments' length.
+// `declared_utf8` tells whether the stream starts with the ECI header of UTF-8 (§7.4.2.2).
 std::string decode_segments(const std::vector<std::uint8_t>& data, int version, bool bytes_only,
-                            std::size_t& segment_bits) {
+                            std::size_t& segment_bits, bool& declared_utf8) {
     bit_stream in(data);
     std::string content;
     int segments = 0;
     segment_bits = 0;
+    declared_utf8 = false;
     while (in.left() >= 4) {
         const unsigned mode = in.take(4);
-        if (mode == 0) break;                             // the terminator
+        if (mode == 0) break;  // the terminator
+        if (mode == 7) {       // ECI: only first, only for text, and only 000026 (UTF-8)
+            FUZZ_CHECK(!bytes_only && segments == 0 && !declared_utf8);
+            FUZZ_CHECK(in.take(8) == 26);
+            declared_utf8 = true;
+            segment_bits = in.position();
+            continue;
+        }
         FUZZ_CHECK(mode == 1 || mode == 2 || mode == 4);  // numeric, alphanumeric, byte
         FUZZ_CHECK(!bytes_only || mode == 4);
         ++segments;
@@ -454,6 +463,40 @@ fuzz_options options_from(const std::uint8_t* data) {
     return f;
 }
 
+// RFC 3629 by decoding: each sequence's code point must need exactly its length, not be a
+// surrogate and not pass U+10FFFF. True when all of `text` is UTF-8 and some byte is not ASCII.
+bool is_utf8_beyond_ascii(std::string_view text) {
+    bool beyond_ascii = false;
+    for (std::size_t i = 0; i < text.size();) {
+        const auto lead = static_cast<unsigned char>(text[i]);
+        std::size_t length = 1;
+        std::uint32_t code_point = lead;
+        if (lead >= 0x80) {
+            beyond_ascii = true;
+            if ((lead & 0xE0) == 0xC0) {
+                length = 2, code_point = lead & 0x1Fu;
+            } else if ((lead & 0xF0) == 0xE0) {
+                length = 3, code_point = lead & 0x0Fu;
+            } else if ((lead & 0xF8) == 0xF0) {
+                length = 4, code_point = lead & 0x07u;
+            } else {
+                return false;
+            }
+            if (text.size() - i < length) return false;
+            for (std::size_t k = 1; k < length; ++k) {
+                const auto next = static_cast<unsigned char>(text[i + k]);
+                if ((next & 0xC0) != 0x80) return false;
+                code_point = code_point << 6 | (next & 0x3Fu);
+            }
+            const std::uint32_t least[5] = {0, 0, 0x80, 0x800, 0x10000};
+            if (code_point < least[length] || code_point > 0x10FFFF) return false;
+            if (code_point >= 0xD800 && code_point <= 0xDFFF) return false;
+        }
+        i += length;
+    }
+    return beyond_ascii;
+}
+
 tf::result<tf::qr_code> encode(const fuzz_options& f, std::string_view payload,
                                const tf::qr_options& options) {
     if (f.text) return tf::qr_code::encode_text(payload, options);
@@ -498,11 +541,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::vector<std::uint8_t> codewords = r.read_codewords(code->mask());
     const std::vector<std::uint8_t> stream = data_of(codewords, version, ecc);
     std::size_t segment_bits = 0;
-    const std::string content = decode_segments(stream, version, !f.text, segment_bits);
+    bool declared_utf8 = false;
+    const std::string content = decode_segments(stream, version, !f.text, segment_bits, declared_utf8);
     FUZZ_CHECK(content == payload);
-    // Never longer than a single byte segment; boosted only as far as the data still fits.
+    // UTF-8 is declared exactly for text that is UTF-8 and not all ASCII.
+    FUZZ_CHECK(declared_utf8 == (f.text && is_utf8_beyond_ascii(payload)));
+    // Never longer than a single byte segment (after the ECI header); boosted only as far as
+    // the data still fits.
     FUZZ_CHECK(segment_bits <=
-               static_cast<std::size_t>(4 + character_count_bits(4, version)) + 8 * payload.size());
+               static_cast<std::size_t>((declared_utf8 ? 12 : 0) + 4 + character_count_bits(4, version)) +
+                   8 * payload.size());
     if (f.options.boost_ecc && ecc < 3)
         FUZZ_CHECK(segment_bits > static_cast<std::size_t>(8 * data_codewords(version, ecc + 1)));
 
