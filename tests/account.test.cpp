@@ -787,7 +787,7 @@ BOOST_AUTO_TEST_CASE(policy_can_refuse_backup_codes) {
     only_codes.accept_backup_codes = false;
     const record r = make_record();
     const auto o = tf::login(r, grouped(fixture_codes().codes[0]), at(59), only_codes);
-    BOOST_TEST(error_of(o.match) == errc::malformed_login_input);
+    BOOST_TEST(error_of(o.match) == errc::backup_code_not_accepted);
     BOOST_TEST(!o.record_changed);
     BOOST_TEST((o.record == r));
     // One-time codes still work under that policy.
@@ -2104,6 +2104,15 @@ BOOST_AUTO_TEST_CASE(a_lockout_near_the_end_of_time_saturates) {
     BOOST_TEST(failed.locked_until->time_since_epoch().count() == std::numeric_limits<std::int64_t>::max());
     const auto again = tf::login(failed.record, "000000", late, policy);
     BOOST_TEST((again.match.error() == errc::locked_out));
+    // It never ends: not even at the largest time point itself, where now < locked_until fails.
+    const auto at_the_end = tf::login(failed.record, "000000", sys_seconds::max(), policy);
+    BOOST_TEST((at_the_end.match.error() == errc::locked_out));
+    BOOST_TEST(!at_the_end.record_changed);
+    // A failure at the largest time point locks too, and that lockout holds there as well.
+    const auto failed_at_the_end = tf::login(r, "000000", sys_seconds::max(), policy);
+    BOOST_TEST_REQUIRE(failed_at_the_end.locked_until.has_value());
+    BOOST_TEST((tf::login(failed_at_the_end.record, "000000", sys_seconds::max(), policy).match.error() ==
+                errc::locked_out));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

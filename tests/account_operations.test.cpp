@@ -187,13 +187,16 @@ BOOST_AUTO_TEST_CASE(the_default_random_source_is_the_operating_systems) {
 
 BOOST_AUTO_TEST_CASE(a_backup_code_does_not_confirm_by_default) {
     const enabled a = make_account();
-    for (const std::string& typed :
-         {a.backup_codes[0], std::string("7kq4 xr2p dm9a"), std::string("hello")}) {
+    // A backup code, valid or not, is refused as one (and not checked); other text as no code.
+    const std::pair<std::string, errc> refused[] = {{a.backup_codes[0], errc::backup_code_not_accepted},
+                                                    {"7kq4 xr2p dm9a", errc::backup_code_not_accepted},
+                                                    {"hello", errc::malformed_login_input}};
+    for (const auto& [typed, expected] : refused) {
         BOOST_TEST_CONTEXT('"' << typed << '"') {
             test_source rng{5};
             const auto regenerated = tf::regenerate_backup_codes(a.record, typed, t0, rng);
             BOOST_TEST_REQUIRE(!regenerated.outcome.match.has_value());
-            BOOST_TEST(regenerated.outcome.match.error() == errc::malformed_login_input);
+            BOOST_TEST(regenerated.outcome.match.error() == expected);
             BOOST_TEST(!regenerated.outcome.record_changed);
             BOOST_TEST((regenerated.outcome.record == a.record));
             for (const tf::backup_code& c : regenerated.codes) BOOST_TEST((c == tf::backup_code{}));
@@ -334,7 +337,7 @@ BOOST_AUTO_TEST_CASE(no_code_is_generated_before_the_confirmation_succeeded) {
         {"five digits", &a.record, "12345", errc::malformed_code, false},
         {"not a code", &a.record, "hello", errc::malformed_login_input, false},
         {"a backup code (refused by the default policy)", &a.record, a.backup_codes[0],
-         errc::malformed_login_input, false},
+         errc::backup_code_not_accepted, false},
         {"a wrong code", &a.record, wrong, errc::wrong_code, true},
     };
     for (const attempt& t : attempts) {
@@ -417,7 +420,7 @@ BOOST_AUTO_TEST_CASE(a_backup_code_confirms_by_default) {
     BOOST_TEST(outcome.record.backup_codes().used(2));
     // Refused when the policy refuses backup codes (the regenerate policy's login does).
     const auto strict = tf::confirm_disable(a.record, a.backup_codes[2], t0, tf::regenerate_policy);
-    BOOST_TEST(strict.match.error() == errc::malformed_login_input);
+    BOOST_TEST(strict.match.error() == errc::backup_code_not_accepted);
     BOOST_TEST(!strict.record_changed);
 }
 

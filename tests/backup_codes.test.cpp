@@ -946,6 +946,31 @@ BOOST_AUTO_TEST_CASE(download_text_variants) {
                               std::to_string(i + 1) + ". " + grouped(three.codes[i])) == 1);
 }
 
+BOOST_AUTO_TEST_CASE(download_text_refuses_a_date_it_cannot_print) {
+    using namespace std::chrono;
+    const auto fresh = generate_10(85);
+    const std::span<const backup_code, 10> codes(fresh.codes);
+    // A day that does not exist, and years that YYYY cannot show; nothing is written.
+    for (const year_month_day date :
+         {year_month_day{year{2024}, month{13}, day{40}}, year{2023} / February / 29, year{2024} / April / 31,
+          year{-1} / January / 1, year{10000} / January / 1}) {
+        BOOST_TEST_CONTEXT(static_cast<int>(date.year()) << "-" << static_cast<unsigned>(date.month()) << "-"
+                                                         << static_cast<unsigned>(date.day())) {
+            const tf::backup_codes_text_info info{"ACME Co", "alice", date};
+            std::string buffer(4096, '#');
+            BOOST_TEST(error_of(tf::write_backup_codes_text(std::span<char>(buffer), info, codes)) ==
+                       errc::invalid_date);
+            BOOST_TEST(buffer == std::string(4096, '#'), "nothing written");
+        }
+    }
+    // The first and last printable days, and a leap day.
+    for (const auto& [date, printed] : {std::pair{year{0} / January / 1, "Generated 0000-01-01"},
+                                        std::pair{year{9999} / December / 31, "Generated 9999-12-31"},
+                                        std::pair{year{2024} / February / 29, "Generated 2024-02-29"}}) {
+        BOOST_TEST(lines_of(download_text({"ACME Co", "alice", date}, fresh.codes))[1] == printed);
+    }
+}
+
 BOOST_AUTO_TEST_CASE(download_text_into_a_small_buffer) {
     const auto fresh = generate_10(84);
     const tf::backup_codes_text_info info{"ACME Co", "alice@example.com", day_of_generation};

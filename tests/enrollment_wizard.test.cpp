@@ -527,6 +527,9 @@ BOOST_AUTO_TEST_CASE(the_flow_of_the_seed) {
         }
     std::string short_buffer(*text_size - 1, '\0');
     BOOST_TEST(w.download_text(short_buffer, today).error() == errc::output_too_small);
+    const auto no_such_day = std::chrono::year{2023} / std::chrono::February / 29;
+    BOOST_TEST(w.download_text_size(no_such_day).error() == errc::invalid_date);
+    BOOST_TEST(w.download_text(download, no_such_day).error() == errc::invalid_date);
 
     // "Finish": the record.
     const auto finished_record = w.finish();

@@ -37,6 +37,7 @@ std::string login_failure_text(const login_outcome& outcome, std::chrono::sys_se
             break;
         case errc::malformed_code:
         case errc::malformed_login_input:
+        case errc::backup_code_not_accepted:
             text = backup_codes_accepted
                        ? "Enter the six-digit code from your authenticator app, or a backup code such as "
                          "7KQ4-XR2P-DM9A."

@@ -128,7 +128,8 @@ struct login_outcome {
     /// count as failures), errc::locked_out, errc::malformed_login_input, errc::malformed_code
     /// (1 to 16 digits, but not as many as the account's codes; except 12 digits from 2 to 9,
     /// which are a backup code's form and are tried as one: wrong_code, counted, when none
-    /// matches), errc::time_before_epoch,
+    /// matches), errc::backup_code_not_accepted (a backup code's form under a policy that
+    /// refuses backup codes; it is not checked), errc::time_before_epoch,
     /// errc::counter_overflow (HOTP: the next counter would pass 2^64 - 1; any account: the
     /// record is at account_record::max_revision) (these do not).
     result<login_match> match;
@@ -549,7 +550,9 @@ template <std::size_t N, hash_function BackupHash>
                                                            std::chrono::sys_seconds now,
                                                            const login_policy& policy) noexcept {
     login_outcome<N, BackupHash> outcome{current, unexpected(errc::wrong_code), false, current.locked_until_};
-    if (current.locked_until_ && now < *current.locked_until_) {
+    // A lockout saturated at the largest time point never ends, not even at that instant.
+    if (current.locked_until_ &&
+        (now < *current.locked_until_ || *current.locked_until_ == std::chrono::sys_seconds::max())) {
         outcome.match = unexpected(errc::locked_out);
         return outcome;
     }
@@ -622,8 +625,12 @@ template <std::size_t N, hash_function BackupHash>
         }
     } else {
         const auto code = backup_code::parse(typed);
-        if (!code || !policy.accept_backup_codes) {
+        if (!code) {
             outcome.match = unexpected(only_digits ? errc::malformed_code : errc::malformed_login_input);
+            return outcome;
+        }
+        if (!policy.accept_backup_codes) {
+            outcome.match = unexpected(errc::backup_code_not_accepted);
             return outcome;
         }
         const auto used = next.backup_codes_.consume(*code);

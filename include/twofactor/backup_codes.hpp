@@ -383,10 +383,15 @@ result<generated_backup_codes<N, Hash>> backup_code_set<N, Hash>::generate(
 struct backup_codes_text_info {
     std::string_view issuer;           ///< the service, as in the otpauth:// URI (may be empty)
     std::string_view account;          ///< the account name
-    std::chrono::year_month_day date;  ///< when the codes were generated
+    std::chrono::year_month_day date;  ///< when the codes were generated: a real date, years 0..9999
 };
 
 namespace detail {
+
+// The file prints the date as YYYY-MM-DD: only real dates with four-digit years.
+[[nodiscard]] constexpr bool printable_date(std::chrono::year_month_day date) noexcept {
+    return date.ok() && static_cast<int>(date.year()) >= 0 && static_cast<int>(date.year()) <= 9999;
+}
 
 // Writes the download text to `out` (when not null) and returns its length.
 constexpr std::size_t render_backup_codes_text(char* out, const backup_codes_text_info& info,
@@ -439,7 +444,7 @@ constexpr std::size_t render_backup_codes_text(char* out, const backup_codes_tex
 
 }  // namespace detail
 
-/// The length of `write_backup_codes_text`'s output.
+/// The length of `write_backup_codes_text`'s output (for a date it accepts: see printable_date).
 [[nodiscard]] constexpr std::size_t backup_codes_text_size(const backup_codes_text_info& info,
                                                            std::span<const backup_code> codes) noexcept {
     return detail::render_backup_codes_text(nullptr, info, codes);
@@ -448,8 +453,9 @@ constexpr std::size_t render_backup_codes_text(char* out, const backup_codes_tex
 /**
  * Writes the text of the wizard's "Download" link: the issuer, account and date, the N codes
  * numbered and grouped, and how to keep them safe. Plain ASCII apart from the names (UTF-8),
- * '\n' line ends. Returns the number of chars written. Errors: errc::output_too_small (nothing
- * written; see backup_codes_text_size).
+ * '\n' line ends. Returns the number of chars written. Errors: errc::invalid_date (a date that
+ * does not exist, such as 2024-02-30, or a year outside 0..9999), errc::output_too_small
+ * (nothing written in either case; see backup_codes_text_size).
  *
  *     std::array<char, 2048> text;
  *     auto size = twofactor::write_backup_codes_text(text, {"ACME Co", "alice@example.com", today},
@@ -457,6 +463,7 @@ constexpr std::size_t render_backup_codes_text(char* out, const backup_codes_tex
  */
 [[nodiscard]] constexpr result<std::size_t> write_backup_codes_text(
     std::span<char> out, const backup_codes_text_info& info, std::span<const backup_code> codes) noexcept {
+    if (!detail::printable_date(info.date)) return unexpected(errc::invalid_date);
     const std::size_t size = backup_codes_text_size(info, codes);
     if (out.size() < size) return unexpected(errc::output_too_small);
     return detail::render_backup_codes_text(out.data(), info, codes);

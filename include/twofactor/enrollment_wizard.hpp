@@ -310,17 +310,18 @@ public:
         return std::span<const backup_code, backup_code_count>(frame_.codes);
     }
 
-    /// The length of download_text() for `date`. Error: errc::wrong_wizard_step (errc::setup_aborted
-    /// once aborted, as for every event and query).
+    /// The length of download_text() for `date`. Errors: errc::wrong_wizard_step (errc::setup_aborted
+    /// once aborted, as for every event and query), errc::invalid_date (as download_text).
     [[nodiscard]] constexpr result<std::size_t> download_text_size(
         std::chrono::year_month_day date) const noexcept {
         if (frame_.step != wizard_step::backup_codes) return unexpected(illegal());
+        if (!detail::printable_date(date)) return unexpected(errc::invalid_date);
         return backup_codes_text_size(text_info(date),
                                       std::span<const backup_code, backup_code_count>(frame_.codes));
     }
 
     /// The text of the "Download" link (write_backup_codes_text) on the backup-codes page.
-    /// Errors: errc::wrong_wizard_step, errc::output_too_small.
+    /// Errors: errc::wrong_wizard_step, errc::invalid_date, errc::output_too_small.
     [[nodiscard]] constexpr result<std::size_t> download_text(
         std::span<char> out, std::chrono::year_month_day date) const noexcept {
         if (frame_.step != wizard_step::backup_codes) return unexpected(illegal());

@@ -95,10 +95,13 @@ enum class errc : int {
     record_replaced,       ///< the stored record is no longer the one a change started from (reconfigured or
                            ///< disabled meanwhile)
     record_trailing_data,  ///< text after the record's checksum line (e.g. a blank line, a second record)
+    backup_code_not_accepted,  ///< a backup code where the policy asks for a one-time code (a change's
+                               ///< confirmation)
+    invalid_date,              ///< a calendar date that does not exist, or a year outside 0000..9999
 };
 
 namespace detail {
-inline constexpr errc last_errc = errc::record_trailing_data;
+inline constexpr errc last_errc = errc::invalid_date;
 }
 
 /// A short, fixed English description of `code`, without allocating.
@@ -155,6 +158,9 @@ inline constexpr errc last_errc = errc::record_trailing_data;
         case errc::setup_aborted: return "setup abandoned after too many wrong codes";
         case errc::record_replaced: return "the account was reconfigured or disabled meanwhile";
         case errc::record_trailing_data: return "text after the record's checksum line";
+        case errc::backup_code_not_accepted:
+            return "a backup code is not accepted here, only a one-time code";
+        case errc::invalid_date: return "not a calendar date between 0000-01-01 and 9999-12-31";
     }
     return "unknown twofactor error";
 }

@@ -119,6 +119,9 @@ int regenerate_backup_codes(const parsed_arguments& args, const std::string& pat
     }
     const auto& outcome = regeneration->outcome;
     if (!outcome.match) {
+        if (outcome.match.error() == errc::backup_code_not_accepted)
+            return report_error(
+                "a backup code cannot regenerate codes: type the code your authenticator app shows");
         if (outcome.match.error() == errc::malformed_login_input)
             return report_error(
                 "not a code from your authenticator app (a backup code cannot regenerate codes)");
