@@ -84,12 +84,17 @@ TWOFACTOR_DETAIL_ARMV8_INLINE std::uint32_t sha1h(std::uint32_t a) noexcept {
 #endif
 }
 
-// The Clang builtins of the vector-only instructions take byte vectors and a type code (50: uint32x4_t).
+#if defined(TWOFACTOR_DETAIL_ARMV8_BUILTINS)
+// The Clang builtins of the vector-only instructions take byte vectors and the code of the
+// element type (clang's NeonTypeFlags: 32-bit unsigned, quad register).
+inline constexpr int uint32x4_type_code = 50;
+#endif
+
 TWOFACTOR_DETAIL_ARMV8_INLINE vec sha1su0(vec w0, vec w4, vec w8) noexcept {
 #if defined(TWOFACTOR_DETAIL_ARMV8_BUILTINS)
-    return reinterpret_cast<vec>(__builtin_neon_vsha1su0q_v(reinterpret_cast<int8x16_t>(w0),
-                                                            reinterpret_cast<int8x16_t>(w4),
-                                                            reinterpret_cast<int8x16_t>(w8), 50));
+    return reinterpret_cast<vec>(
+        __builtin_neon_vsha1su0q_v(reinterpret_cast<int8x16_t>(w0), reinterpret_cast<int8x16_t>(w4),
+                                   reinterpret_cast<int8x16_t>(w8), uint32x4_type_code));
 #else
     return vsha1su0q_u32(w0, w4, w8);
 #endif
@@ -97,8 +102,8 @@ TWOFACTOR_DETAIL_ARMV8_INLINE vec sha1su0(vec w0, vec w4, vec w8) noexcept {
 
 TWOFACTOR_DETAIL_ARMV8_INLINE vec sha1su1(vec partial, vec w12) noexcept {
 #if defined(TWOFACTOR_DETAIL_ARMV8_BUILTINS)
-    return reinterpret_cast<vec>(__builtin_neon_vsha1su1q_v(reinterpret_cast<int8x16_t>(partial),
-                                                            reinterpret_cast<int8x16_t>(w12), 50));
+    return reinterpret_cast<vec>(__builtin_neon_vsha1su1q_v(
+        reinterpret_cast<int8x16_t>(partial), reinterpret_cast<int8x16_t>(w12), uint32x4_type_code));
 #else
     return vsha1su1q_u32(partial, w12);
 #endif
@@ -106,9 +111,9 @@ TWOFACTOR_DETAIL_ARMV8_INLINE vec sha1su1(vec partial, vec w12) noexcept {
 
 TWOFACTOR_DETAIL_ARMV8_INLINE vec sha256h(vec abcd, vec efgh, vec wk) noexcept {
 #if defined(TWOFACTOR_DETAIL_ARMV8_BUILTINS)
-    return reinterpret_cast<vec>(__builtin_neon_vsha256hq_v(reinterpret_cast<int8x16_t>(abcd),
-                                                            reinterpret_cast<int8x16_t>(efgh),
-                                                            reinterpret_cast<int8x16_t>(wk), 50));
+    return reinterpret_cast<vec>(
+        __builtin_neon_vsha256hq_v(reinterpret_cast<int8x16_t>(abcd), reinterpret_cast<int8x16_t>(efgh),
+                                   reinterpret_cast<int8x16_t>(wk), uint32x4_type_code));
 #else
     return vsha256hq_u32(abcd, efgh, wk);
 #endif
@@ -116,9 +121,9 @@ TWOFACTOR_DETAIL_ARMV8_INLINE vec sha256h(vec abcd, vec efgh, vec wk) noexcept {
 
 TWOFACTOR_DETAIL_ARMV8_INLINE vec sha256h2(vec efgh, vec abcd, vec wk) noexcept {
 #if defined(TWOFACTOR_DETAIL_ARMV8_BUILTINS)
-    return reinterpret_cast<vec>(__builtin_neon_vsha256h2q_v(reinterpret_cast<int8x16_t>(efgh),
-                                                             reinterpret_cast<int8x16_t>(abcd),
-                                                             reinterpret_cast<int8x16_t>(wk), 50));
+    return reinterpret_cast<vec>(
+        __builtin_neon_vsha256h2q_v(reinterpret_cast<int8x16_t>(efgh), reinterpret_cast<int8x16_t>(abcd),
+                                    reinterpret_cast<int8x16_t>(wk), uint32x4_type_code));
 #else
     return vsha256h2q_u32(efgh, abcd, wk);
 #endif
@@ -126,8 +131,8 @@ TWOFACTOR_DETAIL_ARMV8_INLINE vec sha256h2(vec efgh, vec abcd, vec wk) noexcept 
 
 TWOFACTOR_DETAIL_ARMV8_INLINE vec sha256su0(vec w0, vec w4) noexcept {
 #if defined(TWOFACTOR_DETAIL_ARMV8_BUILTINS)
-    return reinterpret_cast<vec>(
-        __builtin_neon_vsha256su0q_v(reinterpret_cast<int8x16_t>(w0), reinterpret_cast<int8x16_t>(w4), 50));
+    return reinterpret_cast<vec>(__builtin_neon_vsha256su0q_v(
+        reinterpret_cast<int8x16_t>(w0), reinterpret_cast<int8x16_t>(w4), uint32x4_type_code));
 #else
     return vsha256su0q_u32(w0, w4);
 #endif
@@ -135,9 +140,9 @@ TWOFACTOR_DETAIL_ARMV8_INLINE vec sha256su0(vec w0, vec w4) noexcept {
 
 TWOFACTOR_DETAIL_ARMV8_INLINE vec sha256su1(vec partial, vec w8, vec w12) noexcept {
 #if defined(TWOFACTOR_DETAIL_ARMV8_BUILTINS)
-    return reinterpret_cast<vec>(__builtin_neon_vsha256su1q_v(reinterpret_cast<int8x16_t>(partial),
-                                                              reinterpret_cast<int8x16_t>(w8),
-                                                              reinterpret_cast<int8x16_t>(w12), 50));
+    return reinterpret_cast<vec>(
+        __builtin_neon_vsha256su1q_v(reinterpret_cast<int8x16_t>(partial), reinterpret_cast<int8x16_t>(w8),
+                                     reinterpret_cast<int8x16_t>(w12), uint32x4_type_code));
 #else
     return vsha256su1q_u32(partial, w8, w12);
 #endif
