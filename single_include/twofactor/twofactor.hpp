@@ -253,10 +253,13 @@ enum class errc : int {
     record_replaced,       ///< the stored record is no longer the one a change started from (reconfigured or
                            ///< disabled meanwhile)
     record_trailing_data,  ///< text after the record's checksum line (e.g. a blank line, a second record)
+    backup_code_not_accepted,  ///< a backup code where the policy asks for a one-time code (a change's
+                               ///< confirmation)
+    invalid_date,              ///< a calendar date that does not exist, or a year outside 0000..9999
 };
 
 namespace detail {
-inline constexpr errc last_errc = errc::record_trailing_data;
+inline constexpr errc last_errc = errc::invalid_date;
 }
 
 /// A short, fixed English description of `code`, without allocating.
@@ -313,6 +316,9 @@ inline constexpr errc last_errc = errc::record_trailing_data;
         case errc::setup_aborted: return "setup abandoned after too many wrong codes";
         case errc::record_replaced: return "the account was reconfigured or disabled meanwhile";
         case errc::record_trailing_data: return "text after the record's checksum line";
+        case errc::backup_code_not_accepted:
+            return "a backup code is not accepted here, only a one-time code";
+        case errc::invalid_date: return "not a calendar date between 0000-01-01 and 9999-12-31";
     }
     return "unknown twofactor error";
 }
@@ -1481,12 +1487,17 @@ TWOFACTOR_DETAIL_ARMV8_INLINE std::uint32_t sha1h(std::uint32_t a) noexcept {
 #endif
 }
 
-// The Clang builtins of the vector-only instructions take byte vectors and a type code (50: uint32x4_t).
+#if defined(TWOFACTOR_DETAIL_ARMV8_BUILTINS)
+// The Clang builtins of the vector-only instructions take byte vectors and the code of the
+// element type (clang's NeonTypeFlags: 32-bit unsigned, quad register).
+inline constexpr int uint32x4_type_code = 50;
+#endif
+
 TWOFACTOR_DETAIL_ARMV8_INLINE vec sha1su0(vec w0, vec w4, vec w8) noexcept {
 #if defined(TWOFACTOR_DETAIL_ARMV8_BUILTINS)
-    return reinterpret_cast<vec>(__builtin_neon_vsha1su0q_v(reinterpret_cast<int8x16_t>(w0),
-                                                            reinterpret_cast<int8x16_t>(w4),
-                                                            reinterpret_cast<int8x16_t>(w8), 50));
+    return reinterpret_cast<vec>(
+        __builtin_neon_vsha1su0q_v(reinterpret_cast<int8x16_t>(w0), reinterpret_cast<int8x16_t>(w4),
+                                   reinterpret_cast<int8x16_t>(w8), uint32x4_type_code));
 #else
     return vsha1su0q_u32(w0, w4, w8);
 #endif
@@ -1494,8 +1505,8 @@ TWOFACTOR_DETAIL_ARMV8_INLINE vec sha1su0(vec w0, vec w4, vec w8) noexcept {
 
 TWOFACTOR_DETAIL_ARMV8_INLINE vec sha1su1(vec partial, vec w12) noexcept {
 #if defined(TWOFACTOR_DETAIL_ARMV8_BUILTINS)
-    return reinterpret_cast<vec>(__builtin_neon_vsha1su1q_v(reinterpret_cast<int8x16_t>(partial),
-                                                            reinterpret_cast<int8x16_t>(w12), 50));
+    return reinterpret_cast<vec>(__builtin_neon_vsha1su1q_v(
+        reinterpret_cast<int8x16_t>(partial), reinterpret_cast<int8x16_t>(w12), uint32x4_type_code));
 #else
     return vsha1su1q_u32(partial, w12);
 #endif
@@ -1503,9 +1514,9 @@ TWOFACTOR_DETAIL_ARMV8_INLINE vec sha1su1(vec partial, vec w12) noexcept {
 
 TWOFACTOR_DETAIL_ARMV8_INLINE vec sha256h(vec abcd, vec efgh, vec wk) noexcept {
 #if defined(TWOFACTOR_DETAIL_ARMV8_BUILTINS)
-    return reinterpret_cast<vec>(__builtin_neon_vsha256hq_v(reinterpret_cast<int8x16_t>(abcd),
-                                                            reinterpret_cast<int8x16_t>(efgh),
-                                                            reinterpret_cast<int8x16_t>(wk), 50));
+    return reinterpret_cast<vec>(
+        __builtin_neon_vsha256hq_v(reinterpret_cast<int8x16_t>(abcd), reinterpret_cast<int8x16_t>(efgh),
+                                   reinterpret_cast<int8x16_t>(wk), uint32x4_type_code));
 #else
     return vsha256hq_u32(abcd, efgh, wk);
 #endif
@@ -1513,9 +1524,9 @@ TWOFACTOR_DETAIL_ARMV8_INLINE vec sha256h(vec abcd, vec efgh, vec wk) noexcept {
 
 TWOFACTOR_DETAIL_ARMV8_INLINE vec sha256h2(vec efgh, vec abcd, vec wk) noexcept {
 #if defined(TWOFACTOR_DETAIL_ARMV8_BUILTINS)
-    return reinterpret_cast<vec>(__builtin_neon_vsha256h2q_v(reinterpret_cast<int8x16_t>(efgh),
-                                                             reinterpret_cast<int8x16_t>(abcd),
-                                                             reinterpret_cast<int8x16_t>(wk), 50));
+    return reinterpret_cast<vec>(
+        __builtin_neon_vsha256h2q_v(reinterpret_cast<int8x16_t>(efgh), reinterpret_cast<int8x16_t>(abcd),
+                                    reinterpret_cast<int8x16_t>(wk), uint32x4_type_code));
 #else
     return vsha256h2q_u32(efgh, abcd, wk);
 #endif
@@ -1523,8 +1534,8 @@ TWOFACTOR_DETAIL_ARMV8_INLINE vec sha256h2(vec efgh, vec abcd, vec wk) noexcept 
 
 TWOFACTOR_DETAIL_ARMV8_INLINE vec sha256su0(vec w0, vec w4) noexcept {
 #if defined(TWOFACTOR_DETAIL_ARMV8_BUILTINS)
-    return reinterpret_cast<vec>(
-        __builtin_neon_vsha256su0q_v(reinterpret_cast<int8x16_t>(w0), reinterpret_cast<int8x16_t>(w4), 50));
+    return reinterpret_cast<vec>(__builtin_neon_vsha256su0q_v(
+        reinterpret_cast<int8x16_t>(w0), reinterpret_cast<int8x16_t>(w4), uint32x4_type_code));
 #else
     return vsha256su0q_u32(w0, w4);
 #endif
@@ -1532,9 +1543,9 @@ TWOFACTOR_DETAIL_ARMV8_INLINE vec sha256su0(vec w0, vec w4) noexcept {
 
 TWOFACTOR_DETAIL_ARMV8_INLINE vec sha256su1(vec partial, vec w8, vec w12) noexcept {
 #if defined(TWOFACTOR_DETAIL_ARMV8_BUILTINS)
-    return reinterpret_cast<vec>(__builtin_neon_vsha256su1q_v(reinterpret_cast<int8x16_t>(partial),
-                                                              reinterpret_cast<int8x16_t>(w8),
-                                                              reinterpret_cast<int8x16_t>(w12), 50));
+    return reinterpret_cast<vec>(
+        __builtin_neon_vsha256su1q_v(reinterpret_cast<int8x16_t>(partial), reinterpret_cast<int8x16_t>(w8),
+                                     reinterpret_cast<int8x16_t>(w12), uint32x4_type_code));
 #else
     return vsha256su1q_u32(partial, w8, w12);
 #endif
@@ -8200,10 +8211,15 @@ result<generated_backup_codes<N, Hash>> backup_code_set<N, Hash>::generate(
 struct backup_codes_text_info {
     std::string_view issuer;           ///< the service, as in the otpauth:// URI (may be empty)
     std::string_view account;          ///< the account name
-    std::chrono::year_month_day date;  ///< when the codes were generated
+    std::chrono::year_month_day date;  ///< when the codes were generated: a real date, years 0..9999
 };
 
 namespace detail {
+
+// The file prints the date as YYYY-MM-DD: only real dates with four-digit years.
+[[nodiscard]] constexpr bool printable_date(std::chrono::year_month_day date) noexcept {
+    return date.ok() && static_cast<int>(date.year()) >= 0 && static_cast<int>(date.year()) <= 9999;
+}
 
 // Writes the download text to `out` (when not null) and returns its length.
 constexpr std::size_t render_backup_codes_text(char* out, const backup_codes_text_info& info,
@@ -8256,7 +8272,7 @@ constexpr std::size_t render_backup_codes_text(char* out, const backup_codes_tex
 
 }  // namespace detail
 
-/// The length of `write_backup_codes_text`'s output.
+/// The length of `write_backup_codes_text`'s output (for a date it accepts: see printable_date).
 [[nodiscard]] constexpr std::size_t backup_codes_text_size(const backup_codes_text_info& info,
                                                            std::span<const backup_code> codes) noexcept {
     return detail::render_backup_codes_text(nullptr, info, codes);
@@ -8265,8 +8281,9 @@ constexpr std::size_t render_backup_codes_text(char* out, const backup_codes_tex
 /**
  * Writes the text of the wizard's "Download" link: the issuer, account and date, the N codes
  * numbered and grouped, and how to keep them safe. Plain ASCII apart from the names (UTF-8),
- * '\n' line ends. Returns the number of chars written. Errors: errc::output_too_small (nothing
- * written; see backup_codes_text_size).
+ * '\n' line ends. Returns the number of chars written. Errors: errc::invalid_date (a date that
+ * does not exist, such as 2024-02-30, or a year outside 0..9999), errc::output_too_small
+ * (nothing written in either case; see backup_codes_text_size).
  *
  *     std::array<char, 2048> text;
  *     auto size = twofactor::write_backup_codes_text(text, {"ACME Co", "alice@example.com", today},
@@ -8274,6 +8291,7 @@ constexpr std::size_t render_backup_codes_text(char* out, const backup_codes_tex
  */
 [[nodiscard]] constexpr result<std::size_t> write_backup_codes_text(
     std::span<char> out, const backup_codes_text_info& info, std::span<const backup_code> codes) noexcept {
+    if (!detail::printable_date(info.date)) return unexpected(errc::invalid_date);
     const std::size_t size = backup_codes_text_size(info, codes);
     if (out.size() < size) return unexpected(errc::output_too_small);
     return detail::render_backup_codes_text(out.data(), info, codes);
@@ -8946,7 +8964,8 @@ struct login_outcome {
     /// count as failures), errc::locked_out, errc::malformed_login_input, errc::malformed_code
     /// (1 to 16 digits, but not as many as the account's codes; except 12 digits from 2 to 9,
     /// which are a backup code's form and are tried as one: wrong_code, counted, when none
-    /// matches), errc::time_before_epoch,
+    /// matches), errc::backup_code_not_accepted (a backup code's form under a policy that
+    /// refuses backup codes; it is not checked), errc::time_before_epoch,
     /// errc::counter_overflow (HOTP: the next counter would pass 2^64 - 1; any account: the
     /// record is at account_record::max_revision) (these do not).
     result<login_match> match;
@@ -9367,7 +9386,9 @@ template <std::size_t N, hash_function BackupHash>
                                                            std::chrono::sys_seconds now,
                                                            const login_policy& policy) noexcept {
     login_outcome<N, BackupHash> outcome{current, unexpected(errc::wrong_code), false, current.locked_until_};
-    if (current.locked_until_ && now < *current.locked_until_) {
+    // A lockout saturated at the largest time point never ends, not even at that instant.
+    if (current.locked_until_ &&
+        (now < *current.locked_until_ || *current.locked_until_ == std::chrono::sys_seconds::max())) {
         outcome.match = unexpected(errc::locked_out);
         return outcome;
     }
@@ -9440,8 +9461,12 @@ template <std::size_t N, hash_function BackupHash>
         }
     } else {
         const auto code = backup_code::parse(typed);
-        if (!code || !policy.accept_backup_codes) {
+        if (!code) {
             outcome.match = unexpected(only_digits ? errc::malformed_code : errc::malformed_login_input);
+            return outcome;
+        }
+        if (!policy.accept_backup_codes) {
+            outcome.match = unexpected(errc::backup_code_not_accepted);
             return outcome;
         }
         const auto used = next.backup_codes_.consume(*code);
@@ -9904,17 +9929,18 @@ public:
         return std::span<const backup_code, backup_code_count>(frame_.codes);
     }
 
-    /// The length of download_text() for `date`. Error: errc::wrong_wizard_step (errc::setup_aborted
-    /// once aborted, as for every event and query).
+    /// The length of download_text() for `date`. Errors: errc::wrong_wizard_step (errc::setup_aborted
+    /// once aborted, as for every event and query), errc::invalid_date (as download_text).
     [[nodiscard]] constexpr result<std::size_t> download_text_size(
         std::chrono::year_month_day date) const noexcept {
         if (frame_.step != wizard_step::backup_codes) return unexpected(illegal());
+        if (!detail::printable_date(date)) return unexpected(errc::invalid_date);
         return backup_codes_text_size(text_info(date),
                                       std::span<const backup_code, backup_code_count>(frame_.codes));
     }
 
     /// The text of the "Download" link (write_backup_codes_text) on the backup-codes page.
-    /// Errors: errc::wrong_wizard_step, errc::output_too_small.
+    /// Errors: errc::wrong_wizard_step, errc::invalid_date, errc::output_too_small.
     [[nodiscard]] constexpr result<std::size_t> download_text(
         std::span<char> out, std::chrono::year_month_day date) const noexcept {
         if (frame_.step != wizard_step::backup_codes) return unexpected(illegal());
