@@ -18,6 +18,14 @@
 
 namespace twofactor::inline v1 {
 
+namespace detail {
+/// RFC 8018 §5.2: at most 2^32 - 1 blocks of the hash's digest size, the last one partial or not.
+[[nodiscard]] constexpr bool pbkdf2_length_allowed(std::size_t key_size, std::size_t block_size) noexcept {
+    const std::size_t blocks = key_size / block_size + (key_size % block_size != 0 ? 1U : 0U);
+    return blocks <= 0xffffffffU;
+}
+}  // namespace detail
+
 /**
  * Fills `derived_key` with PBKDF2-HMAC-Hash(password, salt, iterations).
  *
@@ -30,14 +38,6 @@ namespace twofactor::inline v1 {
  * Preconditions (TWOFACTOR_ASSERT): iterations >= 1 and derived_key.size() <=
  * (2^32 - 1) * Hash::digest_size. Callers validate untrusted iteration counts first.
  */
-namespace detail {
-/// RFC 8018 §5.2: at most 2^32 - 1 blocks of the hash's digest size, the last one partial or not.
-[[nodiscard]] constexpr bool pbkdf2_length_allowed(std::size_t key_size, std::size_t block_size) noexcept {
-    const std::size_t blocks = key_size / block_size + (key_size % block_size != 0 ? 1U : 0U);
-    return blocks <= 0xffffffffU;
-}
-}  // namespace detail
-
 template <hash_function Hash>
 constexpr void pbkdf2(std::span<const std::byte> password, std::span<const std::byte> salt,
                       std::uint32_t iterations, std::span<std::byte> derived_key) noexcept {

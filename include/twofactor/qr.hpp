@@ -855,12 +855,12 @@ public:
         std::array<std::uint8_t, max_text_length> choices{};
         const auto [first, last] = *range;
         const int ecc = static_cast<int>(options.ecc);
-        // One plan per count indicator class, smallest versions first; the first class with a
-        // version that holds the plan's bits wins (a later class only has larger versions).
         // Readers take byte segments as ISO-8859-1 unless told otherwise (§7.4.2), and zbar guesses
         // Shift JIS or Big5 for some UTF-8: a UTF-8 text other than ASCII is declared so.
         const bool declare_utf8 = has_non_ascii(text) && is_utf8(text);
         const int header_bits = declare_utf8 ? qr_eci_utf8_header_bits : 0;
+        // One plan per count indicator class, smallest versions first; the first class with a
+        // version that holds the plan's bits wins (a later class only has larger versions).
         for (int cls = qr_version_class(first); cls <= qr_version_class(last); ++cls) {
             qr_segmenter::state final_state = qr_segmenter::b;
             const int bits = header_bits + qr_segmenter::plan(text, cls, choices, final_state);

@@ -3001,6 +3001,14 @@ using hmac_sha512 = hmac<sha512>;
 
 namespace twofactor::inline v1 {
 
+namespace detail {
+/// RFC 8018 §5.2: at most 2^32 - 1 blocks of the hash's digest size, the last one partial or not.
+[[nodiscard]] constexpr bool pbkdf2_length_allowed(std::size_t key_size, std::size_t block_size) noexcept {
+    const std::size_t blocks = key_size / block_size + (key_size % block_size != 0 ? 1U : 0U);
+    return blocks <= 0xffffffffU;
+}
+}  // namespace detail
+
 /**
  * Fills `derived_key` with PBKDF2-HMAC-Hash(password, salt, iterations).
  *
@@ -3013,14 +3021,6 @@ namespace twofactor::inline v1 {
  * Preconditions (TWOFACTOR_ASSERT): iterations >= 1 and derived_key.size() <=
  * (2^32 - 1) * Hash::digest_size. Callers validate untrusted iteration counts first.
  */
-namespace detail {
-/// RFC 8018 §5.2: at most 2^32 - 1 blocks of the hash's digest size, the last one partial or not.
-[[nodiscard]] constexpr bool pbkdf2_length_allowed(std::size_t key_size, std::size_t block_size) noexcept {
-    const std::size_t blocks = key_size / block_size + (key_size % block_size != 0 ? 1U : 0U);
-    return blocks <= 0xffffffffU;
-}
-}  // namespace detail
-
 template <hash_function Hash>
 constexpr void pbkdf2(std::span<const std::byte> password, std::span<const std::byte> salt,
                       std::uint32_t iterations, std::span<std::byte> derived_key) noexcept {
@@ -5476,12 +5476,12 @@ public:
         std::array<std::uint8_t, max_text_length> choices{};
         const auto [first, last] = *range;
         const int ecc = static_cast<int>(options.ecc);
-        // One plan per count indicator class, smallest versions first; the first class with a
-        // version that holds the plan's bits wins (a later class only has larger versions).
         // Readers take byte segments as ISO-8859-1 unless told otherwise (§7.4.2), and zbar guesses
         // Shift JIS or Big5 for some UTF-8: a UTF-8 text other than ASCII is declared so.
         const bool declare_utf8 = has_non_ascii(text) && is_utf8(text);
         const int header_bits = declare_utf8 ? qr_eci_utf8_header_bits : 0;
+        // One plan per count indicator class, smallest versions first; the first class with a
+        // version that holds the plan's bits wins (a later class only has larger versions).
         for (int cls = qr_version_class(first); cls <= qr_version_class(last); ++cls) {
             qr_segmenter::state final_state = qr_segmenter::b;
             const int bits = header_bits + qr_segmenter::plan(text, cls, choices, final_state);
