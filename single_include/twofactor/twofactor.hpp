@@ -3970,15 +3970,41 @@ enum class base32_mode {
 
 namespace detail {
 
-inline constexpr std::uint8_t base32_invalid = 0xFF;
+// Decoding reads a secret's text (a stored record's secret line, at every login), so what a
+// character is worth is computed without a branch or a table; only what kind of character it
+// is (the text's layout, public like its length) is branched on, through declassify.
 
-// The value 0..31 of a base32 character, or base32_invalid. Lowercase only when asked.
-[[nodiscard]] constexpr std::uint8_t base32_value(char c, bool accept_lowercase) noexcept {
-    const auto u = static_cast<unsigned char>(c);
-    if (u >= 'A' && u <= 'Z') return static_cast<std::uint8_t>(u - 'A');
-    if (u >= '2' && u <= '7') return static_cast<std::uint8_t>(u - '2' + 26);
-    if (accept_lowercase && u >= 'a' && u <= 'z') return static_cast<std::uint8_t>(u - 'a');
-    return base32_invalid;
+// 1 when lo <= u <= hi, else 0, for u, lo, hi below 256: a borrow sets bit 31 of u - lo when u < lo
+// and of hi - u when u > hi.
+[[nodiscard]] constexpr std::uint32_t base32_in_range(std::uint32_t u, std::uint32_t lo,
+                                                      std::uint32_t hi) noexcept {
+    return (((u - lo) | (hi - u)) >> 31) ^ 1u;
+}
+
+enum class base32_char : std::uint8_t { data, separator, padding, invalid };
+
+// What `c` is: an alphabet character (lowercase only when `lenient`), a separator (' ', '\t' or
+// '-', only when `lenient`), '=' or anything else. The answer is public; the letter is not.
+[[nodiscard]] constexpr base32_char base32_kind(char c, bool lenient) noexcept {
+    const std::uint32_t u = static_cast<unsigned char>(c);
+    const std::uint32_t relaxed = lenient ? 1u : 0u;
+    const std::uint32_t data = base32_in_range(u, 'A', 'Z') | base32_in_range(u, '2', '7') |
+                               (base32_in_range(u, 'a', 'z') & relaxed);
+    const std::uint32_t separator =
+        (base32_in_range(u, ' ', ' ') | base32_in_range(u, '\t', '\t') | base32_in_range(u, '-', '-')) &
+        relaxed;
+    const std::uint32_t padding = base32_in_range(u, '=', '=');
+    const std::uint32_t invalid = (data | separator | padding) ^ 1u;  // at most one of them is 1
+    return static_cast<base32_char>(declassify(separator | padding << 1 | invalid * 3u));
+}
+
+// The value 0..31 of an alphabet character (either case): 'A'..'Z' (with the case bit cleared)
+// from 0, '2'..'7' from 26; selected with a mask, not a branch.
+[[nodiscard]] constexpr std::uint32_t base32_data_value(char c) noexcept {
+    const std::uint32_t u = static_cast<unsigned char>(c);
+    const std::uint32_t letter_value = ((u & 0xDFu) - 'A') & 0x1Fu;
+    const std::uint32_t digit_value = (u - '2' + 26u) & 0x1Fu;
+    return select(0u - base32_in_range(u, '2', '7'), digit_value, letter_value);
 }
 
 // The character of a value 0..31: 'A' + value, or '2' + (value - 26) from 26 on. Computed,
@@ -3996,10 +4022,6 @@ static_assert(
         return true;
     }(),
     "base32_symbol is RFC 4648's alphabet");
-
-[[nodiscard]] constexpr bool base32_is_separator(char c) noexcept {
-    return c == ' ' || c == '\t' || c == '-';
-}
 
 // Indexed by (data characters % 8): the '=' a complete padding has, or -1 where the length is
 // invalid; and how many low bits of the last character carry no data.
@@ -4019,15 +4041,15 @@ struct base32_scan {
     const bool lenient = mode == base32_mode::lenient;
     std::size_t data_chars = 0;
     std::size_t last_data_position = 0;
-    std::uint8_t last_data_value = 0;
+    std::uint32_t last_data_value = 0;
     std::size_t padding_chars = 0;
     std::size_t first_padding_position = text.size();
     std::size_t excess_padding_position = text.size();  // valid once the residue is known
 
     for (std::size_t i = 0; i < text.size(); ++i) {
-        const char c = text[i];
-        if (lenient && base32_is_separator(c)) continue;
-        if (c == '=') {
+        const base32_char kind = base32_kind(text[i], lenient);
+        if (kind == base32_char::separator) continue;
+        if (kind == base32_char::padding) {
             if (padding_chars == 0) first_padding_position = i;
             ++padding_chars;
             const int expected = base32_padding_for_residue[data_chars % 8];
@@ -4036,8 +4058,7 @@ struct base32_scan {
             }
             continue;
         }
-        const std::uint8_t value = base32_value(c, lenient);
-        if (value == base32_invalid) {
+        if (kind == base32_char::invalid) {
             return unexpected(base32_error{errc::invalid_base32_character, i});
         }
         if (padding_chars != 0) {
@@ -4046,7 +4067,7 @@ struct base32_scan {
         }
         ++data_chars;
         last_data_position = i;
-        last_data_value = value;
+        last_data_value = base32_data_value(text[i]);
     }
 
     const std::size_t residue = data_chars % 8;
@@ -4064,7 +4085,8 @@ struct base32_scan {
         return unexpected(base32_error{errc::invalid_base32_padding, text.size()});
     }
     const unsigned unused_bits = base32_unused_bits_for_residue[residue];
-    if ((last_data_value & ((1u << unused_bits) - 1u)) != 0) {
+    // Whether the text is canonical is public (an error or not); the bits themselves are not.
+    if (declassify(last_data_value & ((1u << unused_bits) - 1u)) != 0) {
         return unexpected(base32_error{errc::non_canonical_base32, last_data_position});
     }
     return base32_scan{data_chars};
@@ -4135,10 +4157,10 @@ struct base32_scan {
     std::uint32_t buffer = 0;  // holds at most 7 pending bits plus one new character
     unsigned bits = 0;
     for (const char c : text) {
-        if (c == '=') break;  // validated: only padding (and separators) follow
-        const std::uint8_t value = detail::base32_value(c, lenient);
-        if (value == detail::base32_invalid) continue;  // a separator in lenient mode
-        buffer = (buffer << 5) | value;
+        const detail::base32_char kind = detail::base32_kind(c, lenient);
+        if (kind == detail::base32_char::padding) break;  // validated: only padding (and separators) follow
+        if (kind != detail::base32_char::data) continue;  // a separator in lenient mode
+        buffer = (buffer << 5) | detail::base32_data_value(c);
         bits += 5;
         if (bits >= 8) {
             bits -= 8;
