@@ -9980,6 +9980,11 @@ public:
     }
 
     /// The new account record, once finished. Error: errc::wrong_wizard_step.
+    /// It is the enrollment as of Finish, every backup code unused: store it once, by
+    /// compare-and-set on the revision the account had when the wizard started, then discard
+    /// the wizard. Stored again later, after logins or a disable, it would bring back used
+    /// backup codes and turn 2FA on without a new setup (a compare-and-set on the revision
+    /// loaded just before would not stop that).
     [[nodiscard]] constexpr result<account_type> record() const noexcept {
         if (frame_.step != wizard_step::finished) return unexpected(illegal());
         auto made = new_record();
