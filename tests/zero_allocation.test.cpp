@@ -1,7 +1,7 @@
 // Proves DESIGN.md's rule "no heap allocation on the core paths": every form of the global
 // operator new and delete is replaced by a counting version (forwarding to malloc/free), and
 // each core operation is run inside a counting region that must see zero allocations: TOTP and
-// HOTP generate/verify, base32 into buffers, secrets, otpauth:// URIs, QR encoding and
+// HOTP generate/verify, base32 into buffers, secrets, otpauth:// URIs and exports, QR encoding and
 // rendering into buffers, backup codes, the account record and login, the account operations
 // and the whole enrollment wizard. Controls show that the counter does count (every operator
 // form, and the std::string overloads, which allocate by design).
@@ -425,6 +425,31 @@ BOOST_AUTO_TEST_CASE(otpauth_uri_build_into_a_buffer_and_parse) {
     BOOST_TEST(hotp_ok);
     BOOST_TEST(mismatch);
     BOOST_TEST(bad_scheme == errc::invalid_uri_scheme);
+}
+
+BOOST_AUTO_TEST_CASE(otpauth_migration_import) {
+    // Google Authenticator's export of two accounts (tests/cli_import.test.cpp says what is in it).
+    const std::string scanned =
+        "otpauth-migration://"
+        "offline?data=CjYKCkhlbGxvId6tvu8SGUFDTUUgQ286YWxpY2VAZXhhbXBsZS5jb20aB0FDTUUgQ28gASgBMAIKJ"
+        "QoUMTIzNDU2Nzg5MDEyMzQ1Njc4OTASA2JvYhoAIAMoAjABOCoQARgBIAAox5%2F%2F%2F%2F%2F%2F%2F%2F%2F%2FAQ%3D%3D";
+    std::size_t accounts = 0;
+    std::uint64_t counter = 0;
+    errc bad_base64 = errc{};
+    const std::size_t n = allocations_in([&] {
+        const auto batch = tf::parse_otpauth_migration(scanned, [&](const tf::otpauth_uri& uri) {
+            ++accounts;
+            counter += uri.counter();
+        });
+        if (!batch || batch->accounts != 2) accounts = 0;
+        const auto bad =
+            tf::parse_otpauth_migration("otpauth-migration://offline?data=A*", [](const tf::otpauth_uri&) {});
+        if (!bad) bad_base64 = bad.error().code;
+    });
+    BOOST_TEST(n == 0u);
+    BOOST_TEST(accounts == 2u);
+    BOOST_TEST(counter == 42u);
+    BOOST_TEST(bad_base64 == errc::invalid_base64);
 }
 
 BOOST_AUTO_TEST_CASE(qr_encode_and_render_into_span_buffers) {

@@ -109,13 +109,6 @@ namespace detail {
 // character is worth is computed without a branch or a table; only what kind of character it
 // is (the text's layout, public like its length) is branched on, through declassify.
 
-// 1 when lo <= u <= hi, else 0, for u, lo, hi below 256: a borrow sets bit 31 of u - lo when u < lo
-// and of hi - u when u > hi.
-[[nodiscard]] constexpr std::uint32_t base32_in_range(std::uint32_t u, std::uint32_t lo,
-                                                      std::uint32_t hi) noexcept {
-    return (((u - lo) | (hi - u)) >> 31) ^ 1u;
-}
-
 enum class base32_char : std::uint8_t { data, separator, padding, invalid };
 
 // What `c` is: an alphabet character (lowercase only when `lenient`), a separator (' ', '\t' or
@@ -123,12 +116,11 @@ enum class base32_char : std::uint8_t { data, separator, padding, invalid };
 [[nodiscard]] constexpr base32_char base32_kind(char c, bool lenient) noexcept {
     const std::uint32_t u = static_cast<unsigned char>(c);
     const std::uint32_t relaxed = lenient ? 1u : 0u;
-    const std::uint32_t data = base32_in_range(u, 'A', 'Z') | base32_in_range(u, '2', '7') |
-                               (base32_in_range(u, 'a', 'z') & relaxed);
+    const std::uint32_t data =
+        byte_in_range(u, 'A', 'Z') | byte_in_range(u, '2', '7') | (byte_in_range(u, 'a', 'z') & relaxed);
     const std::uint32_t separator =
-        (base32_in_range(u, ' ', ' ') | base32_in_range(u, '\t', '\t') | base32_in_range(u, '-', '-')) &
-        relaxed;
-    const std::uint32_t padding = base32_in_range(u, '=', '=');
+        (byte_in_range(u, ' ', ' ') | byte_in_range(u, '\t', '\t') | byte_in_range(u, '-', '-')) & relaxed;
+    const std::uint32_t padding = byte_in_range(u, '=', '=');
     const std::uint32_t invalid = (data | separator | padding) ^ 1u;  // at most one of them is 1
     return static_cast<base32_char>(declassify(separator | padding << 1 | invalid * 3u));
 }
@@ -139,7 +131,7 @@ enum class base32_char : std::uint8_t { data, separator, padding, invalid };
     const std::uint32_t u = static_cast<unsigned char>(c);
     const std::uint32_t letter_value = ((u & 0xDFu) - 'A') & 0x1Fu;
     const std::uint32_t digit_value = (u - '2' + 26u) & 0x1Fu;
-    return select(0u - base32_in_range(u, '2', '7'), digit_value, letter_value);
+    return select(0u - byte_in_range(u, '2', '7'), digit_value, letter_value);
 }
 
 // The character of a value 0..31: 'A' + value, or '2' + (value - 26) from 26 on. Computed,

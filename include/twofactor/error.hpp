@@ -98,10 +98,15 @@ enum class errc : int {
     backup_code_not_accepted,  ///< a backup code where the policy asks for a one-time code (a change's
                                ///< confirmation)
     invalid_date,              ///< a calendar date that does not exist, or a year outside 0000..9999
+
+    // Google Authenticator's "Transfer accounts" export (otpauth-migration://).
+    invalid_base64,           ///< a character outside the base64 alphabet, or misplaced or missing padding
+    invalid_migration_data,   ///< the decoded data is not an export: malformed, or a field of the wrong type
+    migration_data_too_long,  ///< more data than an export holds (max_migration_data_size bytes)
 };
 
 namespace detail {
-inline constexpr errc last_errc = errc::invalid_date;
+inline constexpr errc last_errc = errc::migration_data_too_long;
 }
 
 /// A short, fixed English description of `code`, without allocating.
@@ -161,6 +166,9 @@ inline constexpr errc last_errc = errc::invalid_date;
         case errc::backup_code_not_accepted:
             return "a backup code is not accepted here, only a one-time code";
         case errc::invalid_date: return "not a calendar date between 0000-01-01 and 9999-12-31";
+        case errc::invalid_base64: return "invalid base64 (a character outside the alphabet, or bad padding)";
+        case errc::invalid_migration_data: return "not a valid authenticator export (malformed data)";
+        case errc::migration_data_too_long: return "authenticator export data too long";
     }
     return "unknown twofactor error";
 }

@@ -225,6 +225,9 @@ template <std::size_t N>
     return {};
 }
 
+// Builds an otpauth_uri from parts already checked elsewhere (otpauth_migration.hpp).
+struct otpauth_uri_access;
+
 }  // namespace detail
 
 /**
@@ -382,6 +385,8 @@ public:
     }
 
 private:
+    friend struct detail::otpauth_uri_access;
+
     constexpr otpauth_uri() noexcept = default;
 
     constexpr std::size_t render(char* out) const noexcept {

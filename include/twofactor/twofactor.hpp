@@ -23,6 +23,7 @@
 #include "qr_render.hpp"
 #include "random.hpp"
 #include "secret.hpp"
+#include "otpauth_migration.hpp"
 #include "otpauth_uri.hpp"
 #include "backup_codes.hpp"
 #include "account.hpp"

@@ -19,6 +19,8 @@ constexpr std::array commands{
     command{"code", "print the one-time code for a secret (TOTP, or HOTP with --counter)", run_code},
     command{"verify", "check a one-time code against a secret (exit 0 accepted, 1 rejected)", run_verify},
     command{"uri", "print the otpauth:// URI for an authenticator app (the QR code's text)", run_uri},
+    command{"import", "print the otpauth:// URIs of an authenticator app's export (otpauth-migration://)",
+            run_import},
     command{"qr", "print a QR code of a text (the otpauth:// URI) for the terminal, or as SVG/PNG/PBM",
             run_qr},
     command{"enroll", "turn two-factor authentication on: the setup wizard (QR code, verify, backup codes)",

@@ -27,6 +27,7 @@ struct command {
 int run_code(std::span<const std::string_view> args);          // otp_commands.cpp
 int run_verify(std::span<const std::string_view> args);        // otp_commands.cpp
 int run_uri(std::span<const std::string_view> args);           // uri_command.cpp
+int run_import(std::span<const std::string_view> args);        // import_command.cpp
 int run_qr(std::span<const std::string_view> args);            // qr_command.cpp
 int run_enroll(std::span<const std::string_view> args);        // enroll_command.cpp
 int run_login(std::span<const std::string_view> args);         // account_commands.cpp

@@ -58,6 +58,14 @@ template <std::unsigned_integral T>
     return static_cast<T>((a & mask) | (b & static_cast<T>(~mask)));
 }
 
+/// 1 when lo <= u <= hi, else 0, for u, lo, hi below 256 (a character's class, e.g. in a
+/// secret's base32 or base64 text); no branch: a borrow sets bit 31 of u - lo when u < lo and of
+/// hi - u when u > hi.
+[[nodiscard]] constexpr std::uint32_t byte_in_range(std::uint32_t u, std::uint32_t lo,
+                                                    std::uint32_t hi) noexcept {
+    return (((u - lo) | (hi - u)) >> 31) ^ 1u;
+}
+
 /**
  * `value / Divisor` for any 32-bit value, by one multiplication and shifts, at every
  * optimisation level: a division instruction's latency can depend on its operands (on some
