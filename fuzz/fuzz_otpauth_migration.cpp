@@ -266,50 +266,12 @@ void check_error_reason(tf::errc code, const reference_account& a) {
 
 // ---- Each account handed over ----------------------------------------------------------------
 
-std::string reveal(const tf::otpauth_uri& uri) {
-    const std::size_t size = uri.uri_size();
-    FUZZ_CHECK(size <= tf::otpauth_uri::max_size);
-    std::vector<char> buffer(size + 1, '#');
-    const auto n = uri.reveal_uri(std::span<char>(buffer.data(), size));
-    FUZZ_CHECK(n.has_value() && *n == size);
-    FUZZ_CHECK(buffer[size] == '#');
-    return std::string(buffer.data(), size);
-}
-
 void check_account(const tf::otpauth_uri& uri) {
-    FUZZ_CHECK(!uri.key().empty() && uri.key().size() <= tf::secret::max_size);
+    fuzz_support::check_uri_values(uri);
     FUZZ_CHECK(uri.digits() == 6 || uri.digits() == 8);
     FUZZ_CHECK(uri.period() == 30);
-    FUZZ_CHECK(uri.type() == tf::otp_type::totp || uri.type() == tf::otp_type::hotp);
-    if (uri.type() == tf::otp_type::totp) FUZZ_CHECK(uri.counter() == 0);
-    FUZZ_CHECK(tf::check_parameters(uri.parameters()).has_value());
-    FUZZ_CHECK(!uri.account().empty() && uri.account().front() != ' ');
-    FUZZ_CHECK(uri.account().find(':') == std::string_view::npos);
-    FUZZ_CHECK(uri.account().size() <= tf::max_label_part_size);
-    FUZZ_CHECK(uri.issuer().size() <= tf::max_label_part_size);
     FUZZ_CHECK(!uri.issuer_mismatch() || !uri.issuer().empty());
-
-    // The Key URI it writes parses back to the same account.
-    const std::string written = reveal(uri);
-    const auto again = tf::otpauth_uri::parse(written);
-    if (!again) {
-        std::fprintf(stderr, "written URI rejected: errc %d at %zu: %s\n",
-                     static_cast<int>(again.error().code), again.error().position, written.c_str());
-    }
-    FUZZ_CHECK(again.has_value());
-    FUZZ_CHECK(*again == uri);
-    FUZZ_CHECK(again->issuer() == uri.issuer() && again->account() == uri.account());
-    FUZZ_CHECK(!again->issuer_mismatch());
-    FUZZ_CHECK(reveal(*again) == written);
-
-    const auto made = tf::otpauth_uri::make(uri.issuer(), uri.account(), uri.key(), uri.parameters());
-    if (made) {
-        FUZZ_CHECK(*made == uri);
-        FUZZ_CHECK(reveal(*made) == written);
-    } else {
-        FUZZ_CHECK(made.error() == tf::errc::invalid_label);
-        FUZZ_CHECK(uri.issuer().find(':') != std::string_view::npos);
-    }
+    fuzz_support::check_uri_round_trip(uri);  // the Key URI it writes parses back to the same account
 }
 
 // The errors of one account (`account` set), and those of the URI or the data as a whole.

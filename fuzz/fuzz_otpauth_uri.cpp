@@ -25,45 +25,6 @@
 
 namespace tf = twofactor;
 
-namespace {
-
-std::string reveal(const tf::otpauth_uri& uri) {
-    const std::size_t size = uri.uri_size();
-    FUZZ_CHECK(size <= tf::otpauth_uri::max_size);
-    std::vector<char> buffer(size + 1, '#');
-    const auto n = uri.reveal_uri(std::span<char>(buffer.data(), size));
-    FUZZ_CHECK(n.has_value() && *n == size);
-    FUZZ_CHECK(buffer[size] == '#');
-    std::string text(buffer.data(), size);
-    FUZZ_CHECK(text == uri.reveal_uri_string());
-    if (size > 0) {
-        std::vector<char> small(size - 1, '#');
-        const auto failed = uri.reveal_uri(small);
-        FUZZ_CHECK(!failed && failed.error() == tf::errc::output_too_small);
-        FUZZ_CHECK(std::all_of(small.begin(), small.end(), [](char c) { return c == '#'; }));
-    }
-    return text;
-}
-
-void check_values(const tf::otpauth_uri& uri) {
-    FUZZ_CHECK(!uri.account().empty());
-    FUZZ_CHECK(uri.account().front() != ' ');
-    FUZZ_CHECK(uri.account().find(':') == std::string_view::npos);
-    FUZZ_CHECK(uri.account().size() <= tf::max_label_part_size);
-    FUZZ_CHECK(uri.issuer().size() <= tf::max_label_part_size);
-    FUZZ_CHECK(!uri.key().empty() && uri.key().size() <= tf::secret::max_size);
-    FUZZ_CHECK(uri.digits() >= 6 && uri.digits() <= 9);
-    FUZZ_CHECK(tf::check_parameters(uri.parameters()).has_value());
-    if (uri.type() == tf::otp_type::totp) {
-        FUZZ_CHECK(uri.period() >= 1 && uri.period() <= tf::max_uri_period);
-        FUZZ_CHECK(uri.counter() == 0);
-    } else {
-        FUZZ_CHECK(uri.period() == 30);
-    }
-}
-
-}  // namespace
-
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const std::string_view text(reinterpret_cast<const char*>(data), size);
     const auto uri = tf::otpauth_uri::parse(text);
@@ -89,28 +50,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         }
         return 0;
     }
-    check_values(*uri);
-
-    const std::string written = reveal(*uri);
-    const auto again = tf::otpauth_uri::parse(written);
-    if (!again) {
-        std::fprintf(stderr, "written URI rejected: errc %d at %zu: %s\n",
-                     static_cast<int>(again.error().code), again.error().position, written.c_str());
-    }
-    FUZZ_CHECK(again.has_value());
-    FUZZ_CHECK(*again == *uri);
-    FUZZ_CHECK(!again->issuer_mismatch());
-    FUZZ_CHECK(again->issuer() == uri->issuer() && again->account() == uri->account());
-    FUZZ_CHECK(reveal(*again) == written);
-
-    const auto made = tf::otpauth_uri::make(uri->issuer(), uri->account(), uri->key(), uri->parameters());
-    if (made) {
-        FUZZ_CHECK(*made == *uri);
-        FUZZ_CHECK(reveal(*made) == written);
-    } else {
-        FUZZ_CHECK(made.error() == tf::errc::invalid_label);
-        FUZZ_CHECK(uri->issuer().find(':') != std::string_view::npos);
-    }
+    fuzz_support::check_uri_values(*uri);
+    fuzz_support::check_uri_round_trip(*uri);
 
     const tf::compatibility_report report = tf::check_compatibility(*uri);
     FUZZ_CHECK(tf::compatibility_warnings(report).size() <= 4);

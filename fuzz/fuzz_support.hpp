@@ -14,6 +14,7 @@
 
 #include <twofactor/detail/record_text.hpp>
 #include <twofactor/error.hpp>
+#include <twofactor/otpauth_uri.hpp>
 #include <twofactor/random.hpp>
 
 // Aborts with the file, line and condition when an invariant does not hold: a finding.
@@ -89,6 +90,70 @@ std::string serialize(const T& value) {
     text.pop_back();
     FUZZ_CHECK(text == value.serialize());
     return text;
+}
+
+// The Key URI of `uri` through both reveal_uri overloads, which must agree: the buffer one writes
+// exactly uri_size() characters and not one more, and refuses a buffer one too small untouched.
+inline std::string reveal_uri(const twofactor::otpauth_uri& uri) {
+    const std::size_t size = uri.uri_size();
+    FUZZ_CHECK(size <= twofactor::otpauth_uri::max_size);
+    std::vector<char> buffer(size + 1, '#');
+    const auto n = uri.reveal_uri(std::span<char>(buffer.data(), size));
+    FUZZ_CHECK(n.has_value() && *n == size);
+    FUZZ_CHECK(buffer[size] == '#');
+    std::string text(buffer.data(), size);
+    FUZZ_CHECK(text == uri.reveal_uri_string());
+    if (size > 0) {
+        std::vector<char> small(size - 1, '#');
+        const auto failed = uri.reveal_uri(small);
+        FUZZ_CHECK(!failed && failed.error() == twofactor::errc::output_too_small);
+        FUZZ_CHECK(std::all_of(small.begin(), small.end(), [](char c) { return c == '#'; }));
+    }
+    return text;
+}
+
+// What holds for every otpauth_uri, however made: names within limits, an account without a
+// leading space or a ':', a secret of 1..64 bytes, valid parameters, the unused field reset.
+inline void check_uri_values(const twofactor::otpauth_uri& uri) {
+    namespace tf = twofactor;
+    FUZZ_CHECK(!uri.account().empty());
+    FUZZ_CHECK(uri.account().front() != ' ');
+    FUZZ_CHECK(uri.account().find(':') == std::string_view::npos);
+    FUZZ_CHECK(uri.account().size() <= tf::max_label_part_size);
+    FUZZ_CHECK(uri.issuer().size() <= tf::max_label_part_size);
+    FUZZ_CHECK(!uri.key().empty() && uri.key().size() <= tf::secret::max_size);
+    FUZZ_CHECK(tf::check_parameters(uri.parameters()).has_value());
+    if (uri.type() == tf::otp_type::totp) {
+        FUZZ_CHECK(uri.counter() == 0);
+    } else {
+        FUZZ_CHECK(uri.period() == 30);
+    }
+}
+
+// The URI `uri` writes parses back equal (without an issuer mismatch) and writes the same text;
+// `make` builds the same, unless the issuer holds a ':' (which only parsing accepts).
+inline void check_uri_round_trip(const twofactor::otpauth_uri& uri) {
+    namespace tf = twofactor;
+    const std::string written = reveal_uri(uri);
+    const auto again = tf::otpauth_uri::parse(written);
+    if (!again) {
+        std::fprintf(stderr, "written URI rejected: errc %d at %zu: %s\n",
+                     static_cast<int>(again.error().code), again.error().position, written.c_str());
+    }
+    FUZZ_CHECK(again.has_value());
+    FUZZ_CHECK(*again == uri);
+    FUZZ_CHECK(!again->issuer_mismatch());
+    FUZZ_CHECK(again->issuer() == uri.issuer() && again->account() == uri.account());
+    FUZZ_CHECK(reveal_uri(*again) == written);
+
+    const auto made = tf::otpauth_uri::make(uri.issuer(), uri.account(), uri.key(), uri.parameters());
+    if (made) {
+        FUZZ_CHECK(*made == uri);
+        FUZZ_CHECK(reveal_uri(*made) == written);
+    } else {
+        FUZZ_CHECK(made.error() == tf::errc::invalid_label);
+        FUZZ_CHECK(uri.issuer().find(':') != std::string_view::npos);
+    }
 }
 
 // NOT a random source for secrets: a fixed xorshift sequence from `seed`, so that findings and
