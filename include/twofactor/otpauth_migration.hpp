@@ -205,7 +205,10 @@ struct wipe_on_exit {
  * order, as an otpauth_uri (the same type, with the same guarantees, as otpauth_uri::parse
  * gives). The whole export is checked before the first call: `on_account` sees every account
  * or none. Allocation-free; the decoded data (which holds the secrets) is wiped before
- * returning. Returns what the export says about itself (`migration_batch`).
+ * returning. Returns what the export says about itself (`migration_batch`). The decoding
+ * buffers take about 10 KB of stack (13 KB in all with GCC -O2), more than a small firmware
+ * task may have; in constant evaluation, clang's default step limit suffices for exports of
+ * one QR code, not for the largest texts.
  *
  * Accepted, decided here:
  *   - The scheme "otpauth-migration" and the host "offline", ignoring ASCII case; then a query

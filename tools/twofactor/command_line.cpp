@@ -155,6 +155,11 @@ int report_error(std::string_view message) {
     return exit_bad_input;
 }
 
+void print_secret_line(std::string_view text) noexcept {
+    (void)std::fwrite(text.data(), 1, text.size(), stdout);
+    (void)std::fputc('\n', stdout);
+}
+
 void report_note(std::string_view message) { write_to_stderr("twofactor: ", message); }
 
 cli_result<void> flush_standard_output() {

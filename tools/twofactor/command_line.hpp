@@ -99,6 +99,12 @@ int report_error(std::string_view message);
 /// rejected code). Never throws.
 void report_note(std::string_view message);
 
+/// Writes `text` and a newline to stdout as they are, for text that holds a secret (an otpauth
+/// URI, a setup code, a backup code): fmt::print would first copy it into a formatting buffer
+/// (on the stack, or on the heap beyond 500 bytes) that nobody wipes. Errors show in
+/// ferror(stdout), which run_tool checks (flush_standard_output). Never throws.
+void print_secret_line(std::string_view text) noexcept;
+
 /// Flushes stdout; "cannot write to standard output" when anything printed so far was lost
 /// (a closed pipe, a full disk). Commands call it before a change that only makes sense once
 /// the user has seen its output (new backup codes), and `run_tool` after every command.

@@ -94,9 +94,9 @@ cli_result<bool> show_secret_page(wizard& w) {
             std::array<char, secret::max_setup_code_size> code{};
             const auto size = w.reveal_setup_code(code);
             if (!size) return cli_error(fmt::format("setup code: {}", describe(size.error())));
-            fmt::print(
-                "Setup code: {}\n(time-based, SHA1, 6 digits, 30 seconds: the defaults of every app)\n",
-                std::string_view(code.data(), *size));
+            fmt::print("Setup code: ");
+            print_secret_line(std::string_view(code.data(), *size));
+            fmt::print("(time-based, SHA1, 6 digits, 30 seconds: the defaults of every app)\n");
             detail::secure_wipe_bytes(code.data(), code.size());
             continue;
         }
@@ -153,7 +153,8 @@ cli_result<bool> backup_codes_page(const wizard& w, const parsed_arguments& args
         "\nStep 3 of 3: your 10 backup codes. Each signs you in once when you cannot use the app.\n\n");
     for (std::size_t i = 0; i < codes->size(); ++i) {
         const auto grouped = (*codes)[i].reveal_grouped();
-        fmt::print("{:>4}. {}\n", i + 1, std::string_view(grouped.data(), grouped.size()));
+        fmt::print("{:>4}. ", i + 1);
+        print_secret_line(std::string_view(grouped.data(), grouped.size()));
     }
     if (const auto file = args.value(enroll_backup_codes_option.name)) {
         fmt::print("\nWhen you Finish, they are saved to {} (mode 0600), your download.\n",

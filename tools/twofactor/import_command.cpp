@@ -53,7 +53,7 @@ void print_account(const otpauth_uri& uri, std::string_view which) {
     }
     std::array<char, otpauth_uri::max_size> text{};
     const auto written = uri.reveal_uri(text);  // max_size always suffices
-    if (written) fmt::print("{}\n", std::string_view(text.data(), *written));
+    if (written) print_secret_line(std::string_view(text.data(), *written));
     twofactor::detail::secure_wipe(text);
 }
 

@@ -162,7 +162,7 @@ int run_uri(std::span<const std::string_view> args) {
     std::array<char, otpauth_uri::max_size> text{};
     const auto written = uri->reveal_uri(text);
     if (!written) return report_error(fmt::format("cannot write the URI: {}", describe(written.error())));
-    fmt::print("{}\n", std::string_view(text.data(), *written));
+    print_secret_line(std::string_view(text.data(), *written));
     twofactor::detail::secure_wipe(text);
     return exit_ok;
 }

@@ -44,7 +44,7 @@ cli_result<std::optional<std::string>> read_line(std::string_view prompt, std::s
     }
 
     std::string line;
-    line.reserve(std::min<std::size_t>(max_length, 4096) + 2);  // growing would leave copies behind
+    line.reserve(max_length + 2);  // all at once: growing would free copies of the line unwiped
     bool read_any = false;
     bool newline = false;
     bool too_long = false;

@@ -26,7 +26,9 @@ namespace twofactor::cli {
  * - Error "input line too long": more than `max_length` bytes before the newline; the rest of
  *   that line is consumed first, so that the next call reads the next line.
  * - Error on a read failure (interrupted reads are retried).
- * The line itself never appears in an error.
+ * The line itself never appears in an error. The string's capacity is `max_length` + 2 from
+ * the start, so that reading never moves the line and leaves a copy behind: the caller can wipe
+ * the one copy.
  */
 [[nodiscard]] cli_result<std::optional<std::string>> read_line(std::string_view prompt,
                                                                std::size_t max_length = 256);
