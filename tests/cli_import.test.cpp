@@ -10,7 +10,10 @@
 
 #include <twofactor/otpauth_uri.hpp>
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <filesystem>
 #include <initializer_list>
 #include <ostream>
 #include <string>
@@ -18,6 +21,8 @@
 #include <vector>
 
 #include "support/process.hpp"
+
+namespace fs = std::filesystem;
 
 namespace {
 
@@ -43,6 +48,25 @@ constexpr std::string_view second_of_three =
     "offline?data=CjYKFDEyMzQ1Njc4OTAxMjM0NTY3ODkwEg1Db250b3NvOmNhcm9sGglNaWNyb3NvZnQgAigCMAIQARgDI"
     "AEoYw%3D%3D";
 
+// One export split over three QR codes (batch id 555): "Example:alice", ":bob", ":carol".
+const std::string three_codes[] = {
+    "otpauth-migration://"
+    "offline?data=CjQKFGZpcnN0IHNlY3JldCAyMCBieXRlEg1FeGFtcGxlOmFsaWNlGgdFeGFtcGxlIAEoATACEAEYAyAAKKsE",
+    "otpauth-migration://"
+    "offline?data=CjIKFHNlY29uZCBzZWNyZXQgMjAgYnl0EgtFeGFtcGxlOmJvYhoHRXhhbXBsZSABKAEwAhABGAMgASirBA%3D%3D",
+    "otpauth-migration://"
+    "offline?data=CjQKFHRoaXJkIHNlY3JldCAyMCBieXRlEg1FeGFtcGxlOmNhcm9sGgdFeGFtcGxlIAEoATACEAEYAyACKKsE"};
+const std::string three_codes_out[] = {
+    "otpauth://totp/"
+    "Example:alice?secret=MZUXE43UEBZWKY3SMV2CAMRQEBRHS5DF&issuer=Example&algorithm=SHA1&digits=6"
+    "&period=30\n",
+    "otpauth://totp/"
+    "Example:bob?secret=ONSWG33OMQQHGZLDOJSXIIBSGAQGE6LU&issuer=Example&algorithm=SHA1&digits=6"
+    "&period=30\n",
+    "otpauth://totp/"
+    "Example:carol?secret=ORUGS4TEEBZWKY3SMV2CAMRQEBRHS5DF&issuer=Example&algorithm=SHA1&digits=6"
+    "&period=30\n"};
+
 struct run_result {
     std::string command;
     int status = -1;
@@ -58,7 +82,8 @@ std::ostream& operator<<(std::ostream& os, const run_result& r) {
 run_result finish(std::string command, const twofactor_test::process_output& output) {
     run_result result{std::move(command), output.status, output.out, output.err};
     // Secrets belong on stdout only: never in a note or an error.
-    for (const std::string_view secret : {"JBSWY3DP", "GEZDGNBV", "CjYKCkhl", "CiMKFDEy", "MTIzNDU2"}) {
+    for (const std::string_view secret : {"JBSWY3DP", "GEZDGNBV", "MZUXE43U", "ONSWG33O", "ORUGS4TE",
+                                          "CjYKCkhl", "CiMKFDEy", "MTIzNDU2", "CjQKFGZp"}) {
         BOOST_TEST(result.err.find(secret) == std::string::npos, "secret on stderr: " << result);
     }
     return result;
@@ -116,7 +141,8 @@ BOOST_AUTO_TEST_CASE(standard_input_keeps_the_text_out_of_the_process_list) {
     BOOST_TEST(run_with_input(std::string(two_accounts) + "\r\n").out == two_accounts_out);
     BOOST_TEST(run_with_input(two_accounts).out == two_accounts_out);  // no final newline
     expect_bad_input(run_with_input(""), "standard input: no TEXT");
-    expect_bad_input(run_with_input(std::string(20000, 'A') + "\n"), "standard input: input line too long");
+    expect_bad_input(run_with_input(std::string(20000, 'A') + "\n"),
+                     "standard input line 1: input line too long");
 }
 
 BOOST_AUTO_TEST_CASE(a_split_export_and_a_differing_issuer_are_noted) {
@@ -130,7 +156,8 @@ BOOST_AUTO_TEST_CASE(a_split_export_and_a_differing_issuer_are_noted) {
         r.err ==
             "twofactor: note: account 1: the label's issuer differs from the issuer field; the issuer field "
             "was kept\n"
-            "twofactor: note: this is QR code 2 of 3 of the export: import the others too\n",
+            "twofactor: note: the export is split over 3 QR codes; QR codes 1, 3 were not given: import them "
+            "too\n",
         r);
 }
 
@@ -174,4 +201,55 @@ BOOST_AUTO_TEST_CASE(help_describes_the_command) {
     BOOST_TEST(r.out.find("otpauth-migration://") != std::string::npos, r);
     const run_result all = run({"--help"});
     BOOST_TEST(all.out.find("  import ") != std::string::npos, all);
+}
+
+BOOST_AUTO_TEST_CASE(standard_input_takes_every_qr_code_of_an_export) {
+    // In another order, with blank lines: numbered across the texts, nothing missing.
+    const run_result all =
+        run_with_input(three_codes[2] + "\n\n" + three_codes[0] + "\n" + three_codes[1] + "\n");
+    BOOST_TEST(all.status == 0, all);
+    BOOST_TEST(all.out == three_codes_out[2] + three_codes_out[0] + three_codes_out[1], all);
+    BOOST_TEST(all.err.empty(), all);
+    // One missing.
+    const run_result two = run_with_input(three_codes[0] + "\n" + three_codes[1] + "\n");
+    BOOST_TEST(two.out == three_codes_out[0] + three_codes_out[1], two);
+    BOOST_TEST(two.err ==
+                   "twofactor: note: the export is split over 3 QR codes; QR code 3 was not given: import it "
+                   "too\n",
+               two);
+    // With an otpauth:// URI and another export: accounts numbered on (account 4: weak secret).
+    const run_result mixed = run_with_input(three_codes[0] + "\n" + std::string(two_accounts) + "\n");
+    BOOST_TEST(mixed.status == 0, mixed);
+    BOOST_TEST(mixed.out == three_codes_out[0] + std::string(two_accounts_out), mixed);
+    BOOST_TEST(mixed.err.find("twofactor: warning: account 2: the secret has 80 bits") != std::string::npos,
+               mixed);
+    // A bad text anywhere: nothing printed, the line named.
+    expect_bad_input(run_with_input(three_codes[0] + "\n\n" + std::string(second_is_md5) + "\n"),
+                     "standard input line 3: account 2 of the export: unsupported algorithm");
+    expect_bad_input(run_with_input(three_codes[0] + "\nhello\n"),
+                     "standard input line 2: not an otpauth://");
+    std::string many;
+    for (int i = 0; i < 65; ++i) many += three_codes[0] + "\n";
+    expect_bad_input(run_with_input(many), "more than 64 texts");
+}
+
+// The whole path of a split export without a phone: our QR codes of the three texts (as the
+// app shows them), decoded by zbarimg (Debian zbar-tools), piped into import.
+BOOST_AUTO_TEST_CASE(qr_codes_decoded_by_zbarimg_import_whole) {
+    BOOST_REQUIRE_MESSAGE(twofactor_test::run_process("zbarimg", {"--version"}).status == 0,
+                          "zbarimg does not run: install the Debian package zbar-tools");
+    std::string pattern = (fs::temp_directory_path() / "twofactor-cli-import-XXXXXX").string();
+    BOOST_REQUIRE(::mkdtemp(pattern.data()) != nullptr);
+    const fs::path folder = pattern;
+    for (int i = 0; i < 3; ++i) {
+        const fs::path image = folder / ("export-" + std::to_string(i + 1) + ".png");
+        const run_result drawn = run({"qr", "--format", "png", "--out", image.string(), three_codes[i]});
+        BOOST_TEST_REQUIRE(drawn.status == 0, drawn);
+    }
+    const auto imported = twofactor_test::run_shell(
+        "zbarimg --raw -q " + (folder / "export-1.png").string() + " " + (folder / "export-2.png").string() +
+        " " + (folder / "export-3.png").string() + " | " + twofactor_test::cli_path() + " import - 2>&1");
+    fs::remove_all(folder);
+    BOOST_TEST(imported.status == 0, imported.out);
+    BOOST_TEST(imported.out == three_codes_out[0] + three_codes_out[1] + three_codes_out[2]);
 }
