@@ -290,6 +290,13 @@ BOOST_AUTO_TEST_CASE(bad_input_exits_2_with_one_line) {
     expect_bad_input(run(args({"code", "--secret", s, "--digits", "3"})),
                      "--digits: invalid number of digits \"3\" (expected 6..9)");
     expect_bad_input(run(args({"code", "--secret", s, "--digits", "10"})), "--digits");
+    // A secret given to the wrong option is not repeated (run() checks that no 16 characters of
+    // it appear); short values are.
+    expect_bad_input(run(args({"code", "--secret", s, "--counter", s})),
+                     "--counter: invalid number [32 characters, not shown]");
+    expect_bad_input(run(args({"code", "--secret", s, "--time", s})), "[32 characters, not shown]");
+    expect_bad_input(run(args({"code", "--secret", s, "-" + s})),
+                     "unknown option [33 characters, not shown]");
     expect_bad_input(run(args({"code", "--secret", s, "--digits", "+6"})), "--digits");
     expect_bad_input(run(args({"code", "--secret", s, "--algorithm", "MD5"})),
                      "--algorithm: unsupported algorithm \"MD5\" (expected SHA1, SHA256 or SHA512)");

@@ -15,6 +15,7 @@
 #include <twofactor/detail/bytes.hpp>
 
 #include "atomic_file.hpp"
+#include "sensitive_text.hpp"
 #include "state_file.hpp"
 #include "user_input.hpp"
 
@@ -23,19 +24,6 @@ namespace twofactor::cli {
 namespace {
 
 constexpr mode_t state_file_mode = 0600;
-
-// The record's text holds the secret: wiped before its memory is released.
-class sensitive_text {
-public:
-    explicit sensitive_text(std::string text) noexcept : text_(std::move(text)) {}
-    sensitive_text(const sensitive_text&) = delete;
-    sensitive_text& operator=(const sensitive_text&) = delete;
-    ~sensitive_text() { detail::secure_wipe_bytes(text_.data(), text_.size()); }
-    [[nodiscard]] const std::string& text() const noexcept { return text_; }
-
-private:
-    std::string text_;
-};
 
 cli_result<void> write_record(const std::string& path, const stored_account& record) {
     const sensitive_text text(record.serialize());
@@ -105,9 +93,9 @@ result<account_command_start, int> start_account_command(std::span<const std::st
 }
 
 cli_result<stored_account> load_account(const std::string& path) {
-    const auto contents = read_state_file(path);
+    auto contents = read_state_file(path);
     if (!contents) return cli_error(contents.error());
-    const sensitive_text text(*contents);
+    const sensitive_text text(std::move(*contents));  // moved, not copied: the one copy is wiped
     auto record = stored_account::parse(text.text());
     if (!record) return cli_error(corrupt_message(path, text.text(), record.error()));
     return std::move(*record);

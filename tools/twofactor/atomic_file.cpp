@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstdlib>
@@ -147,19 +148,34 @@ cli_result<std::optional<std::string>> read_previous_file(const std::string& pat
         if (errno == ENOENT) return std::optional<std::string>();
         return failure(path, "cannot read it", errno).transform([] { return std::optional<std::string>(); });
     }
+    // The file may hold backup codes: every buffer that held them is wiped before it is released
+    // (the chunk, and the string's old buffer each time it grows).
     std::string contents;
     std::array<char, 4096> chunk{};
+    struct wipe_chunk {
+        std::array<char, 4096>& chunk;
+        ~wipe_chunk() { twofactor::detail::secure_wipe(chunk); }
+    } chunk_wiper{chunk};
     for (;;) {
         const ssize_t got = ::read(descriptor, chunk.data(), chunk.size());
         if (got < 0 && errno == EINTR) continue;
         if (got < 0 || contents.size() + static_cast<std::size_t>(got) > max_size) {
             const int error = got < 0 ? errno : EFBIG;
             ::close(descriptor);
+            twofactor::detail::secure_wipe_bytes(contents.data(), contents.capacity());
             return failure(path, "cannot read it", error).transform([] {
                 return std::optional<std::string>();
             });
         }
         if (got == 0) break;
+        const std::size_t needed = contents.size() + static_cast<std::size_t>(got);
+        if (needed > contents.capacity()) {
+            std::string larger;
+            larger.reserve(std::max(needed, 2 * contents.capacity()));
+            larger.append(contents);
+            twofactor::detail::secure_wipe_bytes(contents.data(), contents.capacity());
+            contents.swap(larger);
+        }
         contents.append(chunk.data(), static_cast<std::size_t>(got));
     }
     ::close(descriptor);

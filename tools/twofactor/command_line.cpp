@@ -2,6 +2,7 @@
 #include "command_line.hpp"
 
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
 #include <cstdio>
 #include <system_error>
@@ -117,7 +118,11 @@ std::string quote(std::string_view text, std::size_t limit) {
 
 }  // namespace
 
-std::string quoted(std::string_view text) { return quote(text, 40); }
+std::string quoted(std::string_view text) {
+    // A longer value could be a secret given to the wrong option: said by its length only.
+    if (text.size() > max_quoted_size) return fmt::format("[{} characters, not shown]", text.size());
+    return quote(text, max_quoted_size);
+}
 
 std::string quoted_path(std::string_view path) { return quote(path, path.size()); }
 
@@ -155,9 +160,14 @@ int report_error(std::string_view message) {
     return exit_bad_input;
 }
 
-void print_secret_line(std::string_view text) noexcept {
-    (void)std::fwrite(text.data(), 1, text.size(), stdout);
-    (void)std::fputc('\n', stdout);
+void write_secret(std::string_view text) {
+    if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size())
+        throw std::system_error(errno, std::generic_category(), "cannot write to standard output");
+}
+
+void print_secret_line(std::string_view text) {
+    write_secret(text);
+    write_secret("\n");
 }
 
 void report_note(std::string_view message) { write_to_stderr("twofactor: ", message); }

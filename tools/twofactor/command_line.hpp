@@ -79,8 +79,13 @@ private:
                                                            std::size_t max_positionals,
                                                            std::string_view command);
 
-/// Text quoted for an error message: at most 40 characters, printable ASCII kept, every other
-/// byte as \xNN, so that a message stays on one line.
+/// The longest value an error message repeats (the shortest secret in use, 80 bits, is 16
+/// base32 characters).
+inline constexpr std::size_t max_quoted_size = 12;
+
+/// Text quoted for an error message, printable ASCII kept and every other byte as \xNN, so that
+/// a message stays on one line; text longer than max_quoted_size characters is not repeated
+/// ("[32 characters, not shown]"): it could be a secret given to the wrong option.
 [[nodiscard]] std::string quoted(std::string_view text);
 
 /// A file path quoted like `quoted`, but whole: the end of a path is what tells files apart.
@@ -99,11 +104,14 @@ int report_error(std::string_view message);
 /// rejected code). Never throws.
 void report_note(std::string_view message);
 
-/// Writes `text` and a newline to stdout as they are, for text that holds a secret (an otpauth
-/// URI, a setup code, a backup code): fmt::print would first copy it into a formatting buffer
-/// (on the stack, or on the heap beyond 500 bytes) that nobody wipes. Errors show in
-/// ferror(stdout), which run_tool checks (flush_standard_output). Never throws.
-void print_secret_line(std::string_view text) noexcept;
+/// Writes `text` to stdout as it is, for text that holds a secret (an otpauth URI, a setup
+/// code, a backup code, a QR code of a URI): fmt::print would first copy it into a formatting
+/// buffer (on the stack, or on the heap beyond 500 bytes) that nobody wipes. Like fmt::print,
+/// throws std::system_error when stdout refuses the write (run_tool reports it).
+void write_secret(std::string_view text);
+
+/// write_secret of `text`, then a newline.
+void print_secret_line(std::string_view text);
 
 /// Flushes stdout; "cannot write to standard output" when anything printed so far was lost
 /// (a closed pipe, a full disk). Commands call it before a change that only makes sense once

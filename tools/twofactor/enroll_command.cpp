@@ -19,6 +19,7 @@
 #include "atomic_file.hpp"
 #include "command_line.hpp"
 #include "commands.hpp"
+#include "sensitive_text.hpp"
 #include "user_input.hpp"
 
 namespace twofactor::cli {
@@ -70,19 +71,27 @@ cli_result<std::optional<std::string>> ask(std::string_view prompt) {
 
 bool is_cancel(std::string_view answer) { return answer == "cancel" || answer == "q" || answer == "quit"; }
 
-std::string pending_qr(const wizard& w) {
+// Prints the QR code of the pending secret's URI, rendered into text that is wiped afterwards
+// (the image encodes the secret).
+void print_pending_qr(const wizard& w) {
     const auto code = w.qr();
-    if (!code) return fmt::format("(no QR code: {})\n", describe(code.error()));
-    auto text = to_terminal(*code);
-    return text ? std::move(*text) : std::string();
+    const auto size = code ? terminal_size(*code) : result<std::size_t>(unexpected(code.error()));
+    if (!size) {
+        fmt::print("(no QR code: {})\n", describe(size.error()));
+        return;
+    }
+    auto text = sensitive_text::of_size(*size);
+    if (const auto written = render_terminal(*code, std::span<char>(text.data(), text.size())))
+        write_secret(std::string_view(text.text().data(), *written));
 }
 
 // Page 1: the QR code; "s" shows the setup code; Enter is Next. False when cancelled.
 cli_result<bool> show_secret_page(wizard& w) {
     fmt::print(
         "Step 1 of 3: scan this QR code with the TOTP authenticator app on your desktop or\n"
-        "mobile device.\n\n{}\n",
-        pending_qr(w));
+        "mobile device.\n\n");
+    print_pending_qr(w);
+    fmt::print("\n");
     fmt::print(
         "Can't scan it? Type \"s\" and press Enter for the setup code to enter in the app instead.\n"
         "Press Enter for Next (or type \"cancel\").\n");
@@ -91,13 +100,12 @@ cli_result<bool> show_secret_page(wizard& w) {
         if (!answer) return cli_error(answer.error());
         if (!*answer || is_cancel(**answer)) return false;
         if (**answer == "s" || **answer == "setup code") {
-            std::array<char, secret::max_setup_code_size> code{};
-            const auto size = w.reveal_setup_code(code);
+            auto code = sensitive_text::of_size(secret::max_setup_code_size);  // wiped also on a throw
+            const auto size = w.reveal_setup_code(std::span<char>(code.data(), code.size()));
             if (!size) return cli_error(fmt::format("setup code: {}", describe(size.error())));
             fmt::print("Setup code: ");
-            print_secret_line(std::string_view(code.data(), *size));
+            print_secret_line(std::string_view(code.text().data(), *size));
             fmt::print("(time-based, SHA1, 6 digits, 30 seconds: the defaults of every app)\n");
-            detail::secure_wipe_bytes(code.data(), code.size());
             continue;
         }
         if (!(*answer)->empty()) {
@@ -152,9 +160,10 @@ cli_result<bool> backup_codes_page(const wizard& w, const parsed_arguments& args
     fmt::print(
         "\nStep 3 of 3: your 10 backup codes. Each signs you in once when you cannot use the app.\n\n");
     for (std::size_t i = 0; i < codes->size(); ++i) {
-        const auto grouped = (*codes)[i].reveal_grouped();
+        auto grouped = (*codes)[i].reveal_grouped();
         fmt::print("{:>4}. ", i + 1);
         print_secret_line(std::string_view(grouped.data(), grouped.size()));
+        detail::secure_wipe(grouped);
     }
     if (const auto file = args.value(enroll_backup_codes_option.name)) {
         fmt::print("\nWhen you Finish, they are saved to {} (mode 0600), your download.\n",

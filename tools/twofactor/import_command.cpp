@@ -19,6 +19,7 @@
 
 #include "command_line.hpp"
 #include "commands.hpp"
+#include "sensitive_text.hpp"
 #include "user_input.hpp"
 
 namespace twofactor::cli {
@@ -94,10 +95,8 @@ void print_account(const otpauth_uri& uri, std::string_view which) {
         report_note(fmt::format("warning: {}the secret has {} bits, fewer than the 128 RFC 4226 requires",
                                 which, 8 * uri.key().size()));
     }
-    std::array<char, otpauth_uri::max_size> text{};
-    const auto written = uri.reveal_uri(text);  // max_size always suffices
-    if (written) print_secret_line(std::string_view(text.data(), *written));
-    twofactor::detail::secure_wipe(text);
+    auto text = sensitive_text::of_size(uri.uri_size());  // wiped also when printing throws
+    if (uri.reveal_uri(std::span<char>(text.data(), text.size()))) print_secret_line(text.text());
 }
 
 // Prints the accounts of a checked text, numbered on from `number` (across all texts).
@@ -159,7 +158,7 @@ int run_import(std::span<const std::string_view> raw_args) {
     struct wipe_lines {
         std::vector<std::string>& lines;
         ~wipe_lines() {
-            for (auto& line : lines) twofactor::detail::secure_wipe_bytes(line.data(), line.size());
+            for (auto& line : lines) twofactor::detail::secure_wipe_bytes(line.data(), line.capacity());
         }
     } wipe{lines};
     std::vector<std::pair<std::string_view, std::string>> texts;  // text, and how errors name it
@@ -171,8 +170,10 @@ int run_import(std::span<const std::string_view> raw_args) {
             if (!read) return report_error(fmt::format("standard input line {}: {}", number, read.error()));
             if (!*read) break;
             if ((*read)->empty()) continue;
-            if (lines.size() == max_input_lines)
+            if (lines.size() == max_input_lines) {
+                twofactor::detail::secure_wipe_bytes((*read)->data(), (*read)->capacity());
                 return report_error(fmt::format("standard input: more than {} texts", max_input_lines));
+            }
             lines.push_back(std::move(**read));
             texts.emplace_back(lines.back(), fmt::format("standard input line {}", number));
         }

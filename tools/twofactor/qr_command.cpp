@@ -16,6 +16,7 @@
 #include "atomic_file.hpp"
 #include "command_line.hpp"
 #include "commands.hpp"
+#include "sensitive_text.hpp"
 
 namespace twofactor::cli {
 
@@ -68,25 +69,36 @@ cli_result<qr_ecc> parse_ecc(std::string_view text) {
         fmt::format("--ecc: unknown error correction level {} (expected L, M, Q or H)", quoted(text)));
 }
 
-template <class Bytes>
-std::string as_text(const Bytes& bytes) {
-    return std::string(reinterpret_cast<const char*>(bytes.data()), bytes.size());
-}
-
-cli_result<std::string> render(const qr_code& code, output_format format) {
-    result<std::string> text = unexpected(errc::output_too_small);
+// Renders into text sized first and written in place: the image encodes the TEXT (usually an
+// otpauth URI with its secret), so no copy of it may be freed unwiped.
+cli_result<sensitive_text> render(const qr_code& code, output_format format) {
+    const auto rendered = [&](auto size_of, auto render_into) -> cli_result<sensitive_text> {
+        const auto size = size_of();
+        if (!size) return cli_error(fmt::format("cannot render the QR code: {}", describe(size.error())));
+        auto text = sensitive_text::of_size(*size);
+        const auto written = render_into(std::span<char>(text.data(), text.size()));
+        if (!written)
+            return cli_error(fmt::format("cannot render the QR code: {}", describe(written.error())));
+        text.truncate(*written);
+        return text;
+    };
     switch (format) {
-        case output_format::utf8: text = to_terminal(code); break;
-        case output_format::svg: text = to_svg(code); break;
+        case output_format::utf8:
+            return rendered([&] { return terminal_size(code); },
+                            [&](std::span<char> out) { return render_terminal(code, out); });
+        case output_format::svg:
+            return rendered([&] { return svg_size(code); },
+                            [&](std::span<char> out) { return render_svg(code, out); });
         case output_format::png:
-            text = to_png(code).transform([](const auto& bytes) { return as_text(bytes); });
-            break;
+            return rendered(
+                [&] { return png_size(code); },
+                [&](std::span<char> out) { return render_png(code, std::as_writable_bytes(out)); });
         case output_format::pbm:
-            text = to_pbm(code).transform([](const auto& bytes) { return as_text(bytes); });
-            break;
+            return rendered(
+                [&] { return pbm_size(code); },
+                [&](std::span<char> out) { return render_pbm(code, std::as_writable_bytes(out)); });
     }
-    if (!text) return cli_error(fmt::format("cannot render the QR code: {}", describe(text.error())));
-    return std::move(text).value();
+    return cli_error("cannot render the QR code: unknown format");
 }
 
 }  // namespace
@@ -135,11 +147,11 @@ int run_qr(std::span<const std::string_view> raw_args) {
         const mode_t mode = ::stat(path.c_str(), &existing) == 0 && S_ISREG(existing.st_mode)
                                 ? static_cast<mode_t>(existing.st_mode & 07777)
                                 : mode_t{0600};
-        const auto written = write_file_atomically(path, *rendered, mode);
+        const auto written = write_file_atomically(path, rendered->text(), mode);
         if (!written) return report_error(fmt::format("--out: {}", written.error()));
         return exit_ok;
     }
-    if (std::fwrite(rendered->data(), 1, rendered->size(), stdout) != rendered->size() ||
+    if (std::fwrite(rendered->text().data(), 1, rendered->size(), stdout) != rendered->size() ||
         std::fflush(stdout) != 0)
         return report_error("cannot write to standard output");
     return exit_ok;

@@ -17,6 +17,7 @@
 #include "command_line.hpp"
 #include "commands.hpp"
 #include "otp_options.hpp"
+#include "sensitive_text.hpp"
 
 namespace twofactor::cli {
 
@@ -159,11 +160,10 @@ int run_uri(std::span<const std::string_view> args) {
                         unusual_parameters(parameters, report)));
     }
 
-    std::array<char, otpauth_uri::max_size> text{};
-    const auto written = uri->reveal_uri(text);
+    auto text = sensitive_text::of_size(uri->uri_size());  // wiped also when printing throws
+    const auto written = uri->reveal_uri(std::span<char>(text.data(), text.size()));
     if (!written) return report_error(fmt::format("cannot write the URI: {}", describe(written.error())));
-    print_secret_line(std::string_view(text.data(), *written));
-    twofactor::detail::secure_wipe(text);
+    print_secret_line(text.text());
     return exit_ok;
 }
 
