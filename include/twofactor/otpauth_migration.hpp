@@ -87,13 +87,13 @@ template <std::size_t N>
     return {out.data(), bytes.size()};
 }
 
-// Checks an issuer or account name as otpauth_uri::parse does: UTF-8 without control
-// characters, at most max_label_part_size bytes, and (for an account) no ':'.
+// Checks an issuer or account name as otpauth_uri::parse does (check_uri_name: UTF-8 without
+// control characters, at most max_label_part_size bytes, and for an account no ':'); the name
+// is not percent-encoded, so it is its own raw text and the position is dropped.
 [[nodiscard]] constexpr result<void> check_migration_name(std::string_view name,
                                                           bool colon_allowed) noexcept {
-    if (const auto text = check_uri_text(name); !text) return unexpected(text.error().code);
-    if (!colon_allowed && name.find(':') != std::string_view::npos) return unexpected(errc::invalid_label);
-    if (name.size() > max_label_part_size) return unexpected(errc::label_too_long);
+    if (const auto checked = check_uri_name(name, name, 0, colon_allowed); !checked)
+        return unexpected(checked.error().code);
     return {};
 }
 
@@ -258,11 +258,7 @@ requires std::invocable<OnAccount&, const otpauth_uri&>
     };
 
     // Scheme, host, no path, no fragment, well-formed escapes.
-    if (text.size() < migration_scheme.size() + 3 ||
-        !detail::equals_ignoring_ascii_case(text.substr(0, migration_scheme.size()), migration_scheme) ||
-        text.substr(migration_scheme.size(), 3) != "://") {
-        return fail(errc::invalid_uri_scheme, 0);
-    }
+    if (!detail::starts_with_uri_scheme(text, migration_scheme)) return fail(errc::invalid_uri_scheme, 0);
     const std::size_t host_position = migration_scheme.size() + 3;
     std::size_t host_end = text.find_first_of("/?#", host_position);
     if (host_end == std::string_view::npos) host_end = text.size();
@@ -271,27 +267,15 @@ requires std::invocable<OnAccount&, const otpauth_uri&>
         return fail(errc::invalid_uri_syntax, host_position);
     }
     if (host_end < text.size() && text[host_end] != '?') return fail(errc::invalid_uri_syntax, host_end);
-    if (const std::size_t hash_mark = text.find('#'); hash_mark != std::string_view::npos) {
-        return fail(errc::invalid_uri_syntax, hash_mark);
-    }
-    if (const std::size_t bad = detail::find_bad_percent_escape(text); bad != std::string_view::npos) {
-        return fail(errc::invalid_percent_encoding, bad);
+    if (const auto syntax = detail::check_uri_syntax(text); !syntax) {
+        return fail(syntax.error().code, syntax.error().position);
     }
 
     // data=, exactly once.
     detail::uri_raw_parameter data;
-    for (std::size_t begin = host_end + 1; begin <= text.size();) {
-        std::size_t end = text.find('&', begin);
-        if (end == std::string_view::npos) end = text.size();
-        const std::string_view pair = text.substr(begin, end - begin);
-        const std::size_t equals = pair.find('=');
-        if (pair.substr(0, equals) == "data") {
-            if (data.present) return fail(errc::duplicate_parameter, begin);
-            data.present = true;
-            data.value_position = equals == std::string_view::npos ? end : begin + equals + 1;
-            data.value = equals == std::string_view::npos ? std::string_view{} : pair.substr(equals + 1);
-        }
-        begin = end + 1;
+    const detail::uri_parameter_slot data_slot[] = {{"data", &data}};
+    if (const auto read = detail::read_uri_parameters(text, host_end + 1, data_slot); !read) {
+        return fail(read.error().code, read.error().position);
     }
     if (!data.present) return fail(errc::invalid_migration_data, text.size());
 

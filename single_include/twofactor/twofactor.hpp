@@ -7583,6 +7583,55 @@ struct uri_raw_parameter {
     std::string_view value;  // still percent-encoded
 };
 
+// Whether `text` starts with `scheme` (ASCII case ignored, RFC 3986 §3.1) and "://".
+[[nodiscard]] constexpr bool starts_with_uri_scheme(std::string_view text, std::string_view scheme) noexcept {
+    return text.size() >= scheme.size() + 3 &&
+           equals_ignoring_ascii_case(text.substr(0, scheme.size()), scheme) &&
+           text.substr(scheme.size(), 3) == "://";
+}
+
+// The syntax of the whole text: no fragment (a '#' is refused rather than cut off) and every
+// '%' the start of a %XX escape. Errors: invalid_uri_syntax, invalid_percent_encoding.
+[[nodiscard]] constexpr result<void, uri_error> check_uri_syntax(std::string_view text) noexcept {
+    if (const std::size_t hash_mark = text.find('#'); hash_mark != std::string_view::npos) {
+        return unexpected(uri_error{errc::invalid_uri_syntax, hash_mark});
+    }
+    if (const std::size_t bad = find_bad_percent_escape(text); bad != std::string_view::npos) {
+        return unexpected(uri_error{errc::invalid_percent_encoding, bad});
+    }
+    return {};
+}
+
+// A parameter the caller looks for, and where its occurrence is recorded.
+struct uri_parameter_slot {
+    std::string_view name;
+    uri_raw_parameter* slot;
+};
+
+// Reads the query that starts at `begin` ("name=value" pairs separated by '&') into the slots
+// of the parameters named; other parameters are ignored. Error: duplicate_parameter, at the
+// second occurrence of a named one.
+[[nodiscard]] constexpr result<void, uri_error> read_uri_parameters(
+    std::string_view text, std::size_t begin, std::span<const uri_parameter_slot> slots) noexcept {
+    while (begin <= text.size()) {
+        std::size_t end = text.find('&', begin);
+        if (end == std::string_view::npos) end = text.size();
+        const std::string_view pair = text.substr(begin, end - begin);
+        const std::size_t equals = pair.find('=');
+        const std::string_view name = pair.substr(0, equals);
+        for (const uri_parameter_slot& s : slots) {
+            if (name != s.name) continue;
+            if (s.slot->present) return unexpected(uri_error{errc::duplicate_parameter, begin});
+            s.slot->present = true;
+            s.slot->name_position = begin;
+            s.slot->value_position = equals == std::string_view::npos ? end : begin + equals + 1;
+            s.slot->value = equals == std::string_view::npos ? std::string_view{} : pair.substr(equals + 1);
+        }
+        begin = end + 1;
+    }
+    return {};
+}
+
 // Percent-decodes a value into `buffer`; errors are positioned in the URI.
 template <std::size_t N>
 [[nodiscard]] constexpr result<std::string_view, uri_error> decode_uri_value(std::string_view raw,
@@ -7823,15 +7872,12 @@ constexpr result<otpauth_uri, uri_error> otpauth_uri::parse(std::string_view tex
     using detail::uri_raw_parameter;
 
     // Scheme (case-insensitive, RFC 3986 §3.1) and "//".
-    const std::size_t scheme_size = detail::otpauth_scheme.size();
-    if (text.size() < scheme_size + 3 ||
-        !detail::equals_ignoring_ascii_case(text.substr(0, scheme_size), detail::otpauth_scheme) ||
-        text.substr(scheme_size, 3) != "://") {
+    if (!detail::starts_with_uri_scheme(text, detail::otpauth_scheme)) {
         return unexpected(uri_error{errc::invalid_uri_scheme, 0});
     }
 
     // Type, up to the '/' of the label.
-    const std::size_t type_position = scheme_size + 3;
+    const std::size_t type_position = detail::otpauth_scheme.size() + 3;
     std::size_t type_end = text.find_first_of("/?#", type_position);
     if (type_end == std::string_view::npos) type_end = text.size();
     const std::string_view type_text = text.substr(type_position, type_end - type_position);
@@ -7845,12 +7891,7 @@ constexpr result<otpauth_uri, uri_error> otpauth_uri::parse(std::string_view tex
     }
 
     // Syntax of the whole text: no fragment, every '%' an escape.
-    if (const std::size_t hash_mark = text.find('#'); hash_mark != std::string_view::npos) {
-        return unexpected(uri_error{errc::invalid_uri_syntax, hash_mark});
-    }
-    if (const std::size_t bad = detail::find_bad_percent_escape(text); bad != std::string_view::npos) {
-        return unexpected(uri_error{errc::invalid_percent_encoding, bad});
-    }
+    if (const auto syntax = detail::check_uri_syntax(text); !syntax) return unexpected(syntax.error());
 
     if (type_end == text.size() || text[type_end] != '/') {
         return unexpected(uri_error{errc::missing_account_name, type_end});
@@ -7863,29 +7904,11 @@ constexpr result<otpauth_uri, uri_error> otpauth_uri::parse(std::string_view tex
     // Parameters: the six known ones, each at most once.
     uri_raw_parameter secret_parameter, issuer_parameter, algorithm_parameter, digits_parameter,
         period_parameter, counter_parameter;
-    struct known {
-        std::string_view name;
-        uri_raw_parameter* slot;
-    };
-    const known names[] = {{"secret", &secret_parameter},       {"issuer", &issuer_parameter},
-                           {"algorithm", &algorithm_parameter}, {"digits", &digits_parameter},
-                           {"period", &period_parameter},       {"counter", &counter_parameter}};
-    for (std::size_t begin = query_position + 1; begin <= text.size();) {
-        std::size_t end = text.find('&', begin);
-        if (end == std::string_view::npos) end = text.size();
-        const std::string_view pair = text.substr(begin, end - begin);
-        const std::size_t equals = pair.find('=');
-        const std::string_view name = pair.substr(0, equals);
-        for (const known& k : names) {
-            if (name != k.name) continue;
-            if (k.slot->present) return unexpected(uri_error{errc::duplicate_parameter, begin});
-            k.slot->present = true;
-            k.slot->name_position = begin;
-            k.slot->value_position = equals == std::string_view::npos ? end : begin + equals + 1;
-            k.slot->value = equals == std::string_view::npos ? std::string_view{} : pair.substr(equals + 1);
-        }
-        begin = end + 1;
-    }
+    const detail::uri_parameter_slot names[] = {
+        {"secret", &secret_parameter}, {"issuer", &issuer_parameter}, {"algorithm", &algorithm_parameter},
+        {"digits", &digits_parameter}, {"period", &period_parameter}, {"counter", &counter_parameter}};
+    if (const auto read = detail::read_uri_parameters(text, query_position + 1, names); !read)
+        return unexpected(read.error());
 
     // issuer=
     std::array<char, max_label_part_size> issuer_buffer{};
@@ -8177,13 +8200,13 @@ template <std::size_t N>
     return {out.data(), bytes.size()};
 }
 
-// Checks an issuer or account name as otpauth_uri::parse does: UTF-8 without control
-// characters, at most max_label_part_size bytes, and (for an account) no ':'.
+// Checks an issuer or account name as otpauth_uri::parse does (check_uri_name: UTF-8 without
+// control characters, at most max_label_part_size bytes, and for an account no ':'); the name
+// is not percent-encoded, so it is its own raw text and the position is dropped.
 [[nodiscard]] constexpr result<void> check_migration_name(std::string_view name,
                                                           bool colon_allowed) noexcept {
-    if (const auto text = check_uri_text(name); !text) return unexpected(text.error().code);
-    if (!colon_allowed && name.find(':') != std::string_view::npos) return unexpected(errc::invalid_label);
-    if (name.size() > max_label_part_size) return unexpected(errc::label_too_long);
+    if (const auto checked = check_uri_name(name, name, 0, colon_allowed); !checked)
+        return unexpected(checked.error().code);
     return {};
 }
 
@@ -8348,11 +8371,7 @@ requires std::invocable<OnAccount&, const otpauth_uri&>
     };
 
     // Scheme, host, no path, no fragment, well-formed escapes.
-    if (text.size() < migration_scheme.size() + 3 ||
-        !detail::equals_ignoring_ascii_case(text.substr(0, migration_scheme.size()), migration_scheme) ||
-        text.substr(migration_scheme.size(), 3) != "://") {
-        return fail(errc::invalid_uri_scheme, 0);
-    }
+    if (!detail::starts_with_uri_scheme(text, migration_scheme)) return fail(errc::invalid_uri_scheme, 0);
     const std::size_t host_position = migration_scheme.size() + 3;
     std::size_t host_end = text.find_first_of("/?#", host_position);
     if (host_end == std::string_view::npos) host_end = text.size();
@@ -8361,27 +8380,15 @@ requires std::invocable<OnAccount&, const otpauth_uri&>
         return fail(errc::invalid_uri_syntax, host_position);
     }
     if (host_end < text.size() && text[host_end] != '?') return fail(errc::invalid_uri_syntax, host_end);
-    if (const std::size_t hash_mark = text.find('#'); hash_mark != std::string_view::npos) {
-        return fail(errc::invalid_uri_syntax, hash_mark);
-    }
-    if (const std::size_t bad = detail::find_bad_percent_escape(text); bad != std::string_view::npos) {
-        return fail(errc::invalid_percent_encoding, bad);
+    if (const auto syntax = detail::check_uri_syntax(text); !syntax) {
+        return fail(syntax.error().code, syntax.error().position);
     }
 
     // data=, exactly once.
     detail::uri_raw_parameter data;
-    for (std::size_t begin = host_end + 1; begin <= text.size();) {
-        std::size_t end = text.find('&', begin);
-        if (end == std::string_view::npos) end = text.size();
-        const std::string_view pair = text.substr(begin, end - begin);
-        const std::size_t equals = pair.find('=');
-        if (pair.substr(0, equals) == "data") {
-            if (data.present) return fail(errc::duplicate_parameter, begin);
-            data.present = true;
-            data.value_position = equals == std::string_view::npos ? end : begin + equals + 1;
-            data.value = equals == std::string_view::npos ? std::string_view{} : pair.substr(equals + 1);
-        }
-        begin = end + 1;
+    const detail::uri_parameter_slot data_slot[] = {{"data", &data}};
+    if (const auto read = detail::read_uri_parameters(text, host_end + 1, data_slot); !read) {
+        return fail(read.error().code, read.error().position);
     }
     if (!data.present) return fail(errc::invalid_migration_data, text.size());
 
