@@ -19,6 +19,7 @@
 #include "atomic_file.hpp"
 #include "command_line.hpp"
 #include "commands.hpp"
+#include "qr_output.hpp"
 #include "sensitive_text.hpp"
 #include "user_input.hpp"
 
@@ -71,18 +72,19 @@ cli_result<std::optional<std::string>> ask(std::string_view prompt) {
 
 bool is_cancel(std::string_view answer) { return answer == "cancel" || answer == "q" || answer == "quit"; }
 
-// Prints the QR code of the pending secret's URI, rendered into text that is wiped afterwards
-// (the image encodes the secret).
+// Prints the QR code of the pending secret's URI, drawn into text that is wiped afterwards.
 void print_pending_qr(const wizard& w) {
     const auto code = w.qr();
-    const auto size = code ? terminal_size(*code) : result<std::size_t>(unexpected(code.error()));
-    if (!size) {
-        fmt::print("(no QR code: {})\n", describe(size.error()));
+    if (!code) {
+        fmt::print("(no QR code: {})\n", describe(code.error()));
         return;
     }
-    auto text = sensitive_text::of_size(*size);
-    if (const auto written = render_terminal(*code, std::span<char>(text.data(), text.size())))
-        write_secret(std::string_view(text.text().data(), *written));
+    const auto drawn = render_qr(*code, output_format::utf8);
+    if (!drawn) {
+        fmt::print("({})\n", drawn.error());
+        return;
+    }
+    write_secret(drawn->text());
 }
 
 // Page 1: the QR code; "s" shows the setup code; Enter is Next. False when cancelled.

@@ -152,33 +152,29 @@ int run_import(std::span<const std::string_view> raw_args) {
     if (args->positionals().empty())
         return report_error("missing TEXT to import (see 'twofactor import --help')");
 
-    // The texts: the argument, or the lines of standard input (each wiped before returning).
-    std::vector<std::string> lines;
-    lines.reserve(max_input_lines);  // never reallocated: a move would leave short lines behind
-    struct wipe_lines {
-        std::vector<std::string>& lines;
-        ~wipe_lines() {
-            for (auto& line : lines) twofactor::detail::secure_wipe_bytes(line.data(), line.capacity());
-        }
-    } wipe{lines};
-    std::vector<std::pair<std::string_view, std::string>> texts;  // text, and how errors name it
-    if (args->positionals().front() != "-") {
-        texts.emplace_back(args->positionals().front(), "TEXT");
-    } else {
+    // The texts: the argument, or the lines of standard input (sensitive_text: wiped when released,
+    // also by the vector's moves), each with how errors name it.
+    struct read_line_text {
+        sensitive_text text;
+        std::string name;
+    };
+    std::vector<read_line_text> lines;
+    if (args->positionals().front() == "-") {
         for (std::size_t number = 1;; ++number) {
             auto read = read_line("", max_input_size);
             if (!read) return report_error(fmt::format("standard input line {}: {}", number, read.error()));
             if (!*read) break;
-            if ((*read)->empty()) continue;
-            if (lines.size() == max_input_lines) {
-                twofactor::detail::secure_wipe_bytes((*read)->data(), (*read)->capacity());
+            sensitive_text line(std::move(**read));
+            if (line.size() == 0) continue;
+            if (lines.size() == max_input_lines)
                 return report_error(fmt::format("standard input: more than {} texts", max_input_lines));
-            }
-            lines.push_back(std::move(**read));
-            texts.emplace_back(lines.back(), fmt::format("standard input line {}", number));
+            lines.push_back({std::move(line), fmt::format("standard input line {}", number)});
         }
-        if (texts.empty()) return report_error("standard input: no TEXT (empty input)");
+        if (lines.empty()) return report_error("standard input: no TEXT (empty input)");
     }
+    std::vector<std::pair<std::string_view, std::string_view>> texts;  // text, and how errors name it
+    if (lines.empty()) texts.emplace_back(args->positionals().front(), "TEXT");
+    for (const auto& line : lines) texts.emplace_back(line.text.text(), line.name);
 
     // All checked before anything is printed.
     std::vector<checked_text> checked;

@@ -16,6 +16,7 @@
 #include "atomic_file.hpp"
 #include "command_line.hpp"
 #include "commands.hpp"
+#include "qr_output.hpp"
 #include "sensitive_text.hpp"
 
 namespace twofactor::cli {
@@ -37,8 +38,6 @@ constexpr std::string_view qr_description =
     "Encodes TEXT (for instance the otpauth:// URI from 'twofactor uri') as a QR code.\n"
     "utf8 draws it with half blocks in explicit colours, so it scans on dark and light\n"
     "terminals alike. '--' ends the options, so TEXT may begin with '-'.";
-
-enum class output_format { utf8, svg, png, pbm };
 
 cli_result<output_format> parse_format(std::string_view text) {
     if (text == "utf8") return output_format::utf8;
@@ -69,9 +68,9 @@ cli_result<qr_ecc> parse_ecc(std::string_view text) {
         fmt::format("--ecc: unknown error correction level {} (expected L, M, Q or H)", quoted(text)));
 }
 
-// Renders into text sized first and written in place: the image encodes the TEXT (usually an
-// otpauth URI with its secret), so no copy of it may be freed unwiped.
-cli_result<sensitive_text> render(const qr_code& code, output_format format) {
+}  // namespace
+
+cli_result<sensitive_text> render_qr(const qr_code& code, output_format format) {
     const auto rendered = [&](auto size_of, auto render_into) -> cli_result<sensitive_text> {
         const auto size = size_of();
         if (!size) return cli_error(fmt::format("cannot render the QR code: {}", describe(size.error())));
@@ -100,8 +99,6 @@ cli_result<sensitive_text> render(const qr_code& code, output_format format) {
     }
     return cli_error("cannot render the QR code: unknown format");
 }
-
-}  // namespace
 
 int run_qr(std::span<const std::string_view> raw_args) {
     const auto args = parse_arguments(raw_args, qr_options_table, 1, "qr");
@@ -138,7 +135,7 @@ int run_qr(std::span<const std::string_view> raw_args) {
                                             args->value("--ecc").value_or("M"), text.size()));
         return report_error(fmt::format("cannot encode TEXT: {}", describe(code.error())));
     }
-    const auto rendered = render(*code, format);
+    const auto rendered = render_qr(*code, format);
     if (!rendered) return report_error(rendered.error());
 
     if (out) {
