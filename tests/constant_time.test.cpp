@@ -1,6 +1,7 @@
 // twofactor::constant_time_equal (the comparison's timing is checked under valgrind in
-// tests/constant_time/; here its results), and detail::divide_by / remainder_by, the division by
-// a constant without a division instruction that code digits and backup-code symbols use.
+// tests/constant_time/; here its results), the branch-free masks of detail/constant_time.hpp,
+// and detail::divide_by / remainder_by, the division by a constant without a division
+// instruction that code digits and backup-code symbols use.
 #include <boost/test/unit_test.hpp>
 
 #include <twofactor/constant_time.hpp>
@@ -19,7 +20,39 @@ namespace tf = twofactor;
 static_assert(tf::constant_time_equal(std::string_view("csrf-token"), std::string_view("csrf-token")));
 static_assert(!tf::constant_time_equal(std::string_view("csrf-token"), std::string_view("csrf-tokeN")));
 
+// The branch-free building blocks, at each width: all ones or zero, never anything between.
+template <class T>
+constexpr bool masks_are_exact() {
+    namespace d = tf::detail;
+    constexpr T ones = std::numeric_limits<T>::max();
+    constexpr T top = static_cast<T>(ones ^ (ones >> 1));
+    for (const T value : {T{0}, T{1}, T{2}, T{0x7f}, top, static_cast<T>(top + 1), ones}) {
+        if (d::mask_if_zero(value) != (value == 0 ? ones : T{0})) return false;
+        if (d::mask_if_equal(value, T{1}) != (value == 1 ? ones : T{0})) return false;
+        if (d::select(ones, value, T{5}) != value || d::select(T{0}, value, T{5}) != T{5}) return false;
+    }
+    return true;
+}
+static_assert(masks_are_exact<std::uint8_t>());
+static_assert(masks_are_exact<std::uint16_t>());
+static_assert(masks_are_exact<std::uint32_t>());
+static_assert(masks_are_exact<std::uint64_t>());
+// byte_in_range: the bounds are inclusive; every byte value is in range or not.
+static_assert([] {
+    for (std::uint32_t u = 0; u < 256; ++u)
+        if (tf::detail::byte_in_range(u, 'A', 'Z') != ((u >= 'A' && u <= 'Z') ? 1u : 0u)) return false;
+    return true;
+}());
+
 BOOST_AUTO_TEST_SUITE(constant_time)
+
+BOOST_AUTO_TEST_CASE(masks_at_run_time) {
+    // The same checks as the static_asserts above, in code the optimiser compiles (it must not
+    // turn the arithmetic into something else).
+    BOOST_TEST(masks_are_exact<std::uint8_t>());
+    BOOST_TEST(masks_are_exact<std::uint32_t>());
+    BOOST_TEST(masks_are_exact<std::uint64_t>());
+}
 
 BOOST_AUTO_TEST_CASE(equal_only_when_every_byte_and_the_length_are) {
     const std::string token(64, 'a');

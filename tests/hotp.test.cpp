@@ -173,6 +173,9 @@ BOOST_AUTO_TEST_CASE(counters_near_two_to_the_64) {
         BOOST_TEST(generator.verify("755224", max_counter, 50).error() == errc::wrong_code);
     // Resynchronisation cannot pair 2^64 - 1 with a wrapped-around 0.
     BOOST_TEST(generator.resynchronize(last.view(), "755224", max_counter, 50).error() == errc::wrong_code);
+    // ... also when the look-ahead starts below it and would run past it.
+    BOOST_TEST(generator.resynchronize(last.view(), "755224", max_counter - 3, 50).error() ==
+               errc::wrong_code);
 }
 
 BOOST_AUTO_TEST_CASE(no_match_whose_next_counter_would_wrap) {

@@ -177,6 +177,17 @@ BOOST_AUTO_TEST_CASE(sub_second_and_coarse_time_points) {
     // -0.5 s floors to -1 s: before the epoch, not step 0.
     BOOST_TEST(generator.step_at(time_point<system_clock, milliseconds>{milliseconds{-500}}).error() ==
                errc::time_before_epoch);
+    // Before 1970 with a negative T0: a whole negative second stays that second, a fraction
+    // floors to the second before it. T0 = -60 s: -30.000 s is step 1, -30.001 s step 0.
+    const totp<sha1, 6, 30s, system_clock, -60> from_1969{key20};
+    BOOST_TEST(from_1969.step_at(time_point<system_clock, milliseconds>{milliseconds{-30'000}}).value() ==
+               1u);
+    BOOST_TEST(from_1969.step_at(time_point<system_clock, milliseconds>{milliseconds{-30'001}}).value() ==
+               0u);
+    BOOST_TEST(from_1969.step_at(time_point<system_clock, milliseconds>{milliseconds{-60'000}}).value() ==
+               0u);
+    BOOST_TEST(from_1969.step_at(time_point<system_clock, milliseconds>{milliseconds{-60'001}}).error() ==
+               errc::time_before_epoch);
     // A time point in hours that does not fit 64-bit seconds is an error, not overflow.
     using std::chrono::hours;
     BOOST_TEST(
@@ -218,6 +229,9 @@ BOOST_AUTO_TEST_CASE(window_accepts_exactly_its_steps_with_offsets) {
         generator.verify(generator.code_for_step(boundary_step - 1).view(), at(boundary), {0, 0}).error() ==
         errc::wrong_code);
 }
+
+static_assert(twofactor::verify_window{} == twofactor::verify_window{1, 1});  // RFC 6238 §5.2's one step
+static_assert(!(twofactor::verify_window{1, 2} == twofactor::verify_window{2, 1}));
 
 BOOST_AUTO_TEST_CASE(window_at_step_zero_does_not_underflow) {
     const app_totp generator{key20};
@@ -276,6 +290,25 @@ BOOST_AUTO_TEST_CASE(accepted_steps_are_never_accepted_again) {
     // The floor at the largest step refuses everything without overflowing.
     BOOST_TEST(generator.verify(code_after, at(now), {}, std::numeric_limits<std::uint64_t>::max()).error() ==
                errc::replayed_code);
+}
+
+BOOST_AUTO_TEST_CASE(a_used_steps_code_is_accepted_at_a_newer_step_that_has_it_too) {
+    // Steps 57766335 and 57766336 (2024-11-30) share the 6-digit code 251166 for the RFC key:
+    // a one-in-a-million coincidence that does happen. With 57766335 used, the code typed
+    // during 57766336 is that step's code and must be accepted there, not refused as the replay
+    // of the older step that also matches.
+    const app_totp generator{key20};
+    constexpr std::uint64_t used = 57'766'335;
+    BOOST_TEST_REQUIRE(generator.code_for_step(used).view() == "251166");
+    BOOST_TEST_REQUIRE(generator.code_for_step(used + 1).view() == "251166");
+    const auto during_newer = at(static_cast<std::int64_t>(used + 1) * 30 + 7);
+    // Without a floor the earliest matching step wins.
+    BOOST_TEST(generator.verify("251166", during_newer).value().step == used);
+    const auto match = generator.verify("251166", during_newer, {1, 1}, used);
+    BOOST_TEST_REQUIRE(match.has_value());
+    BOOST_TEST(match->step == used + 1);
+    BOOST_TEST(match->offset == 0);
+    BOOST_TEST(generator.verify("251166", during_newer, {1, 1}, used + 1).error() == errc::replayed_code);
 }
 
 BOOST_AUTO_TEST_CASE(malformed_typed_codes) {
