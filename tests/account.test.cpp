@@ -2012,6 +2012,22 @@ BOOST_AUTO_TEST_CASE(all_digit_backup_codes) {
     }
 }
 
+// create()'s last_accepted_step: the code that confirmed the setup (the wizard's Verify page)
+// cannot sign in; an HOTP record ignores it (its counter says what is used).
+BOOST_AUTO_TEST_CASE(created_with_the_confirming_step) {
+    const auto confirmed = *record::create(make_uri(), fixture_codes().set, 0, 1);
+    BOOST_TEST(show(confirmed.last_accepted_step()) == "1");
+    BOOST_TEST(error_of(tf::login(confirmed, "287082", at(59)).match) == errc::replayed_code);
+    BOOST_TEST(tf::login(confirmed, step_code(2), at(59)).match.value().step == 2u);
+    const auto parsed = record::parse(confirmed.serialize());
+    BOOST_TEST((parsed.has_value() && *parsed == confirmed));
+
+    const auto hotp_record = *record::create(make_uri(hotp_parameters(0)), fixture_codes().set, 0, 5);
+    BOOST_TEST(show(hotp_record.last_accepted_step()) == "none");
+    BOOST_TEST(hotp_record.next_counter() == 0u);
+    BOOST_TEST(tf::login(hotp_record, "755224", at(59)).match.value().step == 0u);  // RFC 4226 counter 0
+}
+
 // create() kept t0 for HOTP records, whose text form has no "t0" line: parse(serialize(r)) != r.
 BOOST_AUTO_TEST_CASE(hotp_record_created_with_t0_round_trips) {
     const auto r = *record::create(make_uri(hotp_parameters(0)), fixture_codes().set, 1000);
