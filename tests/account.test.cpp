@@ -516,6 +516,11 @@ static_assert(tf::lockout_after(5, custom_throttle) == 60s);
 static_assert(tf::lockout_after(u32_max, custom_throttle) == 600s);
 static_assert(tf::lockout_after(5, tf::throttle_policy{}) == 0s);
 static_assert(tf::lockout_after(6, tf::throttle_policy{}) == 30s);
+// An odd cap: doubling stops at the cap, not at the doubling just below it (3, 6, then 7).
+constexpr tf::throttle_policy odd_cap{0, seconds{3}, seconds{7}};
+static_assert(tf::lockout_after(1, odd_cap) == 3s);
+static_assert(tf::lockout_after(2, odd_cap) == 6s);
+static_assert(tf::lockout_after(3, odd_cap) == 7s);
 
 BOOST_AUTO_TEST_CASE(lockout_schedule_doubles_and_caps) {
     // Custom: 3 free failures, then 30 s doubling up to 600 s.

@@ -187,6 +187,12 @@ BOOST_AUTO_TEST_CASE(make_rejects_bad_names_and_parameters) {
                         "ali\xC2\x85"
                         "ce") == errc::invalid_label);  // U+0085, a C1 control
     BOOST_TEST(error_of("Example",
+                        "ali\xC2\x9F"
+                        "ce") == errc::invalid_label);  // U+009F, the last C1 control
+    BOOST_TEST(error_of("Example",
+                        "ali\xC2\xA0"
+                        "ce") == errc{});  // U+00A0, a no-break space: printable
+    BOOST_TEST(error_of("Example",
                         "ali\xFF"
                         "ce") == errc::invalid_utf8);
     BOOST_TEST(error_of("Ex\xC3", "alice") == errc::invalid_utf8);
@@ -374,6 +380,7 @@ const parse_error_case parse_error_cases[] = {
     {"otpauth://totp/a\tb?secret=JBSWY3DPEHPK3PXP", errc::invalid_label, 16},
     {"otpauth://totp/a%7Fb?secret=JBSWY3DPEHPK3PXP", errc::invalid_label, 16},
     {"otpauth://totp/a%C2%85b?secret=JBSWY3DPEHPK3PXP", errc::invalid_label, 16},
+    {"otpauth://totp/a%C2%9Fb?secret=JBSWY3DPEHPK3PXP", errc::invalid_label, 16},  // U+009F, the last C1
     {"otpauth://totp/a%00b?secret=JBSWY3DPEHPK3PXP", errc::invalid_label, 16},
     {"otpauth://totp/Iss%00uer:alice?secret=JBSWY3DPEHPK3PXP", errc::invalid_label, 18},
     {"otpauth://totp/a%FFb?secret=JBSWY3DPEHPK3PXP", errc::invalid_utf8, 16},
@@ -437,6 +444,30 @@ BOOST_AUTO_TEST_CASE(parse_errors_name_the_culprit) {
             BOOST_TEST(r.error().position <= c.uri.size());
         }
     }
+}
+
+BOOST_AUTO_TEST_CASE(an_escape_cut_by_the_end_of_the_text_is_malformed) {
+    // The text is a view into a longer buffer: the two hex digits of a final '%' are looked for
+    // inside the view only, never in the bytes after it.
+    const std::string buffer = "otpauth://totp/a?secret=JBSWY3DPEHPK3PXP&issuer=%41";
+    for (const std::size_t cut : {buffer.size() - 1, buffer.size() - 2}) {
+        BOOST_TEST_CONTEXT("cut at " << cut) {
+            BOOST_TEST(otpauth_uri::parse(std::string_view(buffer).substr(0, cut)).error() ==
+                       (tf::uri_error{errc::invalid_percent_encoding, 48}));
+        }
+    }
+    const std::string label = "otpauth://totp/a%41?secret=JBSWY3DPEHPK3PXP";
+    BOOST_TEST(otpauth_uri::parse(std::string_view(label).substr(0, 18)).error() ==
+               (tf::uri_error{errc::invalid_percent_encoding, 16}));
+    BOOST_TEST(parsed(buffer).issuer() == "A");
+    // The parser checks the escapes before it decodes, and the decoder (which the account
+    // record's text and the export import call too) checks them again on its own.
+    const std::string_view cut = std::string_view(buffer).substr(0, buffer.size() - 1);
+    BOOST_TEST(tf::detail::find_bad_percent_escape(cut) == 48u);
+    std::array<char, 64> out{};
+    BOOST_TEST((tf::detail::percent_decode(cut.substr(40), out).error() ==
+                tf::detail::uri_text_error{errc::invalid_percent_encoding, 8}));
+    BOOST_TEST(tf::detail::percent_decode(std::string_view(buffer).substr(40), out).value() == 9u);
 }
 
 BOOST_AUTO_TEST_CASE(parse_errors_for_long_texts) {
