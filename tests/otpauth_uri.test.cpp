@@ -383,6 +383,9 @@ const parse_error_case parse_error_cases[] = {
     {"otpauth://totp/a%C2%9Fb?secret=JBSWY3DPEHPK3PXP", errc::invalid_label, 16},  // U+009F, the last C1
     {"otpauth://totp/a%00b?secret=JBSWY3DPEHPK3PXP", errc::invalid_label, 16},
     {"otpauth://totp/Iss%00uer:alice?secret=JBSWY3DPEHPK3PXP", errc::invalid_label, 18},
+    // Split at an encoded ':' by issuer=: positions in the account still point into the raw text.
+    {"otpauth://totp/Foo%3A%0Abob?secret=JBSWY3DPEHPK3PXP&issuer=Foo", errc::invalid_label, 21},
+    {"otpauth://totp/Foo%3A%20b%7Fb?secret=JBSWY3DPEHPK3PXP&issuer=Foo", errc::invalid_label, 25},
     {"otpauth://totp/a%FFb?secret=JBSWY3DPEHPK3PXP", errc::invalid_utf8, 16},
     {"otpauth://totp/a\xFF"
      "b?secret=JBSWY3DPEHPK3PXP",
