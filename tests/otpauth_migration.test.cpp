@@ -314,6 +314,13 @@ BOOST_AUTO_TEST_CASE(malformed_messages_stop_the_reader) {
     const auto fields = read_all(varint_field(1, 7) + "\x12\x05" + "ab", malformed);
     BOOST_TEST(malformed);
     BOOST_TEST(fields.size() == 1U);
+    // A fixed-size field cut short yields nothing (its bytes are never read past the end).
+    for (const unsigned wire_type : {1U, 5U}) {
+        malformed = false;
+        const auto cut = read_all(varint_field(1, 7) + tag(2, wire_type) + "12", malformed);
+        BOOST_TEST(malformed);
+        BOOST_TEST(cut.size() == 1U);
+    }
 }
 
 BOOST_AUTO_TEST_SUITE_END()
