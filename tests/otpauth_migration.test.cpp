@@ -289,6 +289,9 @@ BOOST_AUTO_TEST_CASE(every_wire_type_is_read) {
     BOOST_TEST(fields[4].number == tf::detail::protobuf_reader::max_field_number);
     BOOST_TEST(fields[4].value == std::numeric_limits<std::uint64_t>::max());
     BOOST_TEST(!is_malformed(""));
+    // Fixed-size fields that end exactly at the end of the message.
+    BOOST_TEST(!is_malformed(tag(4, 5) + "1234"));
+    BOOST_TEST(!is_malformed(tag(4, 1) + "12345678"));
 }
 
 BOOST_AUTO_TEST_CASE(malformed_messages_stop_the_reader) {
@@ -529,6 +532,17 @@ BOOST_AUTO_TEST_CASE(malformed_data_is_refused) {
                                     "\x0A\x09"
                                     "abc"))
                    .account == 0U);  // truncated inside the account
+    // Each known field of an account in another wire type than its own (also as the repeat of
+    // a good one, which would otherwise count).
+    for (std::uint32_t number = 1; number <= 7; ++number) {
+        BOOST_TEST_CONTEXT("field " << number) {
+            const bytes other_type = number <= 3 ? varint_field(number, 1) : bytes_field(number, "1");
+            for (const bytes& wrong : {other_type, tag(number, 5) + "1234", tag(number, 1) + "12345678"}) {
+                BOOST_TEST(error_of(payload({account({}) + wrong})) ==
+                           (migration_error{errc::invalid_migration_data, data_position, 0}));
+            }
+        }
+    }
     // Random bytes are (almost always) not a valid export; never a crash.
     std::string noise;
     std::uint32_t state = 12345;
