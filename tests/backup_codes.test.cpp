@@ -202,8 +202,12 @@ static_assert(integer_power(tf::backup_code_alphabet.size(), tf::backup_code_len
               (std::uint64_t{1} << 50));
 static_assert(tf::min_backup_code_iterations == 1'000);
 static_assert(tf::max_backup_code_iterations == 10'000'000);
-static_assert(tf::default_backup_code_iterations >= tf::min_backup_code_iterations &&
-              tf::default_backup_code_iterations <= tf::max_backup_code_iterations);
+static_assert(tf::valid_backup_code_iterations(tf::min_backup_code_iterations));
+static_assert(tf::valid_backup_code_iterations(tf::max_backup_code_iterations));
+static_assert(!tf::valid_backup_code_iterations(tf::min_backup_code_iterations - 1));
+static_assert(!tf::valid_backup_code_iterations(tf::max_backup_code_iterations + 1));
+static_assert(!tf::valid_backup_code_iterations(0));
+static_assert(tf::valid_backup_code_iterations(tf::default_backup_code_iterations));
 static_assert(backup_code_set<>::count == 10);
 static_assert(backup_code_set<1>::count == 1 && backup_code_set<64>::count == 64);
 static_assert(backup_code_set<10>::salt_size == 16);
@@ -310,6 +314,9 @@ BOOST_AUTO_TEST_CASE(symbols_by_rejection_and_repeats_redrawn) {
     for (const std::uint8_t b : {0, 1, 2, 3, 4, 5, 6, 7, 8, 30, 0, 30}) rng.script.push_back(b);
     // Code 1, second draw.
     for (const std::uint8_t b : {100, 200, 247, 249, 1, 2, 3, 4, 5, 6, 7, 8, 9}) rng.script.push_back(b);
+    // Code 2, first draw: the same symbols as code 1 (a repeat of any earlier code, not only
+    // of the first): redrawn.
+    for (const std::uint8_t b : {100, 200, 247, 1, 2, 3, 4, 5, 6, 7, 8, 9}) rng.script.push_back(b);
     // Codes 2.. come from the counter 0, 1, 2, ... that follows the script.
 
     const auto fresh = backup_code_set<4>::generate(rng, test_iterations);

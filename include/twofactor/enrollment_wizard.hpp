@@ -520,8 +520,7 @@ private:
         if (policy.max_setup_attempts < 1 || policy.max_setup_attempts > 100)
             return unexpected(errc::invalid_number);
         if (policy.window.past > 10 || policy.window.future > 10) return unexpected(errc::invalid_window);
-        if (policy.backup_code_iterations < min_backup_code_iterations ||
-            policy.backup_code_iterations > max_backup_code_iterations)
+        if (!valid_backup_code_iterations(policy.backup_code_iterations))
             return unexpected(errc::invalid_hash_cost);
         return {};
     }

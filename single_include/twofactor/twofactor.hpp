@@ -8496,6 +8496,12 @@ inline constexpr std::uint32_t default_backup_code_iterations = 100'000;
 inline constexpr std::uint32_t min_backup_code_iterations = 1'000;  // RFC 8018 §4.2's minimum
 inline constexpr std::uint32_t max_backup_code_iterations = 10'000'000;
 
+/// Whether backup_code_set takes `iterations` (generate, from_parts, and the wizard's policy):
+/// min_backup_code_iterations..max_backup_code_iterations, both included.
+[[nodiscard]] constexpr bool valid_backup_code_iterations(std::uint32_t iterations) noexcept {
+    return iterations >= min_backup_code_iterations && iterations <= max_backup_code_iterations;
+}
+
 namespace detail {
 
 // Typed and generated symbols are secret: these helpers compare with every symbol of the
@@ -8659,8 +8665,7 @@ public:
     [[nodiscard]] static constexpr result<backup_code_set> from_parts(
         std::span<const std::byte, salt_size> salt, std::uint32_t iterations,
         std::span<const digest_type, N> digests, std::span<const bool, N> used) noexcept {
-        if (iterations < min_backup_code_iterations || iterations > max_backup_code_iterations)
-            return unexpected(errc::invalid_hash_cost);
+        if (!valid_backup_code_iterations(iterations)) return unexpected(errc::invalid_hash_cost);
         backup_code_set set;
         for (std::size_t i = 0; i < salt_size; ++i) set.salt_[i] = salt[i];
         set.iterations_ = iterations;
@@ -8777,8 +8782,7 @@ template <std::size_t N, hash_function Hash>
 template <random_source Rng>
 result<generated_backup_codes<N, Hash>> backup_code_set<N, Hash>::generate(
     Rng& rng, std::uint32_t iterations) noexcept {
-    if (iterations < min_backup_code_iterations || iterations > max_backup_code_iterations)
-        return unexpected(errc::invalid_hash_cost);
+    if (!valid_backup_code_iterations(iterations)) return unexpected(errc::invalid_hash_cost);
     generated_backup_codes<N, Hash> fresh;
     if (auto filled = fill_random(rng, fresh.set.salt_); !filled) return unexpected(filled.error());
     fresh.set.iterations_ = iterations;
@@ -10760,8 +10764,7 @@ private:
         if (policy.max_setup_attempts < 1 || policy.max_setup_attempts > 100)
             return unexpected(errc::invalid_number);
         if (policy.window.past > 10 || policy.window.future > 10) return unexpected(errc::invalid_window);
-        if (policy.backup_code_iterations < min_backup_code_iterations ||
-            policy.backup_code_iterations > max_backup_code_iterations)
+        if (!valid_backup_code_iterations(policy.backup_code_iterations))
             return unexpected(errc::invalid_hash_cost);
         return {};
     }
