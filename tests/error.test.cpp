@@ -29,6 +29,24 @@ static_assert(half(1) == unexpected(errc::invalid_number));
 static_assert(half(2) == result<int>(1));
 static_assert(std::is_trivially_copyable_v<result<int>>);
 
+// Equality, every combination, for a value type and for void: values compare by value, errors
+// by error, and a value never equals an error (also when they hold the same number).
+template <class R>
+constexpr bool equality_is_exact(R value_a, R value_b) {
+    const R error_a = unexpected(errc::invalid_number);
+    const R error_b = unexpected(errc::wrong_code);
+    const R same_number = unexpected(static_cast<errc>(1));
+    return value_a == value_a && error_a == error_a && !(error_a == error_b) && !(error_b == error_a) &&
+           !(value_a == error_a) && !(error_a == value_a) && !(value_b == same_number) &&
+           !(same_number == value_b) && error_a == unexpected(errc::invalid_number) &&
+           !(error_a == unexpected(errc::wrong_code)) && !(value_a == unexpected(errc::invalid_number)) &&
+           (error_a != error_b) && (value_a != error_a) && !(error_a != unexpected(errc::invalid_number)) &&
+           (value_a != unexpected(errc::invalid_number));
+}
+static_assert(equality_is_exact<result<int>>(1, 1));
+static_assert(result<int>(1) != result<int>(2) && !(result<int>(1) == result<int>(2)));
+static_assert(equality_is_exact<result<void>>({}, {}));
+
 // The monadic operations call as std::invoke does, pointers to members included.
 struct reading {
     int value;
