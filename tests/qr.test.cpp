@@ -2,8 +2,9 @@
 //
 // Known answers from the standard (capacity and block tables, format and version information,
 // generator polynomials, the Annex I example), structural invariants of the symbol, the
-// optimality of the segmentation and of the mask choice against brute force, and a decode
-// sweep through an independent decoder, zbarimg (Debian package zbar-tools).
+// optimality of the segmentation and of the mask choice against brute force, a decode sweep
+// through an independent decoder, zbarimg (Debian package zbar-tools), and every version and
+// level module for module against an independent encoder, Python's qrcode (python3-qrcode).
 #include <boost/test/unit_test.hpp>
 
 #include <twofactor/qr.hpp>
@@ -21,6 +22,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <numeric>
 #include <ostream>
 #include <random>
 #include <span>
@@ -929,6 +932,135 @@ BOOST_AUTO_TEST_CASE(zbarimg_reads_utf8_text_as_utf8) {
         const auto decoded = run_shell("zbarimg --raw -q '" + file.string() + "' 2>/dev/null");
         BOOST_TEST(decoded.status == 0);
         BOOST_TEST(decoded.out == texts[i] + "\n");
+    }
+}
+
+// ---- Module for module against an independent encoder (python3-qrcode) ----------------------
+//
+// A decoder corrects errors, so zbarimg reading our symbols cannot see a codeword or two out of
+// place: mutation testing moved the extra codeword of the longer blocks in the interleaving
+// (§7.6), and every test above still passed. Python's qrcode package (Debian python3-qrcode, run
+// by /usr/bin/python3) encodes the same single-mode text at the same version, level and forced
+// mask; the two matrices must be equal module for module. Its automatic mask choice is not
+// compared: its penalty rules are its own (ours is checked against brute force above).
+
+constexpr const char* python = "/usr/bin/python3";
+
+void require_python_qrcode() {
+    BOOST_REQUIRE_MESSAGE(::access(python, X_OK) == 0,
+                          python << " is missing: install the package 'python3' (and 'python3-qrcode')");
+    const auto probe = run_shell(std::string(python) + " -c 'import qrcode; print(\"ok\")' 2>/dev/null");
+    BOOST_REQUIRE_MESSAGE(probe.status == 0 && probe.out == "ok\n",
+                          "the Python module qrcode is not available to "
+                              << python
+                              << ": install the Debian/Ubuntu package 'python3-qrcode' "
+                                 "(apt-get install python3-qrcode)");
+}
+
+// Reads "<version> <level L/M/Q/H> <mask> <mode N/A/B> <text>" lines from the file argv[1] and
+// prints each symbol as rows of '0' and '1' (dark), no quiet zone, then an empty line.
+constexpr std::string_view python_qr_script = R"(import sys
+import qrcode
+from qrcode.util import QRData, MODE_NUMBER, MODE_ALPHA_NUM, MODE_8BIT_BYTE
+
+levels = {'L': qrcode.constants.ERROR_CORRECT_L, 'M': qrcode.constants.ERROR_CORRECT_M,
+          'Q': qrcode.constants.ERROR_CORRECT_Q, 'H': qrcode.constants.ERROR_CORRECT_H}
+modes = {'N': MODE_NUMBER, 'A': MODE_ALPHA_NUM, 'B': MODE_8BIT_BYTE}
+out = []
+with open(sys.argv[1], encoding='ascii') as cases:
+    for line in cases.read().splitlines():
+        version, level, mask, mode, text = line.split(' ', 4)
+        symbol = qrcode.QRCode(version=int(version), error_correction=levels[level],
+                               mask_pattern=int(mask), border=0)
+        symbol.add_data(QRData(text.encode('ascii'), mode=modes[mode]))
+        symbol.make(fit=False)
+        out.extend(''.join('1' if dark else '0' for dark in row) for row in symbol.modules)
+        out.append('')
+sys.stdout.write('\n'.join(out) + '\n')
+)";
+
+struct matrix_case {
+    int version;
+    tf::qr_ecc ecc;
+    int mask;
+    char mode;  // N, A or B: the one segment's mode
+    std::string text;
+};
+
+char level_letter(tf::qr_ecc ecc) { return "LMQH"[static_cast<int>(ecc) & 3]; }
+
+std::string rows_of(const tf::qr_code& code) {
+    std::string rows;
+    for (int y = 0; y < code.size(); ++y) {
+        for (int x = 0; x < code.size(); ++x) rows += code.module(x, y) ? '1' : '0';
+        rows += '\n';
+    }
+    return rows;
+}
+
+BOOST_AUTO_TEST_CASE(matrices_equal_an_independent_encoders_module_for_module) {
+    require_python_qrcode();
+    // Every version and level, the mask cycling so that each level sees all eight: a byte-mode
+    // text that fills the symbol to its last data codeword, and a numeric or alphanumeric one
+    // of about two thirds of that, which leaves pad codewords.
+    std::vector<matrix_case> cases;
+    for (int version = 1; version <= 40; ++version) {
+        for (std::size_t level = 0; level < all_levels.size(); ++level) {
+            const int ecc = static_cast<int>(level);
+            const int mask = (version + ecc) % 8;
+            const int count_bits = version < 10 ? 8 : 16;
+            const auto byte_capacity =
+                static_cast<std::size_t>((td::qr_data_bits(version, ecc) - 4 - count_bits) / 8);
+            std::string bytes, other;
+            for (std::size_t i = 0; i < byte_capacity; ++i)
+                bytes += static_cast<char>('a' + (i * 7 + static_cast<std::size_t>(version)) % 26);
+            const bool numeric = version % 2 == 0;
+            constexpr std::string_view alphanumeric = "ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:";
+            for (std::size_t i = 0; i < byte_capacity * 2 / 3; ++i)
+                other += numeric ? static_cast<char>('0' + (i * 3 + 1) % 10) : alphanumeric[(i * 5) % 35];
+            cases.push_back({version, all_levels[level], mask, 'B', bytes});
+            cases.push_back({version, all_levels[level], (mask + 3) % 8, numeric ? 'N' : 'A', other});
+        }
+    }
+    std::string input, expected;
+    for (const auto& c : cases) {
+        const auto code = tf::qr_code::encode_text(c.text, {.ecc = c.ecc,
+                                                            .min_version = c.version,
+                                                            .max_version = c.version,
+                                                            .boost_ecc = false,
+                                                            .mask = c.mask});
+        BOOST_TEST_REQUIRE(code.has_value(),
+                           "version " << c.version << '-' << level_letter(c.ecc) << ' ' << c.mode);
+        BOOST_TEST_REQUIRE(first_mode_indicator(*code) == (c.mode == 'N'   ? 0b0001
+                                                           : c.mode == 'A' ? 0b0010
+                                                                           : 0b0100));
+        input += std::to_string(c.version) + ' ' + level_letter(c.ecc) + ' ' + std::to_string(c.mask) + ' ' +
+                 c.mode + ' ' + c.text + '\n';
+        expected += rows_of(*code) + '\n';
+    }
+    temp_directory dir;
+    BOOST_TEST_REQUIRE(!dir.path().empty());
+    const auto script = dir.path() / "encode.py";
+    const auto input_file = dir.path() / "cases.txt";
+    std::ofstream(script) << python_qr_script;
+    std::ofstream(input_file) << input;
+    const auto theirs =
+        run_shell(std::string(python) + " '" + script.string() + "' '" + input_file.string() + "' 2>&1");
+    BOOST_TEST_REQUIRE(theirs.status == 0, "python3-qrcode failed:\n" << theirs.out.substr(0, 2000));
+    BOOST_TEST(theirs.out.size() == expected.size());
+    if (theirs.out == expected) return;
+    // Name each symbol that differs, with how many modules do.
+    std::size_t at = 0;
+    for (const auto& c : cases) {
+        const std::size_t length = static_cast<std::size_t>((4 * c.version + 18) * (4 * c.version + 17) + 1);
+        const std::string_view ours = std::string_view(expected).substr(at, length);
+        const std::string_view other = std::string_view(theirs.out).substr(at, length);
+        const auto differing = std::inner_product(ours.begin(), ours.end(), other.begin(), std::size_t{0},
+                                                  std::plus<>(), std::not_equal_to<>());
+        BOOST_TEST(differing == 0u, "version " << c.version << '-' << level_letter(c.ecc) << ", mask "
+                                               << c.mask << ", mode " << c.mode << ": " << differing
+                                               << " modules differ");
+        at += length;
     }
 }
 
