@@ -95,6 +95,10 @@ static_assert([] {
     return setup_code_of(*secret::from_bytes(hello), buffer) == "JBSW Y3DP EHPK 3PXP";
 }());
 static_assert(!secret{}.below_recommended_strength() && secret{}.empty());
+// The boundary: 16 bytes (128 bits, RFC 4226 R6) is enough, 15 is not.
+static_assert(secret::min_recommended_size == 16);
+static_assert(!secret::from_bytes(std::array<std::byte, 16>{})->below_recommended_strength());
+static_assert(secret::from_bytes(std::array<std::byte, 15>{})->below_recommended_strength());
 
 // Never printable, never silently convertible to text or bytes.
 template <class T>
