@@ -232,6 +232,9 @@ BOOST_AUTO_TEST_CASE(window_accepts_exactly_its_steps_with_offsets) {
 
 static_assert(twofactor::verify_window{} == twofactor::verify_window{1, 1});  // RFC 6238 §5.2's one step
 static_assert(!(twofactor::verify_window{1, 2} == twofactor::verify_window{2, 1}));
+static_assert(twofactor::totp_match{7, -1} == twofactor::totp_match{7, -1});
+static_assert(!(twofactor::totp_match{7, -1} == twofactor::totp_match{7, 0}));
+static_assert(!(twofactor::totp_match{7, 0} == twofactor::totp_match{8, 0}));
 
 BOOST_AUTO_TEST_CASE(window_at_step_zero_does_not_underflow) {
     const app_totp generator{key20};
