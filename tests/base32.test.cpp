@@ -305,6 +305,8 @@ const error_case error_cases[] = {
     {"MZXQ===", strict, bad_padding, 7},
     {"MY=======", strict, bad_padding, 8},  // one '=' too many: the 7th is the culprit
     {"MY=======", lenient, bad_padding, 8},
+    {"MY==========", strict, bad_padding, 8},  // several too many: still the first of them
+    {"MZXQ======", lenient, bad_padding, 8},
     {"MY======A", strict, bad_padding, 8},  // data after the padding
     {"MY======A", lenient, bad_padding, 8},
     {"MY==A", lenient, bad_padding, 4},
