@@ -1311,6 +1311,10 @@ BOOST_AUTO_TEST_CASE(step_inconsistent_fields_are_refused_even_with_a_valid_chec
     EXPECT_REFUSED(parse_edited(show, set_value("window", "11 0")), errc::invalid_field_value, 8);
     EXPECT_REFUSED(parse_edited(show, set_value("window", "1")), errc::invalid_field_value, 8);
     EXPECT_REFUSED(parse_edited(show, set_value("backup-iterations", "999")), errc::invalid_hash_cost, 9);
+    EXPECT_REFUSED(parse_edited(show, set_value("backup-iterations", "10000001")), errc::invalid_hash_cost,
+                   9);
+    BOOST_TEST(parse_edited(show, set_value("backup-iterations", "1000")).has_value());
+    BOOST_TEST(parse_edited(show, set_value("backup-iterations", "10000000")).has_value());
     EXPECT_REFUSED(parse_edited(show, set_value("replaces", "-1")), errc::invalid_field_value, 10);
     {  // a reconfiguration's "replaces <revision> <fingerprint>"
         const std::string hex64(64, 'a');

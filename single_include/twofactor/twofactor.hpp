@@ -11011,7 +11011,7 @@ enrollment_wizard<Totp, BackupCodes>::parse(std::string_view text) noexcept {
         policy.window = {static_cast<std::uint32_t>(past), static_cast<std::uint32_t>(future)};
     }
     if (!detail::parse_decimal(get(wizard_field::backup_iterations), number, max_backup_code_iterations) ||
-        number < min_backup_code_iterations)
+        !valid_backup_code_iterations(static_cast<std::uint32_t>(number)))
         return bad(wizard_field::backup_iterations, errc::invalid_hash_cost);
     policy.backup_code_iterations = static_cast<std::uint32_t>(number);
     std::optional<replaced_record> replaces;
