@@ -21,12 +21,15 @@
 #include <filesystem>
 #include <fstream>
 #include <initializer_list>
+#include <memory>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "support/interactive_process.hpp"
 #include "support/process.hpp"
 
 namespace {
@@ -62,8 +65,8 @@ std::string hex(std::string_view bytes) {
     return out;
 }
 
-std::string code_at(std::int64_t unix_time) {
-    const auto key = twofactor::secret::from_base32(secret_base32);
+std::string code_at(std::int64_t unix_time, std::string_view base32 = secret_base32) {
+    const auto key = twofactor::secret::from_base32(base32);
     BOOST_REQUIRE(key.has_value());
     const twofactor::totp<twofactor::sha1, 6, std::chrono::seconds{30}> generator{key->reveal_bytes()};
     const auto code = generator.code_at(std::chrono::sys_seconds{std::chrono::seconds{unix_time}});
@@ -100,25 +103,44 @@ struct scanned_runs {
     scanned_runs(const scanned_runs&) = delete;
     scanned_runs& operator=(const scanned_runs&) = delete;
 
+    // Calls `start` (which starts the process to scan) with the scanner preloaded and a fresh
+    // report; the environment of this process is put back before it returns.
+    template <class Start>
+    auto preloaded(Start start) {
+        fs::remove(report);
+        ::setenv("LD_PRELOAD", TWOFACTOR_TEST_FREED_MEMORY_SCANNER, 1);
+        auto started = start();
+        ::unsetenv("LD_PRELOAD");
+        return started;
+    }
+
     // Runs `program` with the scanner preloaded; returns the findings (empty when clean), with
     // the needles named.
     std::string run(const std::string& program, const std::vector<std::string>& args, std::string_view input,
                     int expected_status = 0) {
-        fs::remove(report);
-        ::setenv("LD_PRELOAD", TWOFACTOR_TEST_FREED_MEMORY_SCANNER, 1);
-        const auto output = twofactor_test::run_process_with_input(program, args, input);
-        ::unsetenv("LD_PRELOAD");
-        std::string command = program;
-        for (const auto& a : args) command += " " + a;
-        BOOST_TEST(output.status == expected_status, command << ": " << output.err);
-        std::string findings = read_file(report);
+        const auto output =
+            preloaded([&] { return twofactor_test::run_process_with_input(program, args, input); });
+        BOOST_TEST(output.status == expected_status, command_line(program, args) << ": " << output.err);
+        return findings(command_line(program, args));
+    }
+
+    // What the scan of `command` found (empty when clean), with the needles named.
+    std::string findings(const std::string& command) const {
+        // The scanner creates the report when it loads: no file, no scan.
+        BOOST_TEST(fs::exists(report), command << ": the scanner did not run in it (no report file)");
+        std::string found = read_file(report);
         for (std::size_t n = 0; n < names.size(); ++n) {
             const std::string tag = "needle " + std::to_string(n) + " ";
-            for (std::size_t at = findings.find(tag); at != std::string::npos;
-                 at = findings.find(tag, at + 1))
-                findings.replace(at, tag.size(), "[" + names[n] + "] ");
+            for (std::size_t at = found.find(tag); at != std::string::npos; at = found.find(tag, at + 1))
+                found.replace(at, tag.size(), "[" + names[n] + "] ");
         }
-        return findings.empty() ? findings : command + ":\n" + findings;
+        return found.empty() ? found : command + ":\n" + found;
+    }
+
+    static std::string command_line(const std::string& program, const std::vector<std::string>& args) {
+        std::string command = program;
+        for (const auto& a : args) command += " " + a;
+        return command;
     }
 
     std::string tool(const std::vector<std::string>& args, std::string_view input = "",
@@ -215,4 +237,45 @@ BOOST_AUTO_TEST_CASE(account_commands_leave_no_copy) {
                           code_at(now + 150) + "\n");
     BOOST_TEST(findings.empty(), findings);
     BOOST_TEST(!fs::exists(state));  // the commands did run: disable removed the account
+}
+
+BOOST_AUTO_TEST_CASE(enroll_leaves_no_copy) {
+    // The wizard draws its secret at random, so the needles are the forms any secret takes here:
+    // the URI, the QR code on page 1, the state file, and the download's heading (the plain
+    // backup codes are in it).
+    auto needles = secret_forms();
+    needles.emplace_back("backup codes download", "Backup codes for ACME Co");
+    scanned_runs scan(needles);
+    const std::string state = (scan.folder / "account.txt").string();
+    const std::string codes_file = (scan.folder / "codes.txt").string();
+    const std::vector<std::string> args{
+        "enroll", "--issuer",       "ACME Co",  "--account", "alice@example.com", "--state",
+        state,    "--backup-codes", codes_file, "--time",    std::to_string(now)};
+    auto wizard = scan.preloaded([&] {
+        return std::make_unique<twofactor_test::interactive_process>(twofactor_test::cli_path(), args,
+                                                                     twofactor_test::console::pipes);
+    });
+    const auto require = [&](const std::string& pattern) {
+        auto found = wizard->expect(pattern);
+        BOOST_REQUIRE_MESSAGE(found.has_value(), "no /" << pattern << "/" << wizard->transcript());
+        return std::move(*found);
+    };
+    // Page 1 with its QR code; the setup code ("s"); Next; the code; Finish.
+    (void)require("Press Enter for Next");
+    BOOST_REQUIRE(wizard->send_line("s"));
+    const auto setup_code = require("Setup code: ([A-Z2-7 ]+)\r?\n");
+    std::string secret;
+    for (const char c : setup_code.groups[1])
+        if (c != ' ') secret += c;
+    BOOST_REQUIRE(wizard->send_line(""));
+    (void)require("Step 2 of 3");
+    BOOST_REQUIRE(wizard->send_line(code_at(now, secret)));
+    (void)require("Press Enter to Finish");
+    BOOST_REQUIRE(wizard->send_line(""));
+    (void)require("You have successfully configured two-factor authentication");
+    BOOST_TEST(wizard->wait_exit() == 0, wizard->transcript());
+    BOOST_TEST(fs::exists(state));
+    BOOST_TEST(fs::exists(codes_file));
+    const std::string findings = scan.findings(scanned_runs::command_line(twofactor_test::cli_path(), args));
+    BOOST_TEST(findings.empty(), findings);
 }
