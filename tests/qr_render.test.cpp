@@ -453,6 +453,9 @@ BOOST_AUTO_TEST_CASE(invalid_render_options) {
     const auto invalid = tf::unexpected(tf::errc::invalid_qr_options);
     BOOST_TEST((tf::svg_size(code, {.quiet_zone = -1}) == invalid));
     BOOST_TEST((tf::to_svg(code, {.quiet_zone = tf::qr_max_quiet_zone + 1}) == invalid));
+    BOOST_TEST(tf::svg_size(code, {.quiet_zone = tf::qr_max_quiet_zone}).has_value());  // the largest is fine
+    BOOST_TEST(tf::terminal_size(code, {.quiet_zone = tf::qr_max_quiet_zone}).has_value());
+    BOOST_TEST((tf::terminal_size(code, {.quiet_zone = tf::qr_max_quiet_zone + 1}) == invalid));
     BOOST_TEST((tf::terminal_size(code, {.quiet_zone = -1}) == invalid));
     BOOST_TEST((tf::png_size(code, {.scale = 0}) == invalid));
     BOOST_TEST((tf::png_size(code, {.scale = -3}) == invalid));
