@@ -44,6 +44,21 @@ static_assert(crc32_of("") == 0u);
 static_assert(crc32_of("IEND") == 0xAE426082u);  // every PNG ends with this CRC
 static_assert(adler32_of("Wikipedia") == 0x11E60398u);
 static_assert(adler32_of("") == 1u);
+// The sum reaching the modulus exactly: 1 + 256 * 255 + 240 = 65521 wraps to 0 (zlib's adler32
+// gives 0x08000000 for these 257 bytes) ...
+static_assert([] {
+    td::adler32 adler;
+    for (int i = 0; i < 256; ++i) adler.update(std::byte{0xFF});
+    adler.update(std::byte{0xF0});
+    return adler.value();
+}() == 0x08000000u);
+// ... and the running sum of sums: after 89 bytes 0x80 and one 46 it is 65521 exactly (zlib: 0x2CAF).
+static_assert([] {
+    td::adler32 adler;
+    for (int i = 0; i < 89; ++i) adler.update(std::byte{0x80});
+    adler.update(std::byte{46});
+    return adler.value();
+}() == 0x2CAFu);
 
 BOOST_AUTO_TEST_CASE(checksums_known_answers_at_run_time) {
     BOOST_TEST(crc32_of("123456789") == 0xCBF43926u);
