@@ -44,6 +44,11 @@ static_assert(crc32_of("") == 0u);
 static_assert(crc32_of("IEND") == 0xAE426082u);  // every PNG ends with this CRC
 static_assert(adler32_of("Wikipedia") == 0x11E60398u);
 static_assert(adler32_of("") == 1u);
+// zlib streams of stored blocks: 2 header bytes, 5 per block of at most 65535 bytes, 4 of Adler-32.
+static_assert(td::zlib_stored_size(0) == 2 + 5 + 4);
+static_assert(td::zlib_stored_size(65535) == 2 + 5 + 65535 + 4);
+static_assert(td::zlib_stored_size(65536) == 2 + 2 * 5 + 65536 + 4);
+static_assert(td::zlib_stored_size(2 * 65535) == 2 + 2 * 5 + 2 * 65535 + 4);
 // The sum reaching the modulus exactly: 1 + 256 * 255 + 240 = 65521 wraps to 0 (zlib's adler32
 // gives 0x08000000 for these 257 bytes) ...
 static_assert([] {
