@@ -166,6 +166,89 @@ BOOST_AUTO_TEST_CASE(names_are_percent_encoded_per_rfc3986) {
     BOOST_TEST(back.account() == "x.y_z~w-v@host é");
 }
 
+// detail::utf8_sequence_length (names here, and the QR encoder's choice to declare UTF-8)
+// against a reference written differently: decode the bits, then apply RFC 3629's limits to
+// the code point (shortest form, no surrogates, at most U+10FFFF).
+std::size_t reference_utf8_length(std::string_view text) {
+    const auto at = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
+    std::size_t length = 0;
+    std::uint32_t code_point = 0;
+    if (at(0) < 0x80) return 1;
+    if ((at(0) & 0xE0) == 0xC0) {
+        length = 2;
+        code_point = at(0) & 0x1Fu;
+    } else if ((at(0) & 0xF0) == 0xE0) {
+        length = 3;
+        code_point = at(0) & 0x0Fu;
+    } else if ((at(0) & 0xF8) == 0xF0) {
+        length = 4;
+        code_point = at(0) & 0x07u;
+    } else {
+        return 0;
+    }
+    if (text.size() < length) return 0;
+    for (std::size_t i = 1; i < length; ++i) {
+        if ((at(i) & 0xC0) != 0x80) return 0;
+        code_point = code_point << 6 | (at(i) & 0x3Fu);
+    }
+    constexpr std::uint32_t shortest[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (code_point < shortest[length] || code_point > 0x10FFFF ||
+        (code_point >= 0xD800 && code_point <= 0xDFFF))
+        return 0;
+    return length;
+}
+
+BOOST_AUTO_TEST_CASE(utf8_sequences_agree_with_a_reference_decoder) {
+    std::size_t mismatches = 0;
+    const auto check = [&](std::string_view text) {
+        const std::size_t ours = tf::detail::utf8_sequence_length(text, 0);
+        if (ours != reference_utf8_length(text) && ++mismatches <= 10) {
+            std::string hex;
+            for (const char c : text) hex += " " + std::to_string(static_cast<unsigned char>(c));
+            BOOST_ERROR("bytes" << hex << ": " << ours << " vs " << reference_utf8_length(text));
+        }
+    };
+    std::string text;
+    // Every one- and two-byte text, every three-byte one with a three-byte lead, and four-byte
+    // ones with every lead from F0 and every second byte (the bytes after it at their edges).
+    for (unsigned a = 0; a < 256; ++a) {
+        check(std::string(1, static_cast<char>(a)));
+        for (unsigned b = 0; b < 256; ++b) {
+            text = {static_cast<char>(a), static_cast<char>(b)};
+            check(text);
+            if (a < 0xE0) continue;
+            for (unsigned c = 0; c < 256; ++c) {
+                if (a < 0xF0) {
+                    text = {static_cast<char>(a), static_cast<char>(b), static_cast<char>(c)};
+                    check(text);
+                    continue;
+                }
+                if (c != 0x7F && c != 0x80 && c != 0xBF && c != 0xC0) continue;
+                text = {static_cast<char>(a), static_cast<char>(b), static_cast<char>(c)};
+                check(text);  // cut short
+                for (const unsigned d : {0x7Fu, 0x80u, 0xA5u, 0xBFu, 0xC0u}) {
+                    text = {static_cast<char>(a), static_cast<char>(b), static_cast<char>(c),
+                            static_cast<char>(d)};
+                    check(text);
+                }
+            }
+        }
+    }
+    BOOST_TEST(mismatches == 0u);
+    // The edges by name: the last and first code point of each length, around the surrogates,
+    // the largest code point and one past it.
+    for (const std::string_view valid :
+         {"\x7F", "\xC2\x80", "\xDF\xBF", "\xE0\xA0\x80", "\xED\x9F\xBF", "\xEE\x80\x80", "\xEF\xBF\xBF",
+          "\xF0\x90\x80\x80", "\xF1\x80\x80\x80", "\xF4\x8F\xBF\xBF"})
+        BOOST_TEST(tf::detail::utf8_sequence_length(valid, 0) == valid.size());
+    for (const std::string_view invalid : {"\x80", "\xC1\xBF", "\xE0\x9F\xBF", "\xED\xA0\x80",
+                                           "\xF0\x8F\xBF\xBF", "\xF4\x90\x80\x80", "\xF5\x80\x80\x80"})
+        BOOST_TEST(tf::detail::utf8_sequence_length(invalid, 0) == 0u);
+    BOOST_TEST(tf::detail::is_utf8("caf\xC3\xA9 \xF0\x9F\x94\x91"));
+    BOOST_TEST(!tf::detail::is_utf8("caf\xC3"));
+    BOOST_TEST(tf::detail::is_utf8(""));
+}
+
 BOOST_AUTO_TEST_CASE(make_rejects_bad_names_and_parameters) {
     const auto key = key_of("JBSWY3DPEHPK3PXP");
     const auto error_of = [&](std::string_view issuer, std::string_view account,
