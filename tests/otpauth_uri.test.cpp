@@ -166,6 +166,18 @@ BOOST_AUTO_TEST_CASE(names_are_percent_encoded_per_rfc3986) {
     BOOST_TEST(back.account() == "x.y_z~w-v@host é");
 }
 
+// detail::static_string, which holds the names: full is full, and a text that does not fit
+// changes nothing (assign, append and push_back alike).
+static_assert([] {
+    tf::detail::static_string<4> s;
+    bool ok = s.assign("abcd") && s.view() == "abcd" && !s.append("e") && !s.push_back('e') &&
+              !s.assign("hello") && s == "abcd";
+    s.clear();
+    ok = ok && s.empty() && s.append("ab") && s.push_back('c') && !s.append("de") && s.append("d") &&
+         s == "abcd";
+    return ok;
+}());
+
 // detail::utf8_sequence_length (names here, and the QR encoder's choice to declare UTF-8)
 // against a reference written differently: decode the bits, then apply RFC 3629's limits to
 // the code point (shortest form, no surrogates, at most U+10FFFF).
