@@ -49,21 +49,17 @@ static_assert(td::zlib_stored_size(0) == 2 + 5 + 4);
 static_assert(td::zlib_stored_size(65535) == 2 + 5 + 65535 + 4);
 static_assert(td::zlib_stored_size(65536) == 2 + 2 * 5 + 65536 + 4);
 static_assert(td::zlib_stored_size(2 * 65535) == 2 + 2 * 5 + 2 * 65535 + 4);
-// The sum reaching the modulus exactly: 1 + 256 * 255 + 240 = 65521 wraps to 0 (zlib's adler32
-// gives 0x08000000 for these 257 bytes) ...
-static_assert([] {
+// Adler-32 of `count` bytes `repeated`, then `last`.
+constexpr std::uint32_t adler32_of_run(std::byte repeated, int count, std::byte last) {
     td::adler32 adler;
-    for (int i = 0; i < 256; ++i) adler.update(std::byte{0xFF});
-    adler.update(std::byte{0xF0});
+    for (int i = 0; i < count; ++i) adler.update(repeated);
+    adler.update(last);
     return adler.value();
-}() == 0x08000000u);
-// ... and the running sum of sums: after 89 bytes 0x80 and one 46 it is 65521 exactly (zlib: 0x2CAF).
-static_assert([] {
-    td::adler32 adler;
-    for (int i = 0; i < 89; ++i) adler.update(std::byte{0x80});
-    adler.update(std::byte{46});
-    return adler.value();
-}() == 0x2CAFu);
+}
+// Each running sum reaching the modulus exactly (values from zlib's adler32): the byte sum,
+// 1 + 256 * 255 + 240 = 65521, and the sum of sums after 89 bytes 0x80 and one 46.
+static_assert(adler32_of_run(std::byte{0xFF}, 256, std::byte{0xF0}) == 0x08000000u);
+static_assert(adler32_of_run(std::byte{0x80}, 89, std::byte{46}) == 0x2CAFu);
 
 BOOST_AUTO_TEST_CASE(checksums_known_answers_at_run_time) {
     BOOST_TEST(crc32_of("123456789") == 0xCBF43926u);
