@@ -120,20 +120,31 @@ const alertText = () => textOf('alert');
 const statusText = () => textOf('status');
 const twoFactorSwitch = () => page.getByRole('switch', { name: 'Two-factor Authentication' });
 
+// Clicks `target` (a form's button or a link: every click here but Download's leads to a new
+// page) and returns once that page has loaded. Playwright's click does not wait for the
+// navigation it starts, and a check that reads at once can see the page before it.
+async function clickThrough(target) {
+    const tab = target.page();
+    await tab.evaluate(() => { window.twofactorPageBefore = true; });
+    await target.click();
+    await tab.waitForFunction(() => window.twofactorPageBefore === undefined);
+    await tab.waitForLoadState('load');
+}
+
 async function signInWithPassword(password = demo.password) {
     await page.goto(`${base}/login`);
     await page.getByLabel('Username').fill(demo.name);
     await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await clickThrough(page.getByRole('button', { name: 'Sign in' }));
 }
 
 async function enterCode(code) {
     await page.getByLabel('Code or backup code').fill(code);
-    await page.getByRole('button', { name: 'Verify' }).click();
+    await clickThrough(page.getByRole('button', { name: 'Verify' }));
 }
 
 async function signOut() {
-    await page.getByRole('button', { name: 'Sign out' }).click();
+    await clickThrough(page.getByRole('button', { name: 'Sign out' }));
     check(page.url().endsWith('/login?signed-out'), 'signing out leads to the sign-in page', page.url());
 }
 
@@ -192,11 +203,11 @@ async function run() {
         check(await onAuthenticationTab(), 'the password alone signs in while 2FA is off', page.url());
 
         // Settings > Account Information and Setup > the Authentication tab.
-        await page.getByRole('link', { name: 'Settings' }).click();
+        await clickThrough(page.getByRole('link', { name: 'Settings' }));
         const tabs = page.getByRole('navigation', { name: 'Account Information and Setup' });
-        await tabs.getByRole('link', { name: 'Profile' }).click();
+        await clickThrough(tabs.getByRole('link', { name: 'Profile' }));
         check((await page.locator('main').textContent()).includes('User ID: demo'), 'the Profile tab');
-        await tabs.getByRole('link', { name: 'Authentication' }).click();
+        await clickThrough(tabs.getByRole('link', { name: 'Authentication' }));
         check((await page.locator('.breadcrumb').textContent()).includes('Account Information and Setup'),
             'Settings > Account Information and Setup');
         check(await twoFactorSwitch().getAttribute('aria-checked') === 'false', 'the toggle is off');
@@ -215,13 +226,13 @@ async function run() {
             'the forged toggle changed nothing');
 
         // Toggle on Two-factor Authentication: the wizard opens on the QR code.
-        await twoFactorSwitch().click();
+        await clickThrough(twoFactorSwitch());
         check(await page.locator('.qr svg path').count() === 1, 'wizard page 1 shows the QR code as inline SVG');
         check(await page.locator('#setup-code').count() === 0, 'the setup code is hidden until asked for');
         await shot('02-wizard-qr-code');
 
         // The "setup code" link reveals the setup code; the app is set up from it.
-        await page.getByRole('link', { name: 'setup code' }).click();
+        await clickThrough(page.getByRole('link', { name: 'setup code' }));
         const setupCode = (await page.locator('#setup-code').textContent()).trim();
         check(/^([A-Z2-7]{4} )*[A-Z2-7]{1,4}$/.test(setupCode), 'the setup code is grouped base32', setupCode);
         secret = setupCode.replace(/\s+/g, '');
@@ -243,30 +254,30 @@ async function run() {
         }
 
         // Next: Verify Authentication Setup. A wrong code first, then the right one.
-        await page.getByRole('button', { name: 'Next' }).click();
+        await clickThrough(page.getByRole('button', { name: 'Next' }));
         check(await page.getByRole('heading', { name: 'Verify Authentication Setup' }).isVisible(),
             'wizard page 2 is "Verify Authentication Setup"');
         await shot('04-wizard-verify');
         await page.getByLabel('Six-digit code').fill(wrongCode());
-        await page.getByRole('button', { name: 'Next' }).click();
+        await clickThrough(page.getByRole('button', { name: 'Next' }));
         const wrongMessage = await alertText();
         check(wrongMessage.includes('That code is not correct') && wrongMessage.includes('4 attempts left'),
             'a wrong code is refused with a clear message', wrongMessage);
         await shot('05-wizard-verify-wrong-code');
         // Back to the QR code and Next again: the same secret, and the wrong code still counts.
-        await page.getByRole('button', { name: 'Back' }).click();
+        await clickThrough(page.getByRole('button', { name: 'Back' }));
         await page.locator('.qr svg path').waitFor();
         check(await page.locator('.qr svg path').count() === 1, 'Back returns to the QR code');
-        await page.getByRole('link', { name: 'setup code' }).click();
+        await clickThrough(page.getByRole('link', { name: 'setup code' }));
         const secretAgain = (await page.locator('#setup-code').textContent()).replace(/\s+/g, '');
         check(secretAgain === secret, 'after Back the setup code is the same secret');
-        await page.getByRole('button', { name: 'Next' }).click();
+        await clickThrough(page.getByRole('button', { name: 'Next' }));
         await page.getByRole('heading', { name: 'Verify Authentication Setup' }).waitFor();
         check((await page.locator('main').textContent()).includes('4 attempts left'),
             'after Back and Next the wrong code still counts (4 attempts left)');
         const setup = await freshCode();
         await page.getByLabel('Six-digit code').fill(setup.code);
-        await page.getByRole('button', { name: 'Next' }).click();
+        await clickThrough(page.getByRole('button', { name: 'Next' }));
         lastStep = setup.step;
 
         // The backup codes, their Download link and the note; then Finish.
@@ -341,12 +352,12 @@ async function run() {
 
         // Regenerate backup codes (confirmed with a code from the app).
         await page.getByLabel('Code from your authenticator app').fill(shown[2]);
-        await page.getByRole('button', { name: 'Regenerate backup codes' }).click();
+        await clickThrough(page.getByRole('button', { name: 'Regenerate backup codes' }));
         check((await alertText()).includes('a backup code cannot confirm this'),
             'regenerating is not confirmed by a backup code', await alertText());
         const regenerate = await freshCode();
         await page.getByLabel('Code from your authenticator app').fill(regenerate.code);
-        await page.getByRole('button', { name: 'Regenerate backup codes' }).click();
+        await clickThrough(page.getByRole('button', { name: 'Regenerate backup codes' }));
         lastStep = regenerate.step;
         const fresh = await backupCodesOnPage();
         check(fresh.length === 10 && fresh.every((c) => backupCodePattern.test(c) && !shown.includes(c)),
@@ -376,14 +387,14 @@ async function run() {
         // Reconfigure: the whole wizard again, with a new secret, confirmed by the current second
         // factor (checked as a login). Cancelling changes nothing.
         await page.getByLabel('Current code or backup code').fill(wrongCode());
-        await page.getByRole('button', { name: 'Reconfigure' }).click();
+        await clickThrough(page.getByRole('button', { name: 'Reconfigure' }));
         check((await alertText()).includes('Reconfiguration not started') &&
               (await alertText()).includes('That code is not correct') &&
               await page.locator('.qr svg path').count() === 0,
         'Reconfigure with a wrong code does not start', await alertText());
         const confirmReconfigure = await freshCode();
         await page.getByLabel('Current code or backup code').fill(confirmReconfigure.code);
-        await page.getByRole('button', { name: 'Reconfigure' }).click();
+        await clickThrough(page.getByRole('button', { name: 'Reconfigure' }));
         lastStep = confirmReconfigure.step;
         check(await page.locator('.qr svg path').count() === 1, 'Reconfigure opens the wizard on a new QR code');
         await clickToAuthenticationTab('Cancel');
@@ -391,16 +402,16 @@ async function run() {
               (await page.locator('main').textContent()).includes('9 of 10'), 'a cancelled reconfiguration changes nothing');
         // A backup code confirms too (for a user who lost the device with the app).
         await page.getByLabel('Current code or backup code').fill(fresh[4]);
-        await page.getByRole('button', { name: 'Reconfigure' }).click();
-        await page.getByRole('link', { name: 'setup code' }).click();
+        await clickThrough(page.getByRole('button', { name: 'Reconfigure' }));
+        await clickThrough(page.getByRole('link', { name: 'setup code' }));
         const oldSecret = secret;
         secret = (await page.locator('#setup-code').textContent()).replace(/\s+/g, '');
         check(secret.length === 32 && secret !== oldSecret, 'the reconfiguration has a new secret');
-        await page.getByRole('button', { name: 'Next' }).click();
+        await clickThrough(page.getByRole('button', { name: 'Next' }));
         lastStep = -1;  // the new secret has been used for nothing yet
         const reconfigured = await freshCode();
         await page.getByLabel('Six-digit code').fill(reconfigured.code);
-        await page.getByRole('button', { name: 'Next' }).click();
+        await clickThrough(page.getByRole('button', { name: 'Next' }));
         lastStep = reconfigured.step;
         const current = await backupCodesOnPage();
         check(current.length === 10 && current.every((c) => !fresh.includes(c)), 'the reconfiguration shows 10 new backup codes');
@@ -412,9 +423,9 @@ async function run() {
         await elsewherePage.goto(`${base}/login`);
         await elsewherePage.getByLabel('Username').fill(demo.name);
         await elsewherePage.getByLabel('Password').fill(demo.password);
-        await elsewherePage.getByRole('button', { name: 'Sign in' }).click();
+        await clickThrough(elsewherePage.getByRole('button', { name: 'Sign in' }));
         await elsewherePage.getByLabel('Code or backup code').fill(fresh[5]);
-        await elsewherePage.getByRole('button', { name: 'Verify' }).click();
+        await clickThrough(elsewherePage.getByRole('button', { name: 'Verify' }));
         await elsewherePage.waitForURL((url) => url.pathname === '/settings/authentication', { timeout: 10000 })
             .catch(() => {});
         check(new URL(elsewherePage.url()).pathname === '/settings/authentication' &&
@@ -448,10 +459,10 @@ async function run() {
             await racer.goto(`${base}/login`);
             await racer.getByLabel('Username').fill(demo.name);
             await racer.getByLabel('Password').fill(demo.password);
-            await racer.getByRole('button', { name: 'Sign in' }).click();
+            await clickThrough(racer.getByRole('button', { name: 'Sign in' }));
             await racer.getByLabel('Code or backup code').fill(current[2]);
         }
-        await Promise.all(racerPages.map((racer) => racer.getByRole('button', { name: 'Verify' }).click()));
+        await Promise.all(racerPages.map((racer) => clickThrough(racer.getByRole('button', { name: 'Verify' }))));
         const raced = await Promise.all(racerPages.map(async (racer) => ({
             signedIn: new URL(racer.url()).pathname === '/settings/authentication',
             alert: (await racer.locator('[role=alert]').allTextContents()).join(' '),
@@ -472,10 +483,10 @@ async function run() {
               (await page.locator('main').textContent()).includes('8 of 10'), 'the forged disable changed nothing');
 
         // Disable: toggle off, confirmed with that backup code.
-        await twoFactorSwitch().click();
+        await clickThrough(twoFactorSwitch());
         await shot('14-disable');
         await page.getByLabel('Code or backup code').fill(current[1]);
-        await page.getByRole('button', { name: 'Disable' }).click();
+        await clickThrough(page.getByRole('button', { name: 'Disable' }));
         check((await statusText()).includes('Two-factor authentication is off'), 'disable: 2FA is off',
             await alertText());
         check(await twoFactorSwitch().getAttribute('aria-checked') === 'false', 'the toggle is off again');
