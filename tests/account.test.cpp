@@ -1877,7 +1877,8 @@ BOOST_AUTO_TEST_CASE(backup_codes_header_line) {
     for (const std::string& value : std::vector<std::string>{
              "9 pbkdf2-sha256 1000 " + salt, "11 pbkdf2-sha256 1000 " + salt,
              "010 pbkdf2-sha256 1000 " + salt, "10 pbkdf2-SHA256 1000 " + salt, "10 pbkdf2-sha1 1000 " + salt,
-             "10 pbkdf2-sha512 1000 " + salt, "10 pbkdf2 1000 " + salt, "10 pbkdf2-sha256 01000 " + salt,
+             "10 pbkdf2-sha512 1000 " + salt, "10 pbkdf2 1000 " + salt, "10 pbkdf3-sha256 1000 " + salt,
+             "10 pbkdf2-sha2566 1000 " + salt, "10 pbkdf2-sha256 01000 " + salt,
              "10 pbkdf2-sha256 +1000 " + salt, "10 pbkdf2-sha256 1000 " + salt.substr(2),
              "10 pbkdf2-sha256 1000 " + salt + "00", "10 pbkdf2-sha256 1000 " + salt + " x",
              "10 pbkdf2-sha256 1000", "10  pbkdf2-sha256 1000 " + salt, "10 pbkdf2-sha256 1000  " + salt,
