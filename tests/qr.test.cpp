@@ -4,7 +4,8 @@
 // generator polynomials, the Annex I example), structural invariants of the symbol, the
 // optimality of the segmentation and of the mask choice against brute force, a decode sweep
 // through an independent decoder, zbarimg (Debian package zbar-tools), and every version and
-// level module for module against an independent encoder, Python's qrcode (python3-qrcode).
+// level module for module against an independent encoder, Project Nayuki's (python3-qrcodegen),
+// with forced masks and with the masks both choose.
 #include <boost/test/unit_test.hpp>
 
 #include <twofactor/qr.hpp>
@@ -643,37 +644,55 @@ BOOST_AUTO_TEST_CASE(function_patterns_are_in_place) {
 
 // ---- Masking (§7.8) -----------------------------------------------------------------------
 
-// The four penalty rules of §7.8.3, module by module, the quiet zone counting as light.
+// Rules 1 and 3 of §7.8.3 for one row or column, module by module, the quiet zone counting as
+// light.
+int naive_line_penalty(const std::vector<bool>& line) {
+    const int s = static_cast<int>(line.size());
+    int score = 0;
+    // N1: runs of five or more.
+    for (int x = 0; x < s;) {
+        int run = 1;
+        while (x + run < s && line[static_cast<std::size_t>(x + run)] == line[static_cast<std::size_t>(x)])
+            ++run;
+        if (run >= 5) score += 3 + (run - 5);
+        x += run;
+    }
+    // N3: whole runs in the ratio 1:1:3:1:1 (dark first), unit n, with 4n light modules before
+    // and at least n after, or the other way round. The runs of the line in order, the quiet
+    // zone a light run as long as the symbol at either end.
+    std::vector<std::pair<bool, int>> runs{{false, s}};
+    for (const bool dark : line) {
+        if (runs.back().first == dark)
+            ++runs.back().second;
+        else
+            runs.emplace_back(dark, 1);
+    }
+    if (runs.back().first)
+        runs.emplace_back(false, s);
+    else
+        runs.back().second += s;
+    for (std::size_t r = 0; r + 7 <= runs.size(); ++r) {
+        if (runs[r].first) continue;  // r: the light run before the pattern
+        const int n = runs[r + 1].second;
+        if (runs[r + 2].second != n || runs[r + 3].second != 3 * n || runs[r + 4].second != n ||
+            runs[r + 5].second != n)
+            continue;
+        const int before = runs[r].second;
+        const int after = runs[r + 6].second;
+        score += 40 * ((before >= 4 * n && after >= n ? 1 : 0) + (after >= 4 * n && before >= n ? 1 : 0));
+    }
+    return score;
+}
+
+// The four penalty rules of §7.8.3, module by module.
 int naive_penalty(const tf::qr_code& code) {
     const int s = code.size();
-    const auto dark = [&](int x, int y, bool transposed) {
-        return transposed ? code.module(y, x) : code.module(x, y);
-    };
     int score = 0;
     for (const bool transposed : {false, true}) {
         for (int y = 0; y < s; ++y) {
-            // N1: runs of five or more.
-            for (int x = 0; x < s;) {
-                int run = 1;
-                while (x + run < s && dark(x + run, y, transposed) == dark(x, y, transposed)) ++run;
-                if (run >= 5) score += 3 + (run - 5);
-                x += run;
-            }
-            // N3: 1011101 with 0000 before, and with 0000 after.
-            constexpr std::array<bool, 7> pattern{true, false, true, true, true, false, true};
-            for (int x = 0; x + 7 <= s; ++x) {
-                bool match = true;
-                for (int k = 0; k < 7; ++k)
-                    match = match && dark(x + k, y, transposed) == pattern[static_cast<std::size_t>(k)];
-                if (!match) continue;
-                bool before = true;
-                bool after = true;
-                for (int k = 1; k <= 4; ++k) {
-                    before = before && !dark(x - k, y, transposed);
-                    after = after && !dark(x + 6 + k, y, transposed);
-                }
-                score += 40 * ((before ? 1 : 0) + (after ? 1 : 0));
-            }
+            std::vector<bool> line;
+            for (int x = 0; x < s; ++x) line.push_back(transposed ? code.module(y, x) : code.module(x, y));
+            score += naive_line_penalty(line);
         }
     }
     int dark_count = 0;
@@ -694,6 +713,77 @@ int naive_penalty(const tf::qr_code& code) {
     int k = 0;
     while (deviation > 5.0 * (k + 1) + 1e-9) ++k;
     return score + 10 * k;
+}
+
+// The library's rules 1 and 3 for a line given as '1' (dark) and '0' (light), the symbol as wide
+// as the line.
+int line_penalty(const std::vector<bool>& modules) {
+    td::qr_line<3> line{};
+    for (std::size_t x = 0; x < modules.size(); ++x)
+        if (modules[x]) line[x / 64] |= std::uint64_t{1} << (x % 64);
+    return td::qr_line_penalty<3>(line, td::make_qr_line_limits<3>(static_cast<int>(modules.size())));
+}
+
+std::vector<bool> modules_of(std::string_view text) {
+    std::vector<bool> modules;
+    for (const char c : text) modules.push_back(c == '1');
+    return modules;
+}
+
+BOOST_AUTO_TEST_CASE(finder_like_patterns_are_whole_runs_in_the_ratio_1_1_3_1_1) {
+    // Each expected figure is rule 1's points (a run of L >= 5 scores L - 2) + 40 per pattern.
+    const std::vector<std::pair<std::string_view, int>> lines{
+        // 1011101 with 4 light before and 10 after: a pattern on either side.
+        {"000010111010000000000", 8 + 80},
+        // 1:1:3:1:2 is no finder pattern (the last dark run is two modules).
+        {"000010111011000000000", 7},
+        // 2:1:3:1:1 neither.
+        {"000110111010000000000", 8},
+        // Three light modules before, ten after: only the pattern followed by four light.
+        {"100010111010000000000", 8 + 40},
+        // Unit 2, at the edge: the quiet zone is light, so 8 light before and 7 + quiet after.
+        {"110011111100110000000", 4 + 5 + 80},
+        // Unit 2 with 7 light before (not 8) and 8 after: one pattern.
+        {"1000000011001111110011000000001", 5 + 4 + 6 + 40},
+        // Unit 2 with a centre of 5: not in the ratio.
+        {"110011111001100000000", 3 + 6},
+        // Unit 3, 3:3:9:3:3 from edge to edge: the quiet zone is the light on both sides.
+        {"111000111111111000111", 7 + 80},
+    };
+    for (const auto& [text, expected] : lines) {
+        BOOST_TEST_CONTEXT(text) {
+            BOOST_TEST(naive_line_penalty(modules_of(text)) == expected);
+            BOOST_TEST(line_penalty(modules_of(text)) == expected);
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(line_penalty_equals_the_module_by_module_rules_on_random_lines) {
+    // Lines made of runs of random lengths, with finder-like patterns of units 1 to 4 spliced in,
+    // so that both the patterns and their near misses (a run one module off) are common.
+    std::mt19937_64 rng(11);
+    for (int i = 0; i < 20000; ++i) {
+        const std::size_t size = 21 + 4 * (rng() % 40);  // the sizes of versions 1 to 40
+        std::vector<bool> modules;
+        bool dark = rng() % 2 == 0;
+        while (modules.size() < size) {
+            if (rng() % 4 == 0) {
+                const std::size_t unit = 1 + rng() % 4;
+                for (const std::size_t runs : {1, 1, 3, 1, 1}) {
+                    const std::size_t length = unit * runs + (rng() % 8 == 0 ? 1 : 0);
+                    modules.insert(modules.end(), length, dark);
+                    dark = !dark;
+                }
+            } else {
+                const std::size_t length = 1 + rng() % (rng() % 2 == 0 ? 3 : 12);
+                modules.insert(modules.end(), length, dark);
+                dark = !dark;
+            }
+        }
+        modules.resize(size);
+        const int expected = naive_line_penalty(modules);
+        BOOST_TEST_REQUIRE(line_penalty(modules) == expected, "line " << i << " of " << size << " modules");
+    }
 }
 
 BOOST_AUTO_TEST_CASE(automatic_mask_has_the_lowest_penalty) {
@@ -935,46 +1025,47 @@ BOOST_AUTO_TEST_CASE(zbarimg_reads_utf8_text_as_utf8) {
     }
 }
 
-// ---- Module for module against an independent encoder (python3-qrcode) ----------------------
+// ---- Module for module against an independent encoder (python3-qrcodegen) -------------------
 //
 // A decoder corrects errors, so zbarimg reading our symbols cannot see a codeword or two out of
 // place: mutation testing moved the extra codeword of the longer blocks in the interleaving
-// (§7.6), and every test above still passed. Python's qrcode package (Debian python3-qrcode, run
-// by /usr/bin/python3) encodes the same single-mode text at the same version, level and forced
-// mask; the two matrices must be equal module for module. Its automatic mask choice is not
-// compared: its penalty rules are its own (ours is checked against brute force above).
+// (§7.6), and every test above still passed. Project Nayuki's QR Code generator (Debian
+// python3-qrcodegen, run by /usr/bin/python3) encodes the same single-mode text at the same
+// version and level; the two matrices must be equal module for module, with a forced mask and
+// with the mask each encoder chooses. The second compares the penalty rules (§7.8.3) too: the
+// two other Python encoders in Debian, qrcode and segno, each choose another mask than this
+// reference for about a fifth of these symbols (each reads rule 3 its own way).
 
 constexpr const char* python = "/usr/bin/python3";
 
-void require_python_qrcode() {
+void require_python_qrcodegen() {
     BOOST_REQUIRE_MESSAGE(::access(python, X_OK) == 0,
-                          python << " is missing: install the package 'python3' (and 'python3-qrcode')");
-    const auto probe = run_shell(std::string(python) + " -c 'import qrcode; print(\"ok\")' 2>/dev/null");
+                          python << " is missing: install the package 'python3' (and 'python3-qrcodegen')");
+    const auto probe = run_shell(std::string(python) + " -c 'import qrcodegen; print(\"ok\")' 2>/dev/null");
     BOOST_REQUIRE_MESSAGE(probe.status == 0 && probe.out == "ok\n",
-                          "the Python module qrcode is not available to "
+                          "the Python module qrcodegen is not available to "
                               << python
-                              << ": install the Debian/Ubuntu package 'python3-qrcode' "
-                                 "(apt-get install python3-qrcode)");
+                              << ": install the Debian/Ubuntu package 'python3-qrcodegen' "
+                                 "(apt-get install python3-qrcodegen)");
 }
 
-// Reads "<version> <level L/M/Q/H> <mask> <mode N/A/B> <text>" lines from the file argv[1] and
-// prints each symbol as rows of '0' and '1' (dark), no quiet zone, then an empty line.
+// Reads "<version> <level L/M/Q/H> <mask, -1 for automatic> <mode N/A/B> <text>" lines from the
+// file argv[1] and prints each symbol as rows of '0' and '1' (dark), no quiet zone, then an
+// empty line.
 constexpr std::string_view python_qr_script = R"(import sys
-import qrcode
-from qrcode.util import QRData, MODE_NUMBER, MODE_ALPHA_NUM, MODE_8BIT_BYTE
+from qrcodegen import QrCode, QrSegment
 
-levels = {'L': qrcode.constants.ERROR_CORRECT_L, 'M': qrcode.constants.ERROR_CORRECT_M,
-          'Q': qrcode.constants.ERROR_CORRECT_Q, 'H': qrcode.constants.ERROR_CORRECT_H}
-modes = {'N': MODE_NUMBER, 'A': MODE_ALPHA_NUM, 'B': MODE_8BIT_BYTE}
+levels = {'L': QrCode.Ecc.LOW, 'M': QrCode.Ecc.MEDIUM, 'Q': QrCode.Ecc.QUARTILE, 'H': QrCode.Ecc.HIGH}
+segment = {'N': QrSegment.make_numeric, 'A': QrSegment.make_alphanumeric,
+           'B': lambda text: QrSegment.make_bytes(text.encode('ascii'))}
 out = []
 with open(sys.argv[1], encoding='ascii') as cases:
     for line in cases.read().splitlines():
         version, level, mask, mode, text = line.split(' ', 4)
-        symbol = qrcode.QRCode(version=int(version), error_correction=levels[level],
-                               mask_pattern=int(mask), border=0)
-        symbol.add_data(QRData(text.encode('ascii'), mode=modes[mode]))
-        symbol.make(fit=False)
-        out.extend(''.join('1' if dark else '0' for dark in row) for row in symbol.modules)
+        symbol = QrCode.encode_segments([segment[mode](text)], levels[level], minversion=int(version),
+                                        maxversion=int(version), mask=int(mask), boostecl=False)
+        size = symbol.get_size()
+        out.extend(''.join('1' if symbol.get_module(x, y) else '0' for x in range(size)) for y in range(size))
         out.append('')
 sys.stdout.write('\n'.join(out) + '\n')
 )";
@@ -982,7 +1073,7 @@ sys.stdout.write('\n'.join(out) + '\n')
 struct matrix_case {
     int version;
     tf::qr_ecc ecc;
-    int mask;
+    int mask;   // 0..7, or tf::qr_auto_mask (-1, which the reference script reads alike)
     char mode;  // N, A or B: the one segment's mode
     std::string text;
 };
@@ -999,10 +1090,12 @@ std::string rows_of(const tf::qr_code& code) {
 }
 
 BOOST_AUTO_TEST_CASE(matrices_equal_an_independent_encoders_module_for_module) {
-    require_python_qrcode();
+    require_python_qrcodegen();
     // Every version and level, the mask cycling so that each level sees all eight: a byte-mode
     // text that fills the symbol to its last data codeword, and a numeric or alphanumeric one
-    // of about two thirds of that, which leaves pad codewords.
+    // of about two thirds of that, which leaves pad codewords. At one level per version (all four
+    // in turn), the same two texts again with the mask chosen: the reference scores masks in
+    // Python, a second or so for the largest symbols, so not all 320.
     std::vector<matrix_case> cases;
     for (int version = 1; version <= 40; ++version) {
         for (std::size_t level = 0; level < all_levels.size(); ++level) {
@@ -1018,8 +1111,13 @@ BOOST_AUTO_TEST_CASE(matrices_equal_an_independent_encoders_module_for_module) {
             constexpr std::string_view alphanumeric = "ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:";
             for (std::size_t i = 0; i < byte_capacity * 2 / 3; ++i)
                 other += numeric ? static_cast<char>('0' + (i * 3 + 1) % 10) : alphanumeric[(i * 5) % 35];
+            const char other_mode = numeric ? 'N' : 'A';
             cases.push_back({version, all_levels[level], mask, 'B', bytes});
-            cases.push_back({version, all_levels[level], (mask + 3) % 8, numeric ? 'N' : 'A', other});
+            cases.push_back({version, all_levels[level], (mask + 3) % 8, other_mode, other});
+            if (static_cast<std::size_t>(version) % all_levels.size() == level) {
+                cases.push_back({version, all_levels[level], tf::qr_auto_mask, 'B', bytes});
+                cases.push_back({version, all_levels[level], tf::qr_auto_mask, other_mode, other});
+            }
         }
     }
     std::string input, expected;
@@ -1046,8 +1144,8 @@ BOOST_AUTO_TEST_CASE(matrices_equal_an_independent_encoders_module_for_module) {
     std::ofstream(input_file) << input;
     const auto theirs =
         run_shell(std::string(python) + " '" + script.string() + "' '" + input_file.string() + "' 2>&1");
-    BOOST_TEST_REQUIRE(theirs.status == 0, "python3-qrcode failed:\n" << theirs.out.substr(0, 2000));
-    BOOST_TEST_REQUIRE(theirs.out.size() == expected.size(), "python3-qrcode printed something else:\n"
+    BOOST_TEST_REQUIRE(theirs.status == 0, "python3-qrcodegen failed:\n" << theirs.out.substr(0, 2000));
+    BOOST_TEST_REQUIRE(theirs.out.size() == expected.size(), "python3-qrcodegen printed something else:\n"
                                                                  << theirs.out.substr(0, 2000));
     if (theirs.out == expected) return;
     // Name each symbol that differs, with how many modules do.
@@ -1058,9 +1156,10 @@ BOOST_AUTO_TEST_CASE(matrices_equal_an_independent_encoders_module_for_module) {
         const std::string_view other = std::string_view(theirs.out).substr(at, length);
         const auto differing = std::inner_product(ours.begin(), ours.end(), other.begin(), std::size_t{0},
                                                   std::plus<>(), std::not_equal_to<>());
-        BOOST_TEST(differing == 0u, "version " << c.version << '-' << level_letter(c.ecc) << ", mask "
-                                               << c.mask << ", mode " << c.mode << ": " << differing
-                                               << " modules differ");
+        BOOST_TEST(differing == 0u, "version "
+                                        << c.version << '-' << level_letter(c.ecc) << ", mask "
+                                        << (c.mask == tf::qr_auto_mask ? "chosen" : std::to_string(c.mask))
+                                        << ", mode " << c.mode << ": " << differing << " modules differ");
         at += length;
     }
 }

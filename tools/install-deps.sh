@@ -12,7 +12,7 @@ set -euo pipefail
 packages=(
     cmake ninja-build g++ clang clang-format libclang-rt-14-dev libc++-14-dev libc++abi-14-dev python3
     libboost-test-dev libssl-dev libfmt-dev libbenchmark-dev
-    oathtool python3-pyotp liboath-dev python3-protobuf protobuf-compiler python3-qrcode
+    oathtool python3-pyotp liboath-dev python3-protobuf protobuf-compiler python3-qrcodegen
     zbar-tools libqrencode-dev pkg-config valgrind
 )
 if [ "${1:-}" = "--embedded" ]; then

@@ -235,13 +235,80 @@ template <int W>
     return limits;
 }
 
+// The first position >= from whose bit is set, or 64 · W when there is none.
+template <int W>
+[[nodiscard]] constexpr int qr_next_set(const qr_line<W>& bits, int from) noexcept {
+    if (from < 0) from = 0;
+    for (int w = from >> 6; w < W; ++w) {
+        std::uint64_t word = bits[static_cast<std::size_t>(w)];
+        if (w == from >> 6) word &= ~std::uint64_t{0} << (from & 63);
+        if (word != 0) return 64 * w + std::countr_zero(word);
+    }
+    return 64 * W;
+}
+
+// The last position <= from whose bit is set, or -1 when there is none.
+template <int W>
+[[nodiscard]] constexpr int qr_previous_set(const qr_line<W>& bits, int from) noexcept {
+    if (from >= 64 * W) from = 64 * W - 1;
+    for (int w = from >> 6; w >= 0; --w) {  // from < 0 gives w < 0: none
+        std::uint64_t word = bits[static_cast<std::size_t>(w)];
+        if (w == from >> 6) word &= ~std::uint64_t{0} >> (63 - (from & 63));
+        if (word != 0) return 64 * w + 63 - std::countl_zero(word);
+    }
+    return -1;
+}
+
+// Rule 3 for the finder-like pattern at a unit n >= 2 (runs of n, n, 3n, n, n modules), whose
+// centre is a dark run of 6 or more: rare enough to be checked one candidate at a time, from
+// `starts`, the first modules of the dark runs of 6 or more. Run lengths come from the nearest
+// module of the other colour (d: dark, l: light, also beyond the symbol's last module); outside
+// the line everything is light, a light run that reaches there is endless.
+template <int W>
+[[nodiscard]] constexpr int qr_scaled_finder_like(const qr_line<W>& d, const qr_line<W>& l,
+                                                  const qr_line<W>& starts) noexcept {
+    constexpr int endless = 1 << 20;
+    // The runs that end at `to` (going left) or start at `from` (going right).
+    const auto light_to = [&](int to) {
+        const int dark = qr_previous_set<W>(d, to);
+        return dark < 0 ? endless : to - dark;
+    };
+    const auto dark_to = [&](int to) { return to < 0 ? 0 : to - qr_previous_set<W>(l, to); };
+    const auto light_from = [&](int from) {
+        const int dark = qr_next_set<W>(d, from);
+        return dark >= 64 * W ? endless : dark - from;
+    };
+    const auto dark_from = [&](int from) { return from >= 64 * W ? 0 : qr_next_set<W>(l, from) - from; };
+    int count = 0;
+    for (int w = 0; w < W; ++w) {
+        for (std::uint64_t bits = starts[static_cast<std::size_t>(w)]; bits != 0; bits &= bits - 1) {
+            const int start = 64 * w + std::countr_zero(bits);
+            const int end = qr_next_set<W>(l, start);  // the first module after the centre run
+            if ((end - start) % 3 != 0) continue;
+            const int n = (end - start) / 3;
+            if (light_to(start - 1) != n || dark_to(start - 1 - n) != n || light_from(end) != n ||
+                dark_from(end + n) != n)
+                continue;
+            const int before = light_to(start - 1 - 2 * n);
+            const int after = light_from(end + 2 * n);
+            count += (before >= 4 * n && after >= n ? 1 : 0) + (after >= 4 * n && before >= n ? 1 : 0);
+        }
+    }
+    return count;
+}
+
 // The penalty points of rules 1 and 3 for one line (a row, or a column as a transposed row).
 // Rule 1: a run of L >= 5 same-coloured modules scores N1 + (L - 5) = L - 2. With `same`
 // marking positions whose right neighbour has the same colour and `run5` those starting five
 // equal modules, a run of length L has L - 4 bits in run5 and one start, so
 // popcount(run5) + 2 · starts adds up L - 2 for each run.
-// Rule 3: the pattern dark-light-dark-dark-dark-light-dark (1:1:3:1:1) with four light modules
-// before it, and separately with four light modules after it, each scores 40.
+// Rule 3: runs in the ratio 1:1:3:1:1 (dark, light, dark, light, dark) with a light run of four
+// times the unit before them, and separately with one after them, each score 40. The runs are
+// whole runs, so the outer dark ones have light on both sides (a light run of at least the unit
+// beyond them): 1:1:3:1:2 is no finder pattern. This is the reading of the reference encoder
+// (python3-qrcodegen) too; tests/qr.test.cpp compares the masks chosen. At unit 1 the
+// pattern is the bits 0·1011101·0 found by shifts; larger units are counted from the long
+// dark runs.
 template <int W>
 [[nodiscard]] constexpr int qr_line_penalty(const qr_line<W>& d, const qr_line_limits<W>& limits) noexcept {
     constexpr std::uint64_t zeros = 0;
@@ -263,39 +330,60 @@ template <int W>
         run5[i] = same[i] & s1[i] & s2[i] & s3[i];
     }
     const qr_line<W> run5_previous = qr_toward_high<W>(run5, 1, zeros);
+    // core: the bits 1011101 start here; dark6: six dark modules do. Each is rare, and what
+    // else they need (the light around them) is only computed when a line has one.
     qr_line<W> core{};
-    qr_line<W> before{};
-    qr_line<W> after{};
+    qr_line<W> dark6{};
     {
         const qr_line<W> l1 = qr_toward_low<W>(l, 1, ones);
         const qr_line<W> d2 = qr_toward_low<W>(d, 2, zeros);
         const qr_line<W> d3 = qr_toward_low<W>(d, 3, zeros);
         const qr_line<W> d4 = qr_toward_low<W>(d, 4, zeros);
+        const qr_line<W> d5 = qr_toward_low<W>(d, 5, zeros);
         const qr_line<W> l5 = qr_toward_low<W>(l, 5, ones);
         const qr_line<W> d6 = qr_toward_low<W>(d, 6, zeros);
         for (int w = 0; w < W; ++w) {
             const auto i = static_cast<std::size_t>(w);
             core[i] = d[i] & l1[i] & d2[i] & d3[i] & d4[i] & l5[i] & d6[i];
+            dark6[i] = d[i] & d1[i] & d2[i] & d3[i] & d4[i] & d5[i];
         }
     }
     bool any_core = false;
-    for (int w = 0; w < W; ++w) any_core |= core[static_cast<std::size_t>(w)] != 0;
+    bool any_dark6 = false;
+    for (int w = 0; w < W; ++w) {
+        any_core |= core[static_cast<std::size_t>(w)] != 0;
+        any_dark6 |= dark6[static_cast<std::size_t>(w)] != 0;
+    }
     int finder_like = 0;
-    if (any_core) {
-        const qr_line<W> b1 = qr_toward_high<W>(l, 1, ones);
-        const qr_line<W> b2 = qr_toward_high<W>(l, 2, ones);
-        const qr_line<W> b3 = qr_toward_high<W>(l, 3, ones);
-        const qr_line<W> b4 = qr_toward_high<W>(l, 4, ones);
-        const qr_line<W> a7 = qr_toward_low<W>(l, 7, ones);
-        const qr_line<W> a8 = qr_toward_low<W>(l, 8, ones);
-        const qr_line<W> a9 = qr_toward_low<W>(l, 9, ones);
-        const qr_line<W> a10 = qr_toward_low<W>(l, 10, ones);
-        for (int w = 0; w < W; ++w) {
-            const auto i = static_cast<std::size_t>(w);
-            before[i] = core[i] & b1[i] & b2[i] & b3[i] & b4[i];
-            after[i] = core[i] & a7[i] & a8[i] & a9[i] & a10[i];
+    if (any_core || any_dark6) {
+        const qr_line<W> b1 = qr_toward_high<W>(l, 1, ones);  // light before
+        if (any_core) {
+            // Unit 1: light before and after the bits (whole runs), and four light before, or after.
+            qr_line<W> before{};
+            qr_line<W> after{};
+            const qr_line<W> b2 = qr_toward_high<W>(l, 2, ones);
+            const qr_line<W> b3 = qr_toward_high<W>(l, 3, ones);
+            const qr_line<W> b4 = qr_toward_high<W>(l, 4, ones);
+            const qr_line<W> a7 = qr_toward_low<W>(l, 7, ones);
+            const qr_line<W> a8 = qr_toward_low<W>(l, 8, ones);
+            const qr_line<W> a9 = qr_toward_low<W>(l, 9, ones);
+            const qr_line<W> a10 = qr_toward_low<W>(l, 10, ones);
+            for (int w = 0; w < W; ++w) {
+                const auto i = static_cast<std::size_t>(w);
+                const std::uint64_t whole = core[i] & b1[i] & a7[i];
+                before[i] = whole & b2[i] & b3[i] & b4[i];
+                after[i] = whole & a8[i] & a9[i] & a10[i];
+            }
+            finder_like = qr_popcount<W>(before) + qr_popcount<W>(after);
         }
-        finder_like = qr_popcount<W>(before) + qr_popcount<W>(after);
+        if (any_dark6) {
+            qr_line<W> long_dark_starts{};
+            for (int w = 0; w < W; ++w) {
+                const auto i = static_cast<std::size_t>(w);
+                long_dark_starts[i] = dark6[i] & b1[i];
+            }
+            finder_like += qr_scaled_finder_like<W>(d, l, long_dark_starts);
+        }
     }
     qr_line<W> starts{};
     for (int w = 0; w < W; ++w) {
