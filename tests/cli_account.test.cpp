@@ -43,9 +43,11 @@
 #include <vector>
 
 #include "support/process.hpp"
+#include "support/temp_folder.hpp"
 
 namespace {
 
+using twofactor_test::folder_listing;
 using record_type = twofactor::account_record<10>;
 
 // RFC 6238 Appendix B's SHA-1 key, "12345678901234567890".
@@ -96,14 +98,6 @@ std::string octal(unsigned mode) {
 
 std::string folder_of(const std::string& path) { return std::filesystem::path(path).parent_path().string(); }
 
-std::vector<std::string> folder_listing(const std::string& folder) {
-    std::vector<std::string> names;
-    for (const auto& entry : std::filesystem::directory_iterator(folder))
-        names.push_back(entry.path().filename().string());
-    std::sort(names.begin(), names.end());
-    return names;
-}
-
 // Everything about a path that a command could change, and the listing of its folder (a
 // command must not leave a temporary file behind either).
 struct path_snapshot {
@@ -146,23 +140,6 @@ std::string differences(const path_snapshot& before, const path_snapshot& after)
     }
     return found;
 }
-
-// A fresh temporary folder, removed with everything in it at the end of the test.
-struct temp_folder {
-    std::string path;
-    temp_folder() {
-        std::string pattern =
-            (std::filesystem::temp_directory_path() / "twofactor-cli-account-XXXXXX").string();
-        BOOST_REQUIRE_MESSAGE(::mkdtemp(pattern.data()) != nullptr, "mkdtemp failed");
-        path = pattern;
-    }
-    temp_folder(const temp_folder&) = delete;
-    temp_folder& operator=(const temp_folder&) = delete;
-    ~temp_folder() {
-        std::error_code ignored;
-        std::filesystem::remove_all(path, ignored);
-    }
-};
 
 // ---- Records and codes --------------------------------------------------------------------
 
@@ -315,8 +292,8 @@ void expect_bad_input(const run_result& r, std::string_view mention) {
 
 // A new account in its own temporary folder: `state` (mode 0600) and its plain backup codes.
 struct account_fixture {
-    temp_folder folder;
-    std::string state = folder.path + "/account.txt";
+    twofactor_test::temp_folder folder{"cli-account"};
+    std::string state = folder.file("account.txt");
     std::vector<std::string> backup;
 
     account_fixture() { write_file(state, new_account_text(backup), 0600); }
@@ -534,7 +511,7 @@ void expect_every_command_refuses(const std::string& state, std::string_view men
 }  // namespace
 
 BOOST_FIXTURE_TEST_CASE(missing_state_file, account_fixture) {
-    const std::string missing = folder.path + "/no-such-account.txt";
+    const std::string missing = folder.file("no-such-account.txt");
     expect_every_command_refuses(missing, "not found; run 'twofactor enroll' first");
     BOOST_TEST(!path_exists(missing));
     BOOST_TEST(!path_exists(missing + ".codes"));
@@ -566,7 +543,7 @@ BOOST_FIXTURE_TEST_CASE(state_file_readable_by_others, account_fixture) {
 }
 
 BOOST_FIXTURE_TEST_CASE(state_file_that_is_a_folder, account_fixture) {
-    const std::string folder_state = folder.path + "/a-folder";
+    const std::string folder_state = folder.file("a-folder");
     BOOST_REQUIRE(::mkdir(folder_state.c_str(), 0700) == 0);
     expect_every_command_refuses(folder_state, "is a folder, not a regular file");
     BOOST_TEST(folder_listing(folder_state).empty());
@@ -816,7 +793,7 @@ BOOST_FIXTURE_TEST_CASE(killed_login_leaves_the_old_or_the_new_file, account_fix
 BOOST_FIXTURE_TEST_CASE(backup_codes_count, account_fixture) {
     expect_success(count_backup_codes(), "10 of 10 backup codes left");
     // --backup-codes only with --regenerate: stored codes cannot be shown again.
-    const std::string codes_file = folder.path + "/codes.txt";
+    const std::string codes_file = folder.file("codes.txt");
     const auto before = snapshot(state);
     expect_bad_input(run({"backup-codes", "--state", state, "--backup-codes", codes_file}),
                      "only with --regenerate");
@@ -825,7 +802,7 @@ BOOST_FIXTURE_TEST_CASE(backup_codes_count, account_fixture) {
 }
 
 BOOST_FIXTURE_TEST_CASE(regenerate_backup_codes, account_fixture) {
-    const std::string codes_file = folder.path + "/codes.txt";
+    const std::string codes_file = folder.file("codes.txt");
     write_file(codes_file, "an older, readable file\n", 0644);  // replaced, and no longer readable by others
 
     const auto r = regenerate(code_at_59, 59, codes_file);
@@ -852,13 +829,13 @@ BOOST_FIXTURE_TEST_CASE(regenerate_backup_codes, account_fixture) {
     expect_success(login(lower_with_spaces(fresh[1]), 59), "backup code accepted; 8 of 10 left");
 
     // The TOTP code that regenerated them was used once.
-    const auto replay = regenerate(code_at_59, 59, folder.path + "/again.txt");
+    const auto replay = regenerate(code_at_59, 59, folder.file("again.txt"));
     expect_rejected(replay, "already used");
-    BOOST_TEST(!path_exists(folder.path + "/again.txt"));
+    BOOST_TEST(!path_exists(folder.file("again.txt")));
 }
 
 BOOST_FIXTURE_TEST_CASE(regenerate_refuses_backup_codes_and_wrong_codes, account_fixture) {
-    const std::string codes_file = folder.path + "/codes.txt";
+    const std::string codes_file = folder.file("codes.txt");
     const auto before = snapshot(state);
 
     // A backup code is not enough to replace the backup codes.
@@ -888,7 +865,7 @@ BOOST_FIXTURE_TEST_CASE(regenerate_when_the_codes_file_cannot_be_written, accoun
     // The codes file is written before the state: when it cannot be, nothing changes (exit 2),
     // the old codes keep working and the confirming code was not spent.
     const auto before = snapshot(state);
-    const std::string codes_file = folder.path + "/no-such-folder/codes.txt";
+    const std::string codes_file = folder.file("no-such-folder/codes.txt");
     const auto r = regenerate(code_at_59, 59, codes_file);
     BOOST_TEST(r.status == 2, r);
     BOOST_TEST(r.err.find("cannot create a temporary file") != std::string::npos, r);
@@ -904,8 +881,8 @@ BOOST_FIXTURE_TEST_CASE(regenerate_when_the_codes_file_cannot_be_written, accoun
 // read, not when the command started. With 1-second steps and a 3-second pause, a code checked
 // at the start time would be 3 steps off, outside the window of 1.
 BOOST_AUTO_TEST_CASE(a_code_is_checked_when_it_was_typed) {
-    temp_folder folder;
-    const std::string state = folder.path + "/account.txt";
+    twofactor_test::temp_folder folder{"cli-account"};
+    const std::string state = folder.file("account.txt");
     twofactor::otpauth_parameters parameters;
     parameters.period = 1;
     std::vector<std::string> unused_codes;
@@ -923,7 +900,7 @@ BOOST_AUTO_TEST_CASE(a_code_is_checked_when_it_was_typed) {
 BOOST_FIXTURE_TEST_CASE(regenerate_when_the_codes_cannot_be_shown, account_fixture) {
     BOOST_REQUIRE_MESSAGE(::access("/dev/full", W_OK) == 0, "this check writes to /dev/full");
     const auto before = snapshot(state);
-    const std::string codes_file = folder.path + "/codes.txt";
+    const std::string codes_file = folder.file("codes.txt");
     for (const std::string& extra : {std::string(), " --backup-codes " + codes_file}) {
         BOOST_TEST_CONTEXT(extra) {
             const auto r = twofactor_test::run_shell(
@@ -949,12 +926,12 @@ BOOST_FIXTURE_TEST_CASE(regenerate_when_the_codes_cannot_be_shown, account_fixtu
 BOOST_FIXTURE_TEST_CASE(regenerate_when_the_state_cannot_be_written, account_fixture) {
     // Also a link to a codes file not there yet: the file is created, then removed again, and
     // the link stays.
-    const std::string link = folder.path + "/linked-codes.txt";
+    const std::string link = folder.file("linked-codes.txt");
     BOOST_TEST_REQUIRE(::symlink("new-codes.txt", link.c_str()) == 0);
     const auto before = snapshot(state);
     constexpr std::size_t limit = 1024;  // `ulimit -f 2`
     BOOST_TEST_REQUIRE(before.contents.size() > limit, "the state must exceed the size limit");
-    const std::string codes_file = folder.path + "/codes.txt";
+    const std::string codes_file = folder.file("codes.txt");
     for (const std::string& extra :
          {std::string(), " --backup-codes " + codes_file, " --backup-codes " + link}) {
         BOOST_TEST_CONTEXT(extra) {
@@ -972,7 +949,7 @@ BOOST_FIXTURE_TEST_CASE(regenerate_when_the_state_cannot_be_written, account_fix
             BOOST_TEST(r.out.find("File too large") != std::string::npos, r.out);
             BOOST_TEST(differences(before, snapshot(state)) == "");
             BOOST_TEST(!path_exists(codes_file));  // put back as it was: absent
-            BOOST_TEST(!path_exists(folder.path + "/new-codes.txt"));
+            BOOST_TEST(!path_exists(folder.file("new-codes.txt")));
             BOOST_TEST(std::filesystem::is_symlink(link));
         }
     }
@@ -982,10 +959,10 @@ BOOST_FIXTURE_TEST_CASE(regenerate_when_the_state_cannot_be_written, account_fix
 // A codes file that is a symbolic link: the file it names gets the new codes (the link is
 // kept); a device is refused before anything is stored.
 BOOST_FIXTURE_TEST_CASE(regenerate_through_a_linked_codes_file, account_fixture) {
-    const std::string vault = folder.path + "/vault";
+    const std::string vault = folder.file("vault");
     std::filesystem::create_directory(vault);
     write_file(vault + "/codes.txt", "the old codes\n", 0600);
-    const std::string link = folder.path + "/codes.txt";
+    const std::string link = folder.file("codes.txt");
     BOOST_TEST_REQUIRE(::symlink("vault/codes.txt", link.c_str()) == 0);
     const auto r = regenerate(code_at_59, 59, link);
     BOOST_TEST_REQUIRE(r.status == 0, r);
@@ -1004,7 +981,7 @@ BOOST_FIXTURE_TEST_CASE(regenerate_through_a_linked_codes_file, account_fixture)
 // The codes file must not be the state file (the record would be replaced by the codes).
 BOOST_FIXTURE_TEST_CASE(regenerate_onto_the_state_file, account_fixture) {
     const auto before = snapshot(state);
-    expect_bad_input(regenerate(code_at_59, 59, folder.path + "/./account.txt"), "that is the state file");
+    expect_bad_input(regenerate(code_at_59, 59, folder.file("./account.txt")), "that is the state file");
     BOOST_TEST(differences(before, snapshot(state)) == "");
 }
 
@@ -1021,7 +998,7 @@ BOOST_FIXTURE_TEST_CASE(disable_with_wrong_then_right_code, account_fixture) {
     BOOST_TEST(r.out.starts_with("two-factor authentication is off:"), r);
     BOOST_TEST(r.out.find("removed") != std::string::npos, r);
     BOOST_TEST(!path_exists(state));
-    BOOST_TEST(folder_listing(folder.path).empty());
+    BOOST_TEST(folder_listing(folder.path()).empty());
 
     expect_bad_input(login(code_at(89), 89), "not found");
     expect_bad_input(disable(code_at(89), 89), "not found");
@@ -1069,7 +1046,7 @@ BOOST_AUTO_TEST_SUITE(state_paths)
 // Through a symbolic link the target is read and replaced (not the link), so a code used via
 // the link is used for the file too.
 BOOST_FIXTURE_TEST_CASE(a_symbolic_link_to_the_state_file, account_fixture) {
-    const std::string link = folder.path + "/link.txt";
+    const std::string link = folder.file("link.txt");
     BOOST_TEST_REQUIRE(::symlink(state.c_str(), link.c_str()) == 0);
     const auto first = run(with_time({"login", "--state", link}, 59), backup[0] + "\n");
     BOOST_TEST(first.status == 0, first);
@@ -1081,8 +1058,8 @@ BOOST_FIXTURE_TEST_CASE(a_symbolic_link_to_the_state_file, account_fixture) {
 
 // A link whose target is gone is named as such, not as a missing state file.
 BOOST_FIXTURE_TEST_CASE(a_dangling_symbolic_link, account_fixture) {
-    const std::string link = folder.path + "/link.txt";
-    BOOST_TEST_REQUIRE(::symlink((folder.path + "/gone.txt").c_str(), link.c_str()) == 0);
+    const std::string link = folder.file("link.txt");
+    BOOST_TEST_REQUIRE(::symlink((folder.file("gone.txt")).c_str(), link.c_str()) == 0);
     expect_bad_input(run(with_time({"login", "--state", link}, 59), backup[0] + "\n"),
                      "is a symbolic link to a file that does not exist");
 }
@@ -1097,7 +1074,7 @@ BOOST_FIXTURE_TEST_CASE(stale_temporary_files_are_removed, account_fixture) {
     write_file(stale, "leftover", 0600);
     const auto r = disable(code_at_59, 59);
     BOOST_TEST(r.status == 0, r);
-    BOOST_TEST(folder_listing(folder.path).empty());
+    BOOST_TEST(folder_listing(folder.path()).empty());
 }
 
 // Parallel logins with one code: the commands are serialised by the lock, so exactly one is

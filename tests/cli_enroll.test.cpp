@@ -46,11 +46,13 @@
 
 #include "support/interactive_process.hpp"
 #include "support/process.hpp"
+#include "support/temp_folder.hpp"
 
 namespace {
 
 using twofactor_test::console;
 using twofactor_test::expect_match;
+using twofactor_test::folder_listing;
 using twofactor_test::interactive_process;
 using twofactor_test::output_stream;
 using record_type = twofactor::account_record<10>;
@@ -97,14 +99,6 @@ unsigned mode_of(const std::string& path) {
     return static_cast<unsigned>(st.st_mode) & 07777U;
 }
 
-std::vector<std::string> folder_listing(const std::string& folder) {
-    std::vector<std::string> names;
-    for (const auto& entry : std::filesystem::directory_iterator(folder))
-        names.push_back(entry.path().filename().string());
-    std::sort(names.begin(), names.end());
-    return names;
-}
-
 std::string joined(const std::vector<std::string>& names) {
     std::string text;
     for (const auto& name : names) text += (text.empty() ? "" : " ") + name;
@@ -140,24 +134,6 @@ std::string differences(const file_snapshot& before, const file_snapshot& after)
          "mtime");
     return found;
 }
-
-// A fresh temporary folder, removed with everything in it at the end of the test.
-struct temp_folder {
-    std::string path;
-    temp_folder() {
-        std::string pattern =
-            (std::filesystem::temp_directory_path() / "twofactor-cli-enroll-XXXXXX").string();
-        BOOST_REQUIRE_MESSAGE(::mkdtemp(pattern.data()) != nullptr, "mkdtemp failed");
-        path = pattern;
-    }
-    temp_folder(const temp_folder&) = delete;
-    temp_folder& operator=(const temp_folder&) = delete;
-    ~temp_folder() {
-        std::error_code ignored;
-        std::filesystem::remove_all(path, ignored);
-    }
-    [[nodiscard]] std::string file(std::string_view name) const { return path + "/" + std::string(name); }
-};
 
 // ---- Codes ----------------------------------------------------------------------------------
 
@@ -413,7 +389,7 @@ BOOST_AUTO_TEST_SUITE(end_to_end)
 // Through pipes: the setup code read off the screen, oathtool's code, Finish; the state file
 // and the download are right, and `twofactor login` accepts a fresh code and a backup code once.
 BOOST_AUTO_TEST_CASE(through_a_pipe_with_oathtool_then_login) {
-    temp_folder folder;
+    twofactor_test::temp_folder folder{"cli-enroll"};
     const std::string state = folder.file("state.txt");
     const std::string download = folder.file("backup-codes.txt");
     wizard_driver wizard(enroll_args(state, enroll_time, download), console::pipes);
@@ -475,7 +451,7 @@ BOOST_AUTO_TEST_CASE(through_a_pipe_with_oathtool_then_login) {
     BOOST_TEST(numbered_backup_codes("\n" + downloaded) == codes);
     BOOST_TEST(downloaded.find("Backup codes for ACME Co (alice@example.com)") == 0U, downloaded);
     BOOST_TEST(downloaded.find("Generated 2030-03-17") != std::string::npos, downloaded);
-    BOOST_TEST(folder_listing(folder.path) == (std::vector<std::string>{"backup-codes.txt", "state.txt"}));
+    BOOST_TEST(folder_listing(folder.path()) == (std::vector<std::string>{"backup-codes.txt", "state.txt"}));
 
     // The code that confirmed the setup does not sign in; a fresh code does, once.
     auto r = login(state, enroll_time, code);
@@ -500,7 +476,7 @@ BOOST_AUTO_TEST_CASE(through_a_pipe_with_oathtool_then_login) {
 // Through a pseudo-terminal, on the real clock: the prompts appear (on the terminal, as
 // standard input is one), typed answers are echoed, and the run finishes with exit 0.
 BOOST_AUTO_TEST_CASE(in_a_terminal_on_the_real_clock) {
-    temp_folder folder;
+    twofactor_test::temp_folder folder{"cli-enroll"};
     const std::string state = folder.file("state.txt");
     wizard_driver wizard(enroll_args(state, std::nullopt, folder.file("codes.txt")), console::terminal);
     BOOST_REQUIRE(wizard.process().is_terminal());
@@ -539,7 +515,7 @@ BOOST_AUTO_TEST_SUITE(verification)
 // A wrong code keeps the page and says how many attempts are left; a malformed one costs no
 // attempt; the right code then moves on.
 BOOST_AUTO_TEST_CASE(a_wrong_code_keeps_the_step) {
-    temp_folder folder;
+    twofactor_test::temp_folder folder{"cli-enroll"};
     const std::string state = folder.file("state.txt");
     wizard_driver wizard(enroll_args(state, enroll_time), console::pipes);
     const std::string secret = wizard.reveal_setup_code();
@@ -564,7 +540,7 @@ BOOST_AUTO_TEST_CASE(a_wrong_code_keeps_the_step) {
 // "b" on page 2 shows page 1 again (the same secret); Enter returns to page 2, where the wrong
 // code typed before still counts.
 BOOST_AUTO_TEST_CASE(back_shows_the_qr_code_again) {
-    temp_folder folder;
+    twofactor_test::temp_folder folder{"cli-enroll"};
     const std::string state = folder.file("state.txt");
     wizard_driver wizard(enroll_args(state, enroll_time), console::pipes);
     const std::string secret = wizard.reveal_setup_code();
@@ -587,7 +563,7 @@ BOOST_AUTO_TEST_CASE(back_shows_the_qr_code_again) {
 // A line too long for any answer (a mistaken paste) is answered and asked again, on every
 // page: the user may already have added the secret to their app.
 BOOST_AUTO_TEST_CASE(an_overlong_line_is_asked_again) {
-    temp_folder folder;
+    twofactor_test::temp_folder folder{"cli-enroll"};
     const std::string state = folder.file("state.txt");
     wizard_driver wizard(enroll_args(state, enroll_time), console::pipes);
     const std::string pasted(300, '7');
@@ -609,7 +585,7 @@ BOOST_AUTO_TEST_CASE(an_overlong_line_is_asked_again) {
 
 // The fifth wrong code ends the wizard: exit 1, "too many wrong codes", nothing written.
 BOOST_AUTO_TEST_CASE(five_wrong_codes_abort) {
-    temp_folder folder;
+    twofactor_test::temp_folder folder{"cli-enroll"};
     const std::string state = folder.file("state.txt");
     wizard_driver wizard(enroll_args(state, enroll_time, folder.file("codes.txt")), console::pipes);
     const std::string secret = wizard.reveal_setup_code();
@@ -625,7 +601,7 @@ BOOST_AUTO_TEST_CASE(five_wrong_codes_abort) {
     BOOST_TEST(wizard.process().err().find("too many wrong codes") != std::string::npos,
                wizard.process().transcript());
     BOOST_TEST(wizard.process().out().find("Step 3 of 3") == std::string::npos);
-    BOOST_TEST(folder_listing(folder.path).empty(), joined(folder_listing(folder.path)));
+    BOOST_TEST(folder_listing(folder.path()).empty(), joined(folder_listing(folder.path())));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
@@ -653,7 +629,7 @@ std::ostream& operator<<(std::ostream& out, const way_out& w) {
 void check_cancel(page where, const way_out& w, bool reconfigure) {
     BOOST_TEST_CONTEXT("page " << static_cast<int>(where) << ", " << w
                                << (reconfigure ? ", reconfiguring" : "")) {
-        temp_folder folder;
+        twofactor_test::temp_folder folder{"cli-enroll"};
         const std::string state = folder.file("state.txt");
         if (reconfigure) write_file(state, existing_account_text(), 0600);
 
@@ -661,7 +637,7 @@ void check_cancel(page where, const way_out& w, bool reconfigure) {
         // The confirmation is a login, stored at once; the wizard itself changes nothing after it.
         if (reconfigure) wizard.confirm(library_code(std::string(existing_secret), enroll_time));
         const file_snapshot before = snapshot(state);
-        const auto listing = folder_listing(folder.path);
+        const auto listing = folder_listing(folder.path());
         (void)wizard.first_page();
         if (where != page::show_secret) {
             const std::string secret = wizard.reveal_setup_code();
@@ -680,7 +656,7 @@ void check_cancel(page where, const way_out& w, bool reconfigure) {
                    wizard.process().transcript());
         BOOST_TEST(wizard.process().out().find("successfully configured") == std::string::npos);
         BOOST_TEST(differences(before, snapshot(state)) == "");
-        BOOST_TEST(folder_listing(folder.path) == listing, joined(folder_listing(folder.path)));
+        BOOST_TEST(folder_listing(folder.path()) == listing, joined(folder_listing(folder.path())));
     }
 }
 
@@ -715,7 +691,7 @@ BOOST_AUTO_TEST_CASE(on_the_backup_codes_page) {
 BOOST_AUTO_TEST_CASE(ctrl_c_in_a_terminal) {
     for (const page where : {page::verify_setup, page::backup_codes}) {
         BOOST_TEST_CONTEXT("page " << static_cast<int>(where)) {
-            temp_folder folder;
+            twofactor_test::temp_folder folder{"cli-enroll"};
             const std::string state = folder.file("state.txt");
             write_file(state, existing_account_text(), 0600);
             wizard_driver wizard(enroll_args(state, enroll_time), console::terminal);
@@ -728,7 +704,7 @@ BOOST_AUTO_TEST_CASE(ctrl_c_in_a_terminal) {
             const int status = wizard.wait_exit();
             BOOST_TEST(status == 128 + SIGINT, wizard.process().transcript());
             BOOST_TEST(differences(before, snapshot(state)) == "");
-            BOOST_TEST(folder_listing(folder.path) == std::vector<std::string>{"state.txt"});
+            BOOST_TEST(folder_listing(folder.path()) == std::vector<std::string>{"state.txt"});
         }
     }
 }
@@ -736,7 +712,7 @@ BOOST_AUTO_TEST_CASE(ctrl_c_in_a_terminal) {
 // A reconfiguration confirmed with a backup code and then cancelled: the code stays used (it
 // was a login), and the message says so rather than only "nothing was changed".
 BOOST_AUTO_TEST_CASE(a_backup_code_that_confirmed_stays_used) {
-    temp_folder folder;
+    twofactor_test::temp_folder folder{"cli-enroll"};
     const std::string state = folder.file("state.txt");
     const enrollment old = enroll_through_pipe(enroll_args(state, enroll_time), enroll_time);
     wizard_driver wizard(enroll_args(state, enroll_time), console::pipes);
@@ -758,7 +734,7 @@ BOOST_AUTO_TEST_CASE(a_backup_code_that_confirmed_stays_used) {
 BOOST_AUTO_TEST_CASE(after_the_download_the_download_is_as_it_was) {
     for (const bool reconfigure : {false, true}) {
         BOOST_TEST_CONTEXT((reconfigure ? "reconfiguring" : "a new enrollment")) {
-            temp_folder folder;
+            twofactor_test::temp_folder folder{"cli-enroll"};
             const std::string state = folder.file("state.txt");
             const std::string download = folder.file("codes.txt");
             if (reconfigure) {
@@ -825,7 +801,7 @@ BOOST_AUTO_TEST_SUITE(reconfiguring)
 // Enroll (A), then enroll again on the same state file (B): until Finish the file is A's, byte
 // for byte; afterwards B's secret and backup codes sign in and A's do not.
 BOOST_AUTO_TEST_CASE(replaces_the_secret_and_backup_codes_at_finish) {
-    temp_folder folder;
+    twofactor_test::temp_folder folder{"cli-enroll"};
     const std::string state = folder.file("state.txt");
     const enrollment old =
         enroll_through_pipe(enroll_args(state, enroll_time, folder.file("a.txt")), enroll_time);
@@ -871,7 +847,7 @@ BOOST_AUTO_TEST_CASE(replaces_the_secret_and_backup_codes_at_finish) {
 // an old backup code still sign in against the file; Finish then still succeeds, and only the
 // new secret works afterwards.
 BOOST_AUTO_TEST_CASE(the_old_secret_keeps_working_until_finish) {
-    temp_folder folder;
+    twofactor_test::temp_folder folder{"cli-enroll"};
     const std::string state = folder.file("state.txt");
     const enrollment old = enroll_through_pipe(enroll_args(state, enroll_time), enroll_time);
 
@@ -898,7 +874,7 @@ BOOST_AUTO_TEST_CASE(the_old_secret_keeps_working_until_finish) {
 // Two reconfigurations at once: the first Finish replaces the file, the second is refused (exit
 // 2) and leaves the first's record in place.
 BOOST_AUTO_TEST_CASE(two_reconfigurations_at_once_the_first_finish_wins) {
-    temp_folder folder;
+    twofactor_test::temp_folder folder{"cli-enroll"};
     const std::string state = folder.file("state.txt");
     const enrollment old = enroll_through_pipe(enroll_args(state, enroll_time), enroll_time);
     const std::int64_t again = enroll_time + 10 * step_seconds;
@@ -910,7 +886,7 @@ BOOST_AUTO_TEST_CASE(two_reconfigurations_at_once_the_first_finish_wins) {
 // lockout, stops the reconfiguration before a new secret is shown. A wrong code counts towards
 // the lockout like any login.
 BOOST_AUTO_TEST_CASE(reconfiguring_takes_the_current_second_factor) {
-    temp_folder folder;
+    twofactor_test::temp_folder folder{"cli-enroll"};
     const std::string state = folder.file("state.txt");
     const enrollment old = enroll_through_pipe(enroll_args(state, enroll_time), enroll_time);
     const std::int64_t again = enroll_time + 10 * step_seconds;
@@ -967,7 +943,7 @@ BOOST_AUTO_TEST_CASE(help) {
 
 // Refused before the wizard starts: exit 2, a one-line error, no file.
 BOOST_AUTO_TEST_CASE(bad_arguments_for_a_new_enrollment) {
-    temp_folder folder;
+    twofactor_test::temp_folder folder{"cli-enroll"};
     const std::string state = folder.file("state.txt");
     const std::vector<std::pair<std::vector<std::string>, std::string>> cases{
         {{"--account", "alice@example.com", "--state", state}, "missing required option --issuer"},
@@ -978,7 +954,7 @@ BOOST_AUTO_TEST_CASE(bad_arguments_for_a_new_enrollment) {
         {{"--issuer", "", "--account", "alice", "--state", state}, "--issuer: empty"},
         {{"--issuer", "ACME Co", "--account", "alice", "--state", folder.file("missing/state.txt")},
          "--state: "},
-        {{"--issuer", "ACME Co", "--account", "alice", "--state", folder.path}, "is a folder"},
+        {{"--issuer", "ACME Co", "--account", "alice", "--state", folder.path().string()}, "is a folder"},
         {{"--issuer", "ACME Co", "--account", "alice", "--state", state, "--backup-codes",
           folder.file("missing/codes.txt")},
          "--backup-codes: "},
@@ -994,14 +970,14 @@ BOOST_AUTO_TEST_CASE(bad_arguments_for_a_new_enrollment) {
             BOOST_TEST(r.err.find("twofactor: error: ") == 0U, r.err);
             BOOST_TEST(std::count(r.err.begin(), r.err.end(), '\n') == 1, r.err);
             BOOST_TEST(r.out.find("Step 1 of 3") == std::string::npos);
-            BOOST_TEST(folder_listing(folder.path).empty(), joined(folder_listing(folder.path)));
+            BOOST_TEST(folder_listing(folder.path()).empty(), joined(folder_listing(folder.path())));
         }
     }
 }
 
 // An existing state file that cannot be reconfigured is left exactly as it was.
 BOOST_AUTO_TEST_CASE(an_unusable_state_file_is_not_touched) {
-    temp_folder folder;
+    twofactor_test::temp_folder folder{"cli-enroll"};
     const std::string state = folder.file("state.txt");
     const std::string valid = existing_account_text();
     struct bad_state {
@@ -1034,7 +1010,7 @@ BOOST_AUTO_TEST_CASE(an_unusable_state_file_is_not_touched) {
             BOOST_TEST(r.err.find(c.message) != std::string::npos, r.err);
             BOOST_TEST(r.out.find("Step 1 of 3") == std::string::npos, r.out);
             BOOST_TEST(differences(before, snapshot(state)) == "");
-            BOOST_TEST(folder_listing(folder.path) == std::vector<std::string>{"state.txt"});
+            BOOST_TEST(folder_listing(folder.path()) == std::vector<std::string>{"state.txt"});
         }
     }
 }
@@ -1042,11 +1018,11 @@ BOOST_AUTO_TEST_CASE(an_unusable_state_file_is_not_touched) {
 // --backup-codes naming the state file itself: the download must not replace the account
 // (a reconfiguration would otherwise lose the working record before Finish).
 BOOST_AUTO_TEST_CASE(a_download_onto_the_state_file) {
-    temp_folder folder;
+    twofactor_test::temp_folder folder{"cli-enroll"};
     const std::string state = folder.file("state.txt");
     write_file(state, existing_account_text(), 0600);
     const file_snapshot before = snapshot(state);
-    wizard_driver wizard(enroll_args(state, enroll_time, folder.path + "/./state.txt"), console::pipes);
+    wizard_driver wizard(enroll_args(state, enroll_time, folder.file("./state.txt")), console::pipes);
     if (wizard.process().expect("Step 1 of 3")) {  // refusing at once would be best
         const std::string secret = wizard.reveal_setup_code();
         wizard.next();
@@ -1056,14 +1032,14 @@ BOOST_AUTO_TEST_CASE(a_download_onto_the_state_file) {
     const int status = wizard.wait_exit();
     BOOST_TEST(status == 2, wizard.process().transcript());
     BOOST_TEST(differences(before, snapshot(state)) == "", "the state file was replaced by the download");
-    BOOST_TEST(folder_listing(folder.path) == std::vector<std::string>{"state.txt"});
+    BOOST_TEST(folder_listing(folder.path()) == std::vector<std::string>{"state.txt"});
 }
 
 // A wizard whose pages cannot be shown (stdout is a full disk) stops with exit 2 and writes
 // nothing: backup codes nobody saw must not become the account's.
 BOOST_AUTO_TEST_CASE(pages_that_cannot_be_shown) {
     BOOST_REQUIRE_MESSAGE(::access("/dev/full", W_OK) == 0, "this check writes to /dev/full");
-    temp_folder folder;
+    twofactor_test::temp_folder folder{"cli-enroll"};
     const std::string state = folder.file("state.txt");
     std::string command = "printf 's\\n\\n000000\\n\\n' | '" + twofactor_test::cli_path() + "'";
     for (const auto& arg : enroll_args(state, enroll_time, folder.file("codes.txt")))
@@ -1071,22 +1047,22 @@ BOOST_AUTO_TEST_CASE(pages_that_cannot_be_shown) {
     const auto r = twofactor_test::run_shell(command + " 2>&1 >/dev/full");
     BOOST_TEST(r.status == 2, r.out);
     BOOST_TEST(r.out == "twofactor: error: cannot write to standard output\n", r.out);
-    BOOST_TEST(folder_listing(folder.path).empty(), joined(folder_listing(folder.path)));
+    BOOST_TEST(folder_listing(folder.path()).empty(), joined(folder_listing(folder.path())));
 }
 
 // A download that cannot be written is refused before the wizard shows a secret: the user would
 // otherwise add an account to the app that never gets enrolled.
 BOOST_AUTO_TEST_CASE(a_download_that_cannot_be_written) {
-    temp_folder folder;
+    twofactor_test::temp_folder folder{"cli-enroll"};
     const std::string state = folder.file("state.txt");
-    for (const std::string& download : {folder.file("missing-folder/codes.txt"), folder.path}) {
+    for (const std::string& download : {folder.file("missing-folder/codes.txt"), folder.path().string()}) {
         BOOST_TEST_CONTEXT(download) {
             const auto r = twofactor_test::run_process_with_input(
                 twofactor_test::cli_path(), enroll_args(state, enroll_time, download), "\n");
             BOOST_TEST(r.status == 2, r);
             BOOST_TEST(r.err.find("--backup-codes: ") != std::string::npos, r);
             BOOST_TEST(r.out.find("Step 1 of 3") == std::string::npos, r);
-            BOOST_TEST(folder_listing(folder.path).empty(), joined(folder_listing(folder.path)));
+            BOOST_TEST(folder_listing(folder.path()).empty(), joined(folder_listing(folder.path())));
         }
     }
 }
@@ -1100,7 +1076,7 @@ BOOST_AUTO_TEST_SUITE_END()
 BOOST_AUTO_TEST_CASE(the_secret_is_shown_only_on_request) {
     for (const console how : {console::pipes, console::terminal}) {
         BOOST_TEST_CONTEXT((how == console::pipes ? "pipes" : "terminal")) {
-            temp_folder folder;
+            twofactor_test::temp_folder folder{"cli-enroll"};
             wizard_driver wizard(enroll_args(folder.file("state.txt"), enroll_time), how);
             (void)wizard.first_page();
             wizard.send_line("show me the secret");
@@ -1119,6 +1095,6 @@ BOOST_AUTO_TEST_CASE(the_secret_is_shown_only_on_request) {
 // Two wizards for the same new account at once: the first Finish writes the file, the second
 // is refused (exit 2) without overwriting it.
 BOOST_AUTO_TEST_CASE(two_enrollments_at_once_the_first_finish_wins) {
-    temp_folder folder;
+    twofactor_test::temp_folder folder{"cli-enroll"};
     check_first_finish_wins(folder.file("state.txt"), enroll_time, "appeared while this command ran");
 }

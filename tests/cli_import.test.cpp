@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "support/process.hpp"
+#include "support/temp_folder.hpp"
 
 namespace fs = std::filesystem;
 
@@ -238,18 +239,15 @@ BOOST_AUTO_TEST_CASE(standard_input_takes_every_qr_code_of_an_export) {
 BOOST_AUTO_TEST_CASE(qr_codes_decoded_by_zbarimg_import_whole) {
     BOOST_REQUIRE_MESSAGE(twofactor_test::run_process("zbarimg", {"--version"}).status == 0,
                           "zbarimg does not run: install the Debian package zbar-tools");
-    std::string pattern = (fs::temp_directory_path() / "twofactor-cli-import-XXXXXX").string();
-    BOOST_REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-    const fs::path folder = pattern;
+    const twofactor_test::temp_folder folder("cli-import");
     for (int i = 0; i < 3; ++i) {
-        const fs::path image = folder / ("export-" + std::to_string(i + 1) + ".png");
+        const fs::path image = folder.path() / ("export-" + std::to_string(i + 1) + ".png");
         const run_result drawn = run({"qr", "--format", "png", "--out", image.string(), three_codes[i]});
         BOOST_TEST_REQUIRE(drawn.status == 0, drawn);
     }
     const auto imported = twofactor_test::run_shell(
-        "zbarimg --raw -q " + (folder / "export-1.png").string() + " " + (folder / "export-2.png").string() +
-        " " + (folder / "export-3.png").string() + " | " + twofactor_test::cli_path() + " import - 2>&1");
-    fs::remove_all(folder);
+        "zbarimg --raw -q " + folder.file("export-1.png") + " " + folder.file("export-2.png") + " " +
+        folder.file("export-3.png") + " | " + twofactor_test::cli_path() + " import - 2>&1");
     BOOST_TEST(imported.status == 0, imported.out);
     BOOST_TEST(imported.out == three_codes_out[0] + three_codes_out[1] + three_codes_out[2]);
 }

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "support/process.hpp"
+#include "support/temp_folder.hpp"
 
 namespace fs = std::filesystem;
 using twofactor_test::cli_path;
@@ -26,17 +27,6 @@ namespace {
 const std::string uri = "otpauth://totp/Example:alice@example.com?secret=JBSWY3DPEHPK3PXP&issuer=Example";
 
 process_output run_cli(const std::vector<std::string>& args) { return run_process(cli_path(), args); }
-
-// A fresh folder per test, removed afterwards.
-struct scratch_folder {
-    fs::path path;
-    scratch_folder() {
-        std::string pattern = (fs::temp_directory_path() / "twofactor-cli-qr-XXXXXX").string();
-        BOOST_REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-        path = pattern;
-    }
-    ~scratch_folder() { fs::remove_all(path); }
-};
 
 std::string read_file(const fs::path& path) {
     std::ifstream in(path, std::ios::binary);
@@ -135,14 +125,14 @@ BOOST_AUTO_TEST_CASE(terminal_rendering_is_the_library_matrix_and_scans) {
     }
 
     // And an independent reader decodes exactly the URI from it.
-    scratch_folder folder;
-    write_pbm(folder.path / "terminal.pbm", modules, 4);
-    BOOST_TEST(zbar_decode(folder.path / "terminal.pbm") == uri);
+    twofactor_test::temp_folder folder{"cli-qr"};
+    write_pbm(folder.path() / "terminal.pbm", modules, 4);
+    BOOST_TEST(zbar_decode(folder.path() / "terminal.pbm") == uri);
 }
 
 BOOST_AUTO_TEST_CASE(files_in_each_format) {
-    scratch_folder folder;
-    const auto png = folder.path / "code.png";
+    twofactor_test::temp_folder folder{"cli-qr"};
+    const auto png = folder.path() / "code.png";
     auto r = run_cli({"qr", "--format", "png", "--ecc", "H", "--out", png.string(), uri});
     BOOST_TEST_REQUIRE(r.status == 0, r);
     BOOST_TEST(r.out.empty());
@@ -157,16 +147,16 @@ BOOST_AUTO_TEST_CASE(files_in_each_format) {
     BOOST_TEST(zbar_decode(png) == uri);
 
     // The format follows the file's extension when --format is not given.
-    const auto svg = folder.path / "code.svg";
+    const auto svg = folder.path() / "code.svg";
     r = run_cli({"qr", "--out", svg.string(), uri});
     BOOST_TEST_REQUIRE(r.status == 0, r);
     BOOST_TEST(read_file(svg).find("<svg ") != std::string::npos);
-    const auto pbm = folder.path / "code.pbm";
+    const auto pbm = folder.path() / "code.pbm";
     r = run_cli({"qr", "--out", pbm.string(), uri});
     BOOST_TEST_REQUIRE(r.status == 0, r);
     BOOST_TEST(read_file(pbm).starts_with("P4\n"));
     BOOST_TEST(zbar_decode(pbm) == uri);
-    const auto upper = folder.path / "CODE.PNG";  // extensions in any case
+    const auto upper = folder.path() / "CODE.PNG";  // extensions in any case
     r = run_cli({"qr", "--out", upper.string(), uri});
     BOOST_TEST_REQUIRE(r.status == 0, r);
     BOOST_TEST(zbar_decode(upper) == uri);
@@ -175,47 +165,47 @@ BOOST_AUTO_TEST_CASE(files_in_each_format) {
     r = run_cli({"qr", "--format", "png", "--out", png.string(), "second"});
     BOOST_TEST_REQUIRE(r.status == 0, r);
     BOOST_TEST(zbar_decode(png) == "second");
-    BOOST_TEST(std::distance(fs::directory_iterator(folder.path), fs::directory_iterator()) == 4);
+    BOOST_TEST(std::distance(fs::directory_iterator(folder.path()), fs::directory_iterator()) == 4);
 }
 
 // --out names a symbolic link: the file it names is replaced and the link kept (even a link to
 // a file not there yet). A device, FIFO or folder is never swapped for a regular file.
 BOOST_AUTO_TEST_CASE(out_through_links_and_onto_special_files) {
-    scratch_folder folder;
-    fs::create_directory(folder.path / "vault");
-    const auto target = folder.path / "vault" / "code.svg";
+    twofactor_test::temp_folder folder{"cli-qr"};
+    fs::create_directory(folder.path() / "vault");
+    const auto target = folder.path() / "vault" / "code.svg";
     std::ofstream(target) << "old";
-    fs::create_symlink("vault/code.svg", folder.path / "link.svg");
-    fs::create_symlink(folder.path / "link.svg", folder.path / "link-to-link.svg");
-    auto r = run_cli({"qr", "--out", (folder.path / "link-to-link.svg").string(), uri});
+    fs::create_symlink("vault/code.svg", folder.path() / "link.svg");
+    fs::create_symlink(folder.path() / "link.svg", folder.path() / "link-to-link.svg");
+    auto r = run_cli({"qr", "--out", (folder.path() / "link-to-link.svg").string(), uri});
     BOOST_TEST_REQUIRE(r.status == 0, r);
-    BOOST_TEST(fs::is_symlink(folder.path / "link.svg"));
-    BOOST_TEST(fs::is_symlink(folder.path / "link-to-link.svg"));
+    BOOST_TEST(fs::is_symlink(folder.path() / "link.svg"));
+    BOOST_TEST(fs::is_symlink(folder.path() / "link-to-link.svg"));
     BOOST_TEST(read_file(target).find("<svg ") != std::string::npos);
-    fs::create_symlink("vault/new.svg", folder.path / "dangling.svg");
-    r = run_cli({"qr", "--out", (folder.path / "dangling.svg").string(), uri});
+    fs::create_symlink("vault/new.svg", folder.path() / "dangling.svg");
+    r = run_cli({"qr", "--out", (folder.path() / "dangling.svg").string(), uri});
     BOOST_TEST_REQUIRE(r.status == 0, r);
-    BOOST_TEST(fs::is_symlink(folder.path / "dangling.svg"));
-    BOOST_TEST(read_file(folder.path / "vault" / "new.svg").find("<svg ") != std::string::npos);
+    BOOST_TEST(fs::is_symlink(folder.path() / "dangling.svg"));
+    BOOST_TEST(read_file(folder.path() / "vault" / "new.svg").find("<svg ") != std::string::npos);
 
-    const auto fifo = folder.path / "fifo.svg";
+    const auto fifo = folder.path() / "fifo.svg";
     BOOST_TEST_REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
-    fs::create_symlink("vault", folder.path / "folder-link.svg");
-    fs::create_symlink("loop-b.svg", folder.path / "loop-a.svg");
-    fs::create_symlink("loop-a.svg", folder.path / "loop-b.svg");
+    fs::create_symlink("vault", folder.path() / "folder-link.svg");
+    fs::create_symlink("loop-b.svg", folder.path() / "loop-a.svg");
+    fs::create_symlink("loop-a.svg", folder.path() / "loop-b.svg");
     for (const auto& [out, mention] : std::vector<std::pair<std::string, std::string>>{
              {fifo.string(), "not a regular file"},
              {"/dev/null", "not a regular file"},
-             {(folder.path / "folder-link.svg").string(), "Is a directory"},
-             {(folder.path / "loop-a.svg").string(), "symbolic link"}}) {
+             {(folder.path() / "folder-link.svg").string(), "Is a directory"},
+             {(folder.path() / "loop-a.svg").string(), "symbolic link"}}) {
         r = run_cli({"qr", "--out", out, uri});
         BOOST_TEST(r.status == 2, out << ": " << r);
         BOOST_TEST(r.err.find(mention) != std::string::npos, out << ": " << r);
     }
     BOOST_TEST(fs::is_fifo(fifo));
     BOOST_TEST(fs::is_character_file("/dev/null"));
-    BOOST_TEST(fs::is_symlink(folder.path / "folder-link.svg"));
-    BOOST_TEST(std::distance(fs::directory_iterator(folder.path / "vault"), fs::directory_iterator()) == 2);
+    BOOST_TEST(fs::is_symlink(folder.path() / "folder-link.svg"));
+    BOOST_TEST(std::distance(fs::directory_iterator(folder.path() / "vault"), fs::directory_iterator()) == 2);
 }
 
 BOOST_AUTO_TEST_CASE(double_dash_ends_the_options) {
@@ -226,8 +216,8 @@ BOOST_AUTO_TEST_CASE(double_dash_ends_the_options) {
 }
 
 BOOST_AUTO_TEST_CASE(bad_input_is_one_line_exit_2_and_writes_nothing) {
-    scratch_folder folder;
-    const auto out = (folder.path / "code.png").string();
+    twofactor_test::temp_folder folder{"cli-qr"};
+    const auto out = (folder.path() / "code.png").string();
     const std::string too_long(3000, 'x');  // more than 2953 bytes, version 40-L's capacity
     const std::vector<std::vector<std::string>> cases{
         {"qr", "--format", "gif", uri},
@@ -235,7 +225,7 @@ BOOST_AUTO_TEST_CASE(bad_input_is_one_line_exit_2_and_writes_nothing) {
         {"qr"},
         {"qr", "--out", out, too_long},
         {"qr", "--ecc", "H", "--out", out, std::string(1300, 'x')},  // fits L, not H
-        {"qr", "--out", (folder.path / "missing-folder" / "code.png").string(), uri},
+        {"qr", "--out", (folder.path() / "missing-folder" / "code.png").string(), uri},
         {"qr", "--out", "", uri},
         {"qr", uri, "extra"},
     };
@@ -246,7 +236,7 @@ BOOST_AUTO_TEST_CASE(bad_input_is_one_line_exit_2_and_writes_nothing) {
         BOOST_TEST(r.err.starts_with("twofactor: error: "), r);
         BOOST_TEST(std::count(r.err.begin(), r.err.end(), '\n') == 1, r);
     }
-    BOOST_TEST(fs::is_empty(folder.path));
+    BOOST_TEST(fs::is_empty(folder.path()));
 }
 
 BOOST_AUTO_TEST_CASE(help) {

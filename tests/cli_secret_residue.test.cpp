@@ -31,6 +31,7 @@
 
 #include "support/interactive_process.hpp"
 #include "support/process.hpp"
+#include "support/temp_folder.hpp"
 
 namespace {
 
@@ -76,29 +77,23 @@ std::string code_at(std::int64_t unix_time, std::string_view base32 = secret_bas
 
 // A folder with the needle list and the report; the scanner preloaded while it lives.
 struct scanned_runs {
-    fs::path folder;
-    fs::path report;
+    twofactor_test::temp_folder folder{"residue"};
+    fs::path report = folder.path() / "report.txt";
     std::vector<std::string> names;  // what each needle is, for messages
 
     explicit scanned_runs(const std::vector<std::pair<std::string, std::string>>& needles) {
-        std::string pattern = (fs::temp_directory_path() / "twofactor-residue-XXXXXX").string();
-        BOOST_REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-        folder = pattern;
-        report = folder / "report.txt";
         std::string list;
         for (const auto& [name, bytes] : needles) {
             names.push_back(name);
             list += hex(bytes) + "\n";
         }
-        write_file(folder / "needles.txt", list);
-        ::setenv("TWOFACTOR_SCAN_NEEDLES", (folder / "needles.txt").c_str(), 1);
+        write_file(folder.path() / "needles.txt", list);
+        ::setenv("TWOFACTOR_SCAN_NEEDLES", folder.file("needles.txt").c_str(), 1);
         ::setenv("TWOFACTOR_SCAN_REPORT", report.c_str(), 1);
     }
     ~scanned_runs() {
         ::unsetenv("TWOFACTOR_SCAN_NEEDLES");
         ::unsetenv("TWOFACTOR_SCAN_REPORT");
-        std::error_code ignored;
-        fs::remove_all(folder, ignored);
     }
     scanned_runs(const scanned_runs&) = delete;
     scanned_runs& operator=(const scanned_runs&) = delete;
@@ -186,8 +181,8 @@ BOOST_AUTO_TEST_CASE(uri_qr_and_import_leave_no_copy) {
     findings += scan.tool({"code", "--secret", "gezd gnbv gy3t qojq gezd gnbv gy3t qojq", "--time", "59"});
     for (const char* format : {"utf8", "svg", "png", "pbm"})
         findings += scan.tool({"qr", "--format", format, uri});
-    findings += scan.tool({"qr", "--out", (scan.folder / "code.svg").string(), uri});
-    findings += scan.tool({"qr", "--out", (scan.folder / "code.png").string(), uri});
+    findings += scan.tool({"qr", "--out", scan.folder.file("code.svg"), uri});
+    findings += scan.tool({"qr", "--out", scan.folder.file("code.png"), uri});
     findings += scan.tool({"import", uri});
     findings += scan.tool({"import", "-"}, uri + "\n" + uri + "\n");
     std::string too_many;
@@ -216,8 +211,8 @@ BOOST_AUTO_TEST_CASE(account_commands_leave_no_copy) {
     }
 
     scanned_runs scan(secret_forms(plain));
-    const std::string state = (scan.folder / "account.txt").string();
-    const std::string codes_file = (scan.folder / "codes.txt").string();
+    const std::string state = scan.folder.file("account.txt");
+    const std::string codes_file = scan.folder.file("codes.txt");
     write_file(state, record->serialize());
     // A previous download larger than the 4 KiB a read starts with, so that reading it grows.
     std::string previous;
@@ -246,8 +241,8 @@ BOOST_AUTO_TEST_CASE(enroll_leaves_no_copy) {
     auto needles = secret_forms();
     needles.emplace_back("backup codes download", "Backup codes for ACME Co");
     scanned_runs scan(needles);
-    const std::string state = (scan.folder / "account.txt").string();
-    const std::string codes_file = (scan.folder / "codes.txt").string();
+    const std::string state = scan.folder.file("account.txt");
+    const std::string codes_file = scan.folder.file("codes.txt");
     const std::vector<std::string> args{
         "enroll", "--issuer",       "ACME Co",  "--account", "alice@example.com", "--state",
         state,    "--backup-codes", codes_file, "--time",    std::to_string(now)};

@@ -21,6 +21,8 @@
 #include "state_file.hpp"
 #include "user_input.hpp"
 
+#include "support/temp_folder.hpp"
+
 namespace fs = std::filesystem;
 using twofactor::cli::cli_result;
 using twofactor::cli::max_state_file_size;
@@ -32,23 +34,6 @@ namespace {
 
 // A secret-looking text that no message may ever contain.
 const std::string secret_text = "JBSWY3DPEHPK3PXP";
-
-// A fresh folder per test, removed afterwards.
-struct scratch_folder {
-    fs::path path;
-    scratch_folder() {
-        std::string pattern = (fs::temp_directory_path() / "twofactor-state-file-XXXXXX").string();
-        BOOST_REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-        path = pattern;
-    }
-    scratch_folder(const scratch_folder&) = delete;
-    scratch_folder& operator=(const scratch_folder&) = delete;
-    ~scratch_folder() {
-        std::error_code ignored;
-        fs::remove_all(path, ignored);
-    }
-    [[nodiscard]] std::string file(std::string_view name) const { return (path / name).string(); }
-};
 
 void write_all(int descriptor, std::string_view data) {
     while (!data.empty()) {
@@ -100,7 +85,7 @@ std::string read_ok(const std::string& path) {
 BOOST_AUTO_TEST_SUITE(state_file)
 
 BOOST_AUTO_TEST_CASE(reads_exact_contents) {
-    scratch_folder folder;
+    twofactor_test::temp_folder folder{"state-file"};
     const std::string path = folder.file("twofactor-account.txt");
     // An embedded NUL, a newline in the middle, none at the end: nothing is changed.
     const std::string contents = std::string("secret=", 7) + std::string(1, '\0') + secret_text + "\nlast";
@@ -116,7 +101,7 @@ BOOST_AUTO_TEST_CASE(reads_exact_contents) {
 }
 
 BOOST_AUTO_TEST_CASE(owner_only_modes_are_accepted) {
-    scratch_folder folder;
+    twofactor_test::temp_folder folder{"state-file"};
     const std::string path = folder.file("state");
     for (const mode_t mode : {0600, 0400, 0700, 0500}) {
         write_file(path, secret_text, mode);
@@ -125,7 +110,7 @@ BOOST_AUTO_TEST_CASE(owner_only_modes_are_accepted) {
 }
 
 BOOST_AUTO_TEST_CASE(group_or_other_permissions_are_refused) {
-    scratch_folder folder;
+    twofactor_test::temp_folder folder{"state-file"};
     const std::string path = folder.file("state");
     const std::pair<mode_t, std::string_view> cases[] = {
         {0644, "0644"}, {0640, "0640"}, {0604, "0604"}, {0660, "0660"},
@@ -142,7 +127,7 @@ BOOST_AUTO_TEST_CASE(group_or_other_permissions_are_refused) {
 
 // Needs the right to give a file away (root, as in CI); skipped otherwise.
 BOOST_AUTO_TEST_CASE(another_users_file_is_refused) {
-    scratch_folder folder;
+    twofactor_test::temp_folder folder{"state-file"};
     const std::string path = folder.file("state");
     write_file(path, secret_text, 0600);
     const uid_t other = ::geteuid() == 65534 ? 65533 : 65534;
@@ -156,12 +141,12 @@ BOOST_AUTO_TEST_CASE(another_users_file_is_refused) {
 }
 
 BOOST_AUTO_TEST_CASE(chmod_hint_quotes_unusual_names) {
-    scratch_folder folder;
+    twofactor_test::temp_folder folder{"state-file"};
     const std::string path = folder.file("it's mine");
     write_file(path, secret_text, 0644);
     // The shell word of "<folder>/it's mine" is '<folder>/it'\''s mine'.
     check_error(read_state_file(path),
-                {"has mode 0644", "chmod 600 '" + folder.path.string() + "/it'\\''s mine''"});
+                {"has mode 0644", "chmod 600 '" + folder.path().string() + "/it'\\''s mine''"});
 
     const std::string control = folder.file("line\nbreak");
     write_file(control, secret_text, 0640);
@@ -169,7 +154,7 @@ BOOST_AUTO_TEST_CASE(chmod_hint_quotes_unusual_names) {
 }
 
 BOOST_AUTO_TEST_CASE(missing_file) {
-    scratch_folder folder;
+    twofactor_test::temp_folder folder{"state-file"};
     const std::string path = folder.file("twofactor-account.txt");
     check_error(read_state_file(path), {"not found", "twofactor enroll", "twofactor-account.txt"});
     check_error(read_state_file(folder.file("no-such-folder/state")), {"not found"});
@@ -177,10 +162,10 @@ BOOST_AUTO_TEST_CASE(missing_file) {
 }
 
 BOOST_AUTO_TEST_CASE(special_files_are_refused) {
-    scratch_folder folder;
-    check_error(read_state_file(folder.path.string()), {"a folder", "not a regular file"});
-    BOOST_REQUIRE(::chmod(folder.path.c_str(), 0755) == 0);  // the type is checked first
-    check_error(read_state_file(folder.path.string()), {"not a regular file"});
+    twofactor_test::temp_folder folder{"state-file"};
+    check_error(read_state_file(folder.path().string()), {"a folder", "not a regular file"});
+    BOOST_REQUIRE(::chmod(folder.path().c_str(), 0755) == 0);  // the type is checked first
+    check_error(read_state_file(folder.path().string()), {"not a regular file"});
 
     // Opening a FIFO must not wait for a writer.
     const std::string fifo = folder.file("fifo");
@@ -191,7 +176,7 @@ BOOST_AUTO_TEST_CASE(special_files_are_refused) {
 }
 
 BOOST_AUTO_TEST_CASE(size_limit) {
-    scratch_folder folder;
+    twofactor_test::temp_folder folder{"state-file"};
     const std::string path = folder.file("state");
     std::string biggest(max_state_file_size, 'A');
     biggest.back() = 'Z';
@@ -212,7 +197,7 @@ BOOST_AUTO_TEST_CASE(size_limit) {
 }
 
 BOOST_AUTO_TEST_CASE(symbolic_links_are_followed) {
-    scratch_folder folder;
+    twofactor_test::temp_folder folder{"state-file"};
     const std::string target = folder.file("target");
     const std::string link = folder.file("link");
     write_file(target, secret_text, 0600);
@@ -229,7 +214,7 @@ BOOST_AUTO_TEST_CASE(symbolic_links_are_followed) {
 }
 
 BOOST_AUTO_TEST_CASE(remove) {
-    scratch_folder folder;
+    twofactor_test::temp_folder folder{"state-file"};
     const std::string path = folder.file("twofactor-account.txt");
     write_file(path, secret_text, 0600);
     const auto removed = remove_state_file(path);
@@ -238,12 +223,12 @@ BOOST_AUTO_TEST_CASE(remove) {
     check_error(read_state_file(path), {"not found"});
 
     check_error(remove_state_file(path), {"not found", "twofactor-account.txt"});
-    check_error(remove_state_file(folder.path.string()), {"cannot remove"});
+    check_error(remove_state_file(folder.path().string()), {"cannot remove"});
     check_error(remove_state_file(""), {"empty"});
 }
 
 BOOST_AUTO_TEST_CASE(remove_takes_a_link_not_its_target) {
-    scratch_folder folder;
+    twofactor_test::temp_folder folder{"state-file"};
     const std::string target = folder.file("target");
     const std::string link = folder.file("link");
     write_file(target, secret_text, 0600);
@@ -255,11 +240,11 @@ BOOST_AUTO_TEST_CASE(remove_takes_a_link_not_its_target) {
 }
 
 BOOST_AUTO_TEST_CASE(relative_path_in_the_current_folder) {
-    scratch_folder folder;
+    twofactor_test::temp_folder folder{"state-file"};
     std::error_code error;
     const fs::path previous = fs::current_path(error);
     BOOST_REQUIRE(!error);
-    BOOST_REQUIRE(::chdir(folder.path.c_str()) == 0);
+    BOOST_REQUIRE(::chdir(folder.path().c_str()) == 0);
     write_file("twofactor-account.txt", secret_text, 0600);
     const std::string contents = read_state_file("twofactor-account.txt").value_or("<error>");
     const auto removed = remove_state_file("twofactor-account.txt");
@@ -269,7 +254,7 @@ BOOST_AUTO_TEST_CASE(relative_path_in_the_current_folder) {
 
     BOOST_TEST(contents == secret_text);
     BOOST_TEST(removed.has_value(), error_of(removed));
-    BOOST_TEST(!fs::exists(folder.path / "twofactor-account.txt"));
+    BOOST_TEST(!fs::exists(folder.path() / "twofactor-account.txt"));
     // A name that starts with '-' is not taken for an option of chmod.
     check_error(refused, {"chmod 600 ./-state"});
 }

@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "support/process.hpp"
+#include "support/temp_folder.hpp"
 #include "support/test_support.hpp"
 
 namespace tf = twofactor;
@@ -215,37 +216,6 @@ void require_protoc() {
     BOOST_REQUIRE_MESSAGE(base64.status == 0 && base64.out == "YWI=",
                           "base64 (-w0) does not run: install the Debian/Ubuntu package 'coreutils'");
 }
-
-// A fresh temporary folder, removed with everything in it at the end of the test.
-class temporary_folder {
-public:
-    temporary_folder() {
-        std::string pattern =
-            (std::filesystem::temp_directory_path() / "twofactor-migration-interop-XXXXXX").string();
-        BOOST_REQUIRE_MESSAGE(::mkdtemp(pattern.data()) != nullptr,
-                              "cannot create a temporary folder " << pattern);
-        path_ = pattern;
-    }
-    temporary_folder(const temporary_folder&) = delete;
-    temporary_folder& operator=(const temporary_folder&) = delete;
-    ~temporary_folder() {
-        std::error_code ignored;
-        std::filesystem::remove_all(path_, ignored);
-    }
-    // Writes `content` to the file `name` in the folder and returns its path.
-    std::string write(const std::string& name, std::string_view content) const {
-        const std::string file = path_ + "/" + name;
-        std::ofstream out(file, std::ios::binary);
-        out.write(content.data(), static_cast<std::streamsize>(content.size()));
-        out.close();
-        BOOST_REQUIRE_MESSAGE(out.good(), "cannot write " << file);
-        return file;
-    }
-    [[nodiscard]] const std::string& path() const noexcept { return path_; }
-
-private:
-    std::string path_;
-};
 
 // ---- Python's protobuf ----------------------------------------------------------------------
 
@@ -526,7 +496,7 @@ struct python_output {
 };
 
 python_output python_exports(std::uint64_t script_seed, std::size_t count) {
-    temporary_folder folder;
+    twofactor_test::temp_folder folder("migration-interop");
     const std::string script = folder.write("exports.py", python_script);
     const auto output = run_shell(std::string(python) + " " + script + " " + std::to_string(script_seed) +
                                   " " + std::to_string(count));
@@ -656,8 +626,8 @@ public:
     // protoc --encode: the binary encoding of a text-format message of `type`.
     std::string encode(const std::string& type, std::string_view text_format) {
         const std::string input = folder_.write(next_name(".txt"), text_format);
-        const auto output = run_shell("protoc --proto_path=" + folder_.path() + " --encode=" + type + " " +
-                                      schema_ + " < " + input);
+        const auto output = run_shell("protoc --proto_path=" + folder_.path().string() + " --encode=" + type +
+                                      " " + schema_ + " < " + input);
         BOOST_REQUIRE_MESSAGE(output.status == 0, "protoc --encode=" << type << " failed on:\n"
                                                                      << text_format);
         return output.out;
@@ -666,8 +636,8 @@ public:
     // protoc --decode: the text format of binary `data` read as `type`.
     std::string decode(const std::string& type, std::string_view data) {
         const std::string input = folder_.write(next_name(".bin"), data);
-        const auto output = run_shell("protoc --proto_path=" + folder_.path() + " --decode=" + type + " " +
-                                      schema_ + " < " + input);
+        const auto output = run_shell("protoc --proto_path=" + folder_.path().string() + " --decode=" + type +
+                                      " " + schema_ + " < " + input);
         BOOST_REQUIRE_MESSAGE(output.status == 0, "protoc --decode=" << type << " failed");
         return output.out;
     }
@@ -685,7 +655,7 @@ public:
 private:
     std::string next_name(const char* extension) { return "file" + std::to_string(++files_) + extension; }
 
-    temporary_folder folder_;
+    twofactor_test::temp_folder folder_{"migration-interop"};
     std::string schema_;
     int files_ = 0;
 };

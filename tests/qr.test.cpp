@@ -34,6 +34,7 @@
 #include <vector>
 
 #include "support/process.hpp"
+#include "support/temp_folder.hpp"
 #include "support/test_support.hpp"
 
 namespace tf = twofactor;
@@ -850,24 +851,6 @@ struct sweep_case {
     std::filesystem::path file;
 };
 
-class temp_directory {
-public:
-    temp_directory() {
-        std::string pattern = (std::filesystem::temp_directory_path() / "twofactor-qr-XXXXXX").string();
-        if (::mkdtemp(pattern.data()) != nullptr) path_ = pattern;
-    }
-    ~temp_directory() {
-        std::error_code ignored;
-        if (!path_.empty()) std::filesystem::remove_all(path_, ignored);
-    }
-    temp_directory(const temp_directory&) = delete;
-    temp_directory& operator=(const temp_directory&) = delete;
-    [[nodiscard]] const std::filesystem::path& path() const { return path_; }
-
-private:
-    std::filesystem::path path_;
-};
-
 void write_file(const std::filesystem::path& path, const std::vector<std::byte>& bytes) {
     std::ofstream out(path, std::ios::binary);
     out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
@@ -909,8 +892,7 @@ std::string mixed_unit(std::mt19937_64& rng) {
 
 BOOST_AUTO_TEST_CASE(zbarimg_decodes_every_version_level_and_mode) {
     require_zbarimg();
-    temp_directory dir;
-    BOOST_TEST_REQUIRE(!dir.path().empty());
+    const twofactor_test::temp_folder dir("qr");
     std::mt19937_64 rng(2024);
     std::vector<sweep_case> cases;
     const auto add = [&](const std::string& name, const tf::qr_code& code, std::string expected,
@@ -1010,8 +992,7 @@ BOOST_AUTO_TEST_CASE(zbarimg_decodes_every_version_level_and_mode) {
 // says nothing (Shift JIS for "Müller GmbH" before the ECI header). Each text must come back as is.
 BOOST_AUTO_TEST_CASE(zbarimg_reads_utf8_text_as_utf8) {
     require_zbarimg();
-    temp_directory dir;
-    BOOST_TEST_REQUIRE(!dir.path().empty());
+    const twofactor_test::temp_folder dir("qr");
     const std::vector<std::string> texts{"Müller GmbH", "Café", "Ünïcödé ñ €100", "Grüße, 世界! ✓ ¿qué?",
                                          "otpauth://totp/Zoë:zoë@example.com?secret=JBSWY3DPEHPK3PXP"};
     for (std::size_t i = 0; i < texts.size(); ++i) {
@@ -1136,8 +1117,7 @@ BOOST_AUTO_TEST_CASE(matrices_equal_an_independent_encoders_module_for_module) {
                  c.mode + ' ' + c.text + '\n';
         expected += rows_of(*code) + '\n';
     }
-    temp_directory dir;
-    BOOST_TEST_REQUIRE(!dir.path().empty());
+    const twofactor_test::temp_folder dir("qr");
     const auto script = dir.path() / "encode.py";
     const auto input_file = dir.path() / "cases.txt";
     std::ofstream(script) << python_qr_script;
