@@ -1,6 +1,7 @@
 // Tests of twofactor/qr_render.hpp: SVG, terminal (UTF-8 half blocks), PNG and PBM output of
-// QR codes, each parsed back here and compared with the module matrix; CRC-32 and Adler-32
-// (detail/png.hpp) against their published check values.
+// QR codes, each parsed back here and compared with the module matrix, and read by independent
+// software (Pillow for PNG and PBM, librsvg for SVG); CRC-32 and Adler-32 (detail/png.hpp)
+// against their published check values.
 #include <boost/test/unit_test.hpp>
 
 #include <twofactor/qr.hpp>
@@ -14,6 +15,8 @@
 #include <string_view>
 #include <vector>
 
+#include "support/process.hpp"
+#include "support/temp_folder.hpp"
 #include "support/test_support.hpp"
 
 namespace tf = twofactor;
@@ -95,7 +98,8 @@ std::vector<tf::qr_code> sample_codes() {
         "otpauth://totp/Example:alice@example.com?secret=JBSWY3DPEHPK3PXP&issuer=Example"));
     codes.push_back(*tf::qr_code::encode_text(std::string(500, 'z')));
     codes.push_back(
-        *tf::qr_code::encode_text(std::string(2000, 'z'), {.ecc = tf::qr_ecc::low}));  // version 40
+        *tf::qr_code::encode_text(std::string(2900, 'z'), {.ecc = tf::qr_ecc::low}));  // version 40
+    BOOST_TEST_REQUIRE(codes.back().version() == 40);
     return codes;
 }
 
@@ -419,6 +423,142 @@ BOOST_AUTO_TEST_CASE(pbm_reads_back_as_the_matrix) {
             }
             BOOST_TEST(mismatches == 0);
         }
+    }
+}
+
+// ---- Read by independent software -------------------------------------------------------------
+//
+// The tests above read our output with parsers written here, beside the writers, so a misreading
+// of a format shared by both would pass them. Here Python's Pillow (Debian python3-pil) opens the
+// PNG and PBM files with its own inflating, unfiltering and checksums, and librsvg's rsvg-convert
+// (Debian librsvg2-bin) rasterises the SVG: every pixel of the images, and the centre of every
+// module of the rasterised SVG, must be the matrix's.
+
+constexpr const char* python = "/usr/bin/python3";
+
+// For each "<image file> <step> <offset>" line of the file argv[1]: the image's width and height,
+// then its pixels at offset + k * step along both axes, as rows of '1' (dark) and '0', then an
+// empty line. Alpha is dropped, so a transparent pixel reads as dark.
+constexpr std::string_view pillow_script = R"(import sys
+from PIL import Image
+
+out = []
+with open(sys.argv[1], encoding='utf-8') as jobs:
+    for job in jobs.read().splitlines():
+        path, step, offset = job.rsplit(' ', 2)
+        step, offset = int(step), int(offset)
+        with Image.open(path) as image:
+            gray = image.convert('L')
+        width, height = gray.size
+        pixels = gray.tobytes()
+        out.append(f'{width} {height}')
+        for y in range(offset, height, step):
+            row = pixels[y * width:(y + 1) * width]
+            out.append(''.join('1' if row[x] < 128 else '0' for x in range(offset, width, step)))
+        out.append('')
+sys.stdout.write('\n'.join(out) + '\n')
+)";
+
+void require_pillow_and_rsvg() {
+    const auto pillow =
+        twofactor_test::run_shell(std::string(python) + " -c 'import PIL; print(\"ok\")' 2>/dev/null");
+    BOOST_REQUIRE_MESSAGE(
+        pillow.status == 0 && pillow.out == "ok\n",
+        "Pillow is not available to " << python << ": install the Debian/Ubuntu package 'python3-pil'");
+    const auto rsvg = twofactor_test::run_process("rsvg-convert", {"--version"});
+    BOOST_REQUIRE_MESSAGE(rsvg.status == 0,
+                          "rsvg-convert does not run: install the Debian/Ubuntu package 'librsvg2-bin'");
+}
+
+std::string_view as_text(std::span<const std::byte> bytes) {
+    return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
+}
+
+// One image for the script: its file, how to sample it, what it must show, and a name.
+struct image_check {
+    std::string file;
+    int step;
+    int offset;
+    std::string expected;  // the script's output for it
+    std::string name;
+};
+
+// The script's output for `side` x `side` samples of an image `pixels` wide, `dark(x, y)` for each.
+template <class Dark>
+std::string expected_samples(int pixels, int side, Dark dark) {
+    std::string text = std::to_string(pixels) + " " + std::to_string(pixels) + "\n";
+    for (int y = 0; y < side; ++y) {
+        for (int x = 0; x < side; ++x) text += dark(x, y) ? '1' : '0';
+        text += '\n';
+    }
+    return text + "\n";
+}
+
+BOOST_AUTO_TEST_CASE(pillow_and_librsvg_read_the_matrix) {
+    require_pillow_and_rsvg();
+    const twofactor_test::temp_folder folder("qr-render");
+    std::vector<image_check> checks;
+    int index = 0;
+    for (const auto& code : sample_codes()) {
+        const std::string version = "version " + std::to_string(code.version());
+        for (const tf::qr_image_options options :
+             {tf::qr_image_options{}, tf::qr_image_options{.scale = 1, .quiet_zone = 0},
+              tf::qr_image_options{.scale = 3, .quiet_zone = 2}}) {
+            const int side = (code.size() + 2 * options.quiet_zone) * options.scale;
+            const auto pixel = [&](int x, int y) {
+                return code.module(x / options.scale - options.quiet_zone,
+                                   y / options.scale - options.quiet_zone);
+            };
+            const std::string settings = ", scale " + std::to_string(options.scale) + ", quiet zone " +
+                                         std::to_string(options.quiet_zone);
+            const auto png = tf::to_png(code, options);
+            const auto pbm = tf::to_pbm(code, options);
+            BOOST_TEST_REQUIRE((png.has_value() && pbm.has_value()));
+            const std::string png_file = folder.write(std::to_string(++index) + ".png", as_text(*png));
+            const std::string pbm_file = folder.write(std::to_string(++index) + ".pbm", as_text(*pbm));
+            checks.push_back(
+                {png_file, 1, 0, expected_samples(side, side, pixel), "PNG, " + version + settings});
+            checks.push_back(
+                {pbm_file, 1, 0, expected_samples(side, side, pixel), "PBM, " + version + settings});
+        }
+        // The SVG at 4 pixels a module, sampled at each module's centre.
+        for (const tf::qr_svg_options options :
+             {tf::qr_svg_options{}, tf::qr_svg_options{.quiet_zone = 0, .xml_declaration = false}}) {
+            const auto svg = tf::to_svg(code, options);
+            BOOST_TEST_REQUIRE(svg.has_value());
+            const int side = code.size() + 2 * options.quiet_zone;
+            const std::string svg_file = folder.write(std::to_string(++index) + ".svg", *svg);
+            const std::string raster = folder.file(std::to_string(++index) + ".png");
+            const std::string width = std::to_string(4 * side);
+            const auto drawn = twofactor_test::run_process(
+                "rsvg-convert", {"-w", width, "-h", width, "-o", raster, svg_file});
+            BOOST_TEST_REQUIRE(drawn.status == 0, "rsvg-convert " << svg_file << ": " << drawn);
+            checks.push_back({raster, 4, 2,
+                              expected_samples(4 * side, side,
+                                               [&](int x, int y) {
+                                                   return code.module(x - options.quiet_zone,
+                                                                      y - options.quiet_zone);
+                                               }),
+                              "SVG, " + version + ", quiet zone " + std::to_string(options.quiet_zone)});
+        }
+    }
+    std::string jobs;
+    std::string expected;
+    for (const auto& check : checks) {
+        jobs += check.file + " " + std::to_string(check.step) + " " + std::to_string(check.offset) + "\n";
+        expected += check.expected;
+    }
+    const std::string script = folder.write("read.py", pillow_script);
+    const std::string job_file = folder.write("jobs.txt", jobs);
+    const auto read = twofactor_test::run_process(python, {script, job_file});
+    BOOST_TEST_REQUIRE(read.status == 0, "Pillow: " << read);
+    if (read.out == expected) return;
+    // Name each image that reads otherwise.
+    std::size_t at = 0;
+    for (const auto& check : checks) {
+        const std::string_view theirs = std::string_view(read.out).substr(at, check.expected.size());
+        BOOST_TEST((theirs == check.expected), check.name << " reads otherwise");
+        at += check.expected.size();
     }
 }
 

@@ -13,7 +13,7 @@ packages=(
     cmake ninja-build g++ clang clang-format libclang-rt-14-dev libc++-14-dev libc++abi-14-dev python3
     libboost-test-dev libssl-dev libfmt-dev libbenchmark-dev
     oathtool python3-pyotp liboath-dev python3-protobuf protobuf-compiler python3-qrcodegen
-    zbar-tools libqrencode-dev pkg-config valgrind
+    zbar-tools python3-pil librsvg2-bin libqrencode-dev pkg-config valgrind
 )
 if [ "${1:-}" = "--embedded" ]; then
     packages+=(gcc-arm-none-eabi libstdc++-arm-none-eabi-newlib)
