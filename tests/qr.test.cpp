@@ -1013,9 +1013,11 @@ BOOST_AUTO_TEST_CASE(zbarimg_reads_utf8_text_as_utf8) {
 // (§7.6), and every test above still passed. Project Nayuki's QR Code generator (Debian
 // python3-qrcodegen, run by /usr/bin/python3) encodes the same single-mode text at the same
 // version and level; the two matrices must be equal module for module, with a forced mask and
-// with the mask each encoder chooses. The second compares the penalty rules (§7.8.3) too: the
-// two other Python encoders in Debian, qrcode and segno, each choose another mask than this
-// reference for about a fifth of these symbols (each reads rule 3 its own way).
+// with the mask each encoder chooses; and for texts of one character class, with everything
+// chosen by each (mode, version, level raised while the version stays, mask). The mask choice
+// compares the penalty rules (§7.8.3) too: the two other Python encoders in Debian, qrcode and
+// segno, each choose another mask than this reference for about a fifth of these symbols (each
+// reads rule 3 its own way).
 
 constexpr const char* python = "/usr/bin/python3";
 
@@ -1030,9 +1032,11 @@ void require_python_qrcodegen() {
                                  "(apt-get install python3-qrcodegen)");
 }
 
-// Reads "<version> <level L/M/Q/H> <mask, -1 for automatic> <mode N/A/B> <text>" lines from the
-// file argv[1] and prints each symbol as rows of '0' and '1' (dark), no quiet zone, then an
-// empty line.
+// Reads "<version> <level L/M/Q/H> <mask, -1 for automatic> <mode N/A/B/T> <text>" lines from
+// the file argv[1] and prints for each symbol its version, then its rows of '0' and '1' (dark),
+// no quiet zone, then an empty line. Mode T: the reference's encode_text, which chooses the mode,
+// the version and the mask itself and raises the level while the version stays (the version
+// given is ignored).
 constexpr std::string_view python_qr_script = R"(import sys
 from qrcodegen import QrCode, QrSegment
 
@@ -1043,9 +1047,13 @@ out = []
 with open(sys.argv[1], encoding='ascii') as cases:
     for line in cases.read().splitlines():
         version, level, mask, mode, text = line.split(' ', 4)
-        symbol = QrCode.encode_segments([segment[mode](text)], levels[level], minversion=int(version),
-                                        maxversion=int(version), mask=int(mask), boostecl=False)
+        if mode == 'T':
+            symbol = QrCode.encode_text(text, levels[level])
+        else:
+            symbol = QrCode.encode_segments([segment[mode](text)], levels[level], minversion=int(version),
+                                            maxversion=int(version), mask=int(mask), boostecl=False)
         size = symbol.get_size()
+        out.append(str(symbol.get_version()))
         out.extend(''.join('1' if symbol.get_module(x, y) else '0' for x in range(size)) for y in range(size))
         out.append('')
 sys.stdout.write('\n'.join(out) + '\n')
@@ -1055,7 +1063,7 @@ struct matrix_case {
     int version;
     tf::qr_ecc ecc;
     int mask;   // 0..7, or tf::qr_auto_mask (-1, which the reference script reads alike)
-    char mode;  // N, A or B: the one segment's mode
+    char mode;  // N, A or B: the one segment's mode; T: all automatic, the level a minimum
     std::string text;
 };
 
@@ -1101,21 +1109,38 @@ BOOST_AUTO_TEST_CASE(matrices_equal_an_independent_encoders_module_for_module) {
             }
         }
     }
-    std::string input, expected;
-    for (const auto& c : cases) {
-        const auto code = tf::qr_code::encode_text(c.text, {.ecc = c.ecc,
-                                                            .min_version = c.version,
-                                                            .max_version = c.version,
-                                                            .boost_ecc = false,
-                                                            .mask = c.mask});
+    // Everything automatic (mode, version, level raised while the version stays, mask) for texts of
+    // one character class (digits; upper-case letters and the alphanumeric symbols; lower-case
+    // letters), where the reference's one-mode segmentation is also the best.
+    std::mt19937_64 rng(29);
+    constexpr std::array<std::string_view, 3> classes{
+        "0123456789", "ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:", "abcdefghijklmnopqrstuvwxyz"};
+    for (std::size_t i = 0; i < 60; ++i) {
+        const std::string_view characters = classes[i % classes.size()];
+        std::string text(1 + rng() % (i % 4 == 0 ? 1250 : 200), ' ');  // 1250: fits any level
+        for (char& c : text) c = characters[rng() % characters.size()];
+        cases.push_back({0, all_levels[rng() % all_levels.size()], tf::qr_auto_mask, 'T', text});
+    }
+    std::vector<std::string> ours;  // per case: version line, rows, empty line
+    std::string input;
+    for (auto& c : cases) {
+        const auto code = c.mode == 'T' ? tf::qr_code::encode_text(c.text, {.ecc = c.ecc})
+                                        : tf::qr_code::encode_text(c.text, {.ecc = c.ecc,
+                                                                            .min_version = c.version,
+                                                                            .max_version = c.version,
+                                                                            .boost_ecc = false,
+                                                                            .mask = c.mask});
         BOOST_TEST_REQUIRE(code.has_value(),
                            "version " << c.version << '-' << level_letter(c.ecc) << ' ' << c.mode);
-        BOOST_TEST_REQUIRE(first_mode_indicator(*code) == (c.mode == 'N'   ? 0b0001
-                                                           : c.mode == 'A' ? 0b0010
-                                                                           : 0b0100));
+        if (c.mode == 'T')
+            c.version = code->version();
+        else
+            BOOST_TEST_REQUIRE(first_mode_indicator(*code) == (c.mode == 'N'   ? 0b0001
+                                                               : c.mode == 'A' ? 0b0010
+                                                                               : 0b0100));
         input += std::to_string(c.version) + ' ' + level_letter(c.ecc) + ' ' + std::to_string(c.mask) + ' ' +
                  c.mode + ' ' + c.text + '\n';
-        expected += rows_of(*code) + '\n';
+        ours.push_back(std::to_string(code->version()) + '\n' + rows_of(*code) + '\n');
     }
     const twofactor_test::temp_folder dir("qr");
     const auto script = dir.path() / "encode.py";
@@ -1125,23 +1150,34 @@ BOOST_AUTO_TEST_CASE(matrices_equal_an_independent_encoders_module_for_module) {
     const auto theirs =
         run_shell(std::string(python) + " '" + script.string() + "' '" + input_file.string() + "' 2>&1");
     BOOST_TEST_REQUIRE(theirs.status == 0, "python3-qrcodegen failed:\n" << theirs.out.substr(0, 2000));
-    BOOST_TEST_REQUIRE(theirs.out.size() == expected.size(), "python3-qrcodegen printed something else:\n"
-                                                                 << theirs.out.substr(0, 2000));
-    if (theirs.out == expected) return;
-    // Name each symbol that differs, with how many modules do.
-    std::size_t at = 0;
-    for (const auto& c : cases) {
-        const std::size_t length = static_cast<std::size_t>((4 * c.version + 18) * (4 * c.version + 17) + 1);
-        const std::string_view ours = std::string_view(expected).substr(at, length);
-        const std::string_view other = std::string_view(theirs.out).substr(at, length);
-        const auto differing = std::inner_product(ours.begin(), ours.end(), other.begin(), std::size_t{0},
-                                                  std::plus<>(), std::not_equal_to<>());
-        BOOST_TEST(differing == 0u, "version "
-                                        << c.version << '-' << level_letter(c.ecc) << ", mask "
-                                        << (c.mask == tf::qr_auto_mask ? "chosen" : std::to_string(c.mask))
-                                        << ", mode " << c.mode << ": " << differing << " modules differ");
-        at += length;
+    // Theirs, symbol by symbol: the version line, then as many rows as that version has.
+    std::string_view rest = theirs.out;
+    for (std::size_t i = 0; i < cases.size(); ++i) {
+        const matrix_case& c = cases[i];
+        const std::size_t version_end = rest.find('\n');
+        BOOST_TEST_REQUIRE(version_end != std::string_view::npos,
+                           "python3-qrcodegen printed " << i << " symbols");
+        const int version = std::stoi(std::string(rest.substr(0, version_end)));
+        const std::size_t length =
+            version_end + 1 + static_cast<std::size_t>((4 * version + 18) * (4 * version + 17) + 1);
+        BOOST_TEST_REQUIRE(length <= rest.size(), "python3-qrcodegen's output ends in symbol " << i);
+        const std::string_view other = rest.substr(0, length);
+        rest.remove_prefix(length);
+        const std::string what =
+            (c.mode == 'T' ? "automatic, at least level " : "version " + std::to_string(c.version) + '-') +
+            level_letter(c.ecc) + ", mask " +
+            (c.mask == tf::qr_auto_mask ? "chosen" : std::to_string(c.mask)) + ", mode " + c.mode + ", " +
+            std::to_string(c.text.size()) + " characters";
+        if (version != c.version) {
+            BOOST_TEST(version == c.version,
+                       what << ": version " << c.version << ", the reference's " << version);
+            continue;
+        }
+        const auto differing = std::inner_product(ours[i].begin(), ours[i].end(), other.begin(),
+                                                  std::size_t{0}, std::plus<>(), std::not_equal_to<>());
+        BOOST_TEST(differing == 0u, what << ": " << differing << " modules differ");
     }
+    BOOST_TEST(rest.empty(), "python3-qrcodegen printed more symbols than asked for");
 }
 
 }  // namespace
