@@ -749,28 +749,36 @@ template <std::unsigned_integral T>
 }
 
 /**
- * `value / Divisor` for any 32-bit value, by one multiplication and shifts, at every
- * optimisation level: a division instruction's latency can depend on its operands (on some
- * CPUs), and without optimisation compilers emit one for `/` by a constant.
- * Granlund and Montgomery (1994), Theorem 4.2, with N = 32 and l = ceil(log2 Divisor): for the
- * multiplier m = ceil(2^(32+l) / Divisor), floor(n * m / 2^(32+l)) = floor(n / Divisor). m has
- * up to 34 bits, so n * m is formed as n * (m mod 2^32) and n * floor(m / 2^32) in 64 bits.
+ * `value / Divisor` for any 32-bit value, by multiplication and shifts, at every optimisation
+ * level: a division instruction's latency can depend on its operands (on some CPUs), and without
+ * optimisation compilers emit one for `/` by a constant.
+ * Granlund and Montgomery (1994), Theorem 4.2, with N = 32: if m · Divisor - 2^(32+l) <= 2^l for
+ * m = ceil(2^(32+l) / Divisor), then floor(n * m / 2^(32+l)) = floor(n / Divisor) for every 32-bit
+ * n. l = ceil(log2 Divisor) always qualifies; the smallest l that does often gives a multiplier of
+ * 32 bits (10: 0xCCCCCCCD, l = 3), and then n * m fits in 64 bits: one multiplication. Otherwise
+ * m has 33 bits and n * m is formed from n * (m mod 2^32) and n * floor(m / 2^32).
  */
 template <std::uint32_t Divisor>
 requires(Divisor >= 1 && Divisor <= (1U << 31)) [[nodiscard]] constexpr std::uint32_t
     divide_by(std::uint32_t value) noexcept {
     constexpr int l = [] {
-        int bits = 0;
-        while ((std::uint64_t{1} << bits) < Divisor) ++bits;
-        return bits;
+        for (int bits = 0;; ++bits) {
+            const std::uint64_t power = std::uint64_t{1} << (32 + bits);
+            const std::uint64_t m = (power + Divisor - 1) / Divisor;
+            if (m * Divisor - power <= (std::uint64_t{1} << bits)) return bits;
+        }
     }();
     constexpr std::uint64_t power = std::uint64_t{1} << (32 + l);
     constexpr std::uint64_t m = (power + Divisor - 1) / Divisor;
     static_assert(m * Divisor - power <= (std::uint64_t{1} << l), "Theorem 4.2's condition");
-    constexpr std::uint64_t m_low = m & 0xFFFFFFFFU;
-    constexpr std::uint64_t m_high = m >> 32;
     const std::uint64_t n = value;
-    return static_cast<std::uint32_t>((n * m_high + ((n * m_low) >> 32)) >> l);
+    if constexpr (m <= 0xFFFFFFFFU) {
+        return static_cast<std::uint32_t>((n * m) >> (32 + l));
+    } else {
+        constexpr std::uint64_t m_low = m & 0xFFFFFFFFU;
+        constexpr std::uint64_t m_high = m >> 32;
+        return static_cast<std::uint32_t>((n * m_high + ((n * m_low) >> 32)) >> l);
+    }
 }
 
 /// `value % Divisor`, as `divide_by` computes the quotient.
