@@ -718,11 +718,22 @@ int naive_penalty(const tf::qr_code& code) {
 
 // The library's rules 1 and 3 for a line given as '1' (dark) and '0' (light), the symbol as wide
 // as the line.
-int line_penalty(const std::vector<bool>& modules) {
-    td::qr_line<3> line{};
+template <int W>
+int line_penalty_in_words(const std::vector<bool>& modules) {
+    td::qr_line<W> line{};
     for (std::size_t x = 0; x < modules.size(); ++x)
         if (modules[x]) line[x / 64] |= std::uint64_t{1} << (x % 64);
-    return td::qr_line_penalty<3>(line, td::make_qr_line_limits<3>(static_cast<int>(modules.size())));
+    return td::qr_line_penalty<W>(line, td::make_qr_line_limits<W>(static_cast<int>(modules.size())));
+}
+
+// In as many 64-bit words as the encoder uses for a symbol that wide: 1 up to 64 modules, 2 up to
+// 128, 3 beyond.
+int line_penalty(const std::vector<bool>& modules) {
+    switch ((modules.size() + 63) / 64) {
+        case 1: return line_penalty_in_words<1>(modules);
+        case 2: return line_penalty_in_words<2>(modules);
+        default: return line_penalty_in_words<3>(modules);
+    }
 }
 
 std::vector<bool> modules_of(std::string_view text) {
@@ -750,6 +761,8 @@ BOOST_AUTO_TEST_CASE(finder_like_patterns_are_whole_runs_in_the_ratio_1_1_3_1_1)
         {"110011111001100000000", 3 + 6},
         // Unit 3, 3:3:9:3:3 from edge to edge: the quiet zone is the light on both sides.
         {"111000111111111000111", 7 + 80},
+        // Unit 5 from edge to edge, in a line of 35: four runs of 5 and one of 15 for rule 1.
+        {"11111000001111111111111110000011111", 4 * 3 + 13 + 80},
     };
     for (const auto& [text, expected] : lines) {
         BOOST_TEST_CONTEXT(text) {
@@ -760,8 +773,10 @@ BOOST_AUTO_TEST_CASE(finder_like_patterns_are_whole_runs_in_the_ratio_1_1_3_1_1)
 }
 
 BOOST_AUTO_TEST_CASE(line_penalty_equals_the_module_by_module_rules_on_random_lines) {
-    // Lines made of runs of random lengths, with finder-like patterns of units 1 to 4 spliced in,
-    // so that both the patterns and their near misses (a run one module off) are common.
+    // Lines of every symbol width (so in one, two and three words) made of runs of random
+    // lengths, with finder-like patterns spliced in, mostly of units 1 to 4 and sometimes of any
+    // unit that fits (up to 25), so that both the patterns and their near misses (a run one module
+    // off) are common.
     std::mt19937_64 rng(11);
     for (int i = 0; i < 20000; ++i) {
         const std::size_t size = 21 + 4 * (rng() % 40);  // the sizes of versions 1 to 40
@@ -769,14 +784,16 @@ BOOST_AUTO_TEST_CASE(line_penalty_equals_the_module_by_module_rules_on_random_li
         bool dark = rng() % 2 == 0;
         while (modules.size() < size) {
             if (rng() % 4 == 0) {
-                const std::size_t unit = 1 + rng() % 4;
+                const std::size_t largest_unit = rng() % 4 == 0 ? size / 7 : 4;
+                const std::size_t unit = 1 + rng() % largest_unit;
                 for (const std::size_t runs : {1, 1, 3, 1, 1}) {
                     const std::size_t length = unit * runs + (rng() % 8 == 0 ? 1 : 0);
                     modules.insert(modules.end(), length, dark);
                     dark = !dark;
                 }
             } else {
-                const std::size_t length = 1 + rng() % (rng() % 2 == 0 ? 3 : 12);
+                const std::size_t longest = rng() % 2 == 0 ? 3 : 12;
+                const std::size_t length = 1 + rng() % longest;
                 modules.insert(modules.end(), length, dark);
                 dark = !dark;
             }

@@ -560,6 +560,7 @@ BOOST_AUTO_TEST_CASE(pillow_and_librsvg_read_the_matrix) {
         BOOST_TEST((theirs == check.expected), check.name << " reads otherwise");
         at += check.expected.size();
     }
+    BOOST_TEST(read.out.size() == at, "the script printed more than the images");
 }
 
 // ---- Buffers and options ----------------------------------------------------------------------
