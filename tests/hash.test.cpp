@@ -480,6 +480,20 @@ constexpr bool wipes_in_constant_evaluation() {
     return key == std::array<std::byte, 4>{} && state == std::array<std::uint32_t, 2>{};
 }
 
+// What secure_wipe accepts: an object it can zero, or a span of writable bytes (the bytes it refers
+// to are wiped). Refused, because wiping them would zero the wrong thing or nothing: a pointer (the
+// pointer, not what it points to), a span of const bytes (the span object itself), a const object.
+template <class T>
+concept wipeable = requires(T& object) {
+    detail::secure_wipe(object);
+};
+static_assert(wipeable<std::array<std::byte, 4>>);
+static_assert(wipeable<std::uint64_t[3]>);
+static_assert(wipeable<std::span<std::byte>>);
+static_assert(!wipeable<std::byte*>);
+static_assert(!wipeable<std::span<const std::byte>>);
+static_assert(!wipeable<const std::array<std::byte, 4>>);
+
 BOOST_AUTO_TEST_CASE(secure_wipe) {
     static_assert(wipes_in_constant_evaluation());
     std::array<std::byte, 33> key{};
