@@ -5,7 +5,7 @@
 #
 # Usage: tools/run-fuzzers.sh [-j jobs] [seconds-per-target] [target ...]
 #        (default: 1 job, 60 seconds, every fuzz/fuzz_*.cpp; e.g. tools/run-fuzzers.sh 600 fuzz_qr_encode;
-#        CI: tools/run-fuzzers.sh -j "$(nproc)" 60, builds and fuzzes that many targets at a time)
+#        CI: tools/run-fuzzers.sh -j "$(nproc)" 45, builds and fuzzes that many targets at a time)
 # Environment: CXX (default clang++-14, else clang++).
 #
 # Per target it uses, under build/fuzz/:

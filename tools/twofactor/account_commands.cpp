@@ -33,7 +33,7 @@ constexpr std::array backup_codes_options{regenerate_option, backup_codes_file_o
                                           login_time_option};
 constexpr std::array disable_options{state_option, login_time_option};
 
-constexpr std::string_view login_usage = "twofactor login [--state FILE]";
+constexpr std::string_view login_usage = "twofactor login [--state FILE] [--time UNIX]";
 constexpr std::string_view login_description =
     "Signs in with the second factor: reads a code from your authenticator app, or one of your\n"
     "backup codes, from standard input (asking for it when that is a terminal) and checks it\n"
@@ -44,14 +44,14 @@ constexpr std::string_view login_description =
     "unreadable, corrupt or too widely readable state file (nothing is changed).";
 
 constexpr std::string_view backup_codes_usage =
-    "twofactor backup-codes [--regenerate] [--state FILE] [--backup-codes FILE]";
+    "twofactor backup-codes [--regenerate] [--state FILE] [--backup-codes FILE] [--time UNIX]";
 constexpr std::string_view backup_codes_description =
     "Without --regenerate: tells how many backup codes are left. With --regenerate: asks for a\n"
     "code from your authenticator app (a backup code is not enough), then replaces all backup\n"
     "codes with 10 new ones: the old ones stop working. The new codes are shown once; keep them\n"
     "as safe as a password.";
 
-constexpr std::string_view disable_usage = "twofactor disable [--state FILE]";
+constexpr std::string_view disable_usage = "twofactor disable [--state FILE] [--time UNIX]";
 constexpr std::string_view disable_description =
     "Turns two-factor authentication off: asks for a code from your authenticator app or a\n"
     "backup code and, if it is accepted, removes the state file. Turning it on again means\n"
