@@ -31,6 +31,8 @@
 
 namespace {
 
+using twofactor_test::python;
+
 using twofactor::algorithm;
 
 constexpr std::uint64_t seed = 0x20240611'4226'6238ull;  // fixed: failures are reproducible
@@ -122,19 +124,6 @@ void require_oathtool() {
                           "package 'oathtool' (apt-get install oathtool)");
 }
 
-constexpr const char* python = "/usr/bin/python3";
-
-void require_pyotp() {
-    BOOST_REQUIRE_MESSAGE(::access(python, X_OK) == 0,
-                          python << " is missing: install the package 'python3' (and 'python3-pyotp')");
-    const auto probe = run_shell(std::string(python) + " -c 'import pyotp; print(\"ok\")' 2>/dev/null");
-    BOOST_REQUIRE_MESSAGE(probe.status == 0 && trim(probe.out) == "ok",
-                          "the Python module pyotp is not available to "
-                              << python
-                              << ": install the Debian/Ubuntu package 'python3-pyotp' "
-                                 "(apt-get install python3-pyotp)");
-}
-
 std::string oathtool_command(const otp_case& c) {
     std::ostringstream command;
     command << "oathtool --base32 --digits=" << c.digits;
@@ -215,7 +204,7 @@ std::vector<std::string> pyotp_codes(const std::vector<otp_case>& cases) {
 
 BOOST_AUTO_TEST_CASE(tools_are_installed) {
     require_oathtool();
-    require_pyotp();
+    twofactor_test::require_python_module("import pyotp", "python3-pyotp");
 }
 
 BOOST_AUTO_TEST_CASE(library_agrees_with_oathtool) {
@@ -245,7 +234,7 @@ BOOST_AUTO_TEST_CASE(library_agrees_with_oathtool) {
 }
 
 BOOST_AUTO_TEST_CASE(library_agrees_with_pyotp) {
-    require_pyotp();
+    twofactor_test::require_python_module("import pyotp", "python3-pyotp");
     std::mt19937_64 rng(seed + 1);
     // pyotp: every hash for HOTP and TOTP, 6..9 digits. All cases in one Python process.
     const auto cases = random_cases(rng, 2000, 9, true, false);
@@ -259,7 +248,7 @@ BOOST_AUTO_TEST_CASE(rfc_vectors_through_both_tools) {
     // Anchors the comparison: RFC 6238 Appendix B (SHA-1, 8 digits, t = 59) and RFC 4226
     // Appendix D (counter 9) give the published codes in all three implementations.
     require_oathtool();
-    require_pyotp();
+    twofactor_test::require_python_module("import pyotp", "python3-pyotp");
     otp_case totp_case;
     totp_case.digits = 8;
     totp_case.time = 59;

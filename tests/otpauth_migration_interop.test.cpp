@@ -15,13 +15,10 @@
 
 #include <twofactor/otpauth_migration.hpp>
 
-#include <unistd.h>
-
 #include <charconv>
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
-#include <fstream>
 #include <ostream>
 #include <sstream>
 #include <string>
@@ -60,16 +57,12 @@ inline std::ostream& boost_test_print_type(std::ostream& out, const migration_er
 
 namespace {
 
+using twofactor_test::python;
+
 constexpr std::uint64_t seed = 0x20240611'4d49'4752ull;  // fixed: failures are reproducible
 constexpr std::size_t export_count = 300;
 
 using twofactor_test::run_shell;
-
-std::string trim(std::string text) {
-    while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' '))
-        text.pop_back();
-    return text;
-}
 
 // ---- Accounts as both sides see them ------------------------------------------------------
 
@@ -192,20 +185,6 @@ std::string migration_uri(std::string_view base64) {
 }
 
 // ---- Tools ------------------------------------------------------------------------------------
-
-constexpr const char* python = "/usr/bin/python3";
-
-void require_python_protobuf() {
-    BOOST_REQUIRE_MESSAGE(::access(python, X_OK) == 0,
-                          python << " is missing: install the package 'python3' (and 'python3-protobuf')");
-    const auto probe = run_shell(
-        std::string(python) + " -c 'from google.protobuf import message_factory; print(\"ok\")' 2>/dev/null");
-    BOOST_REQUIRE_MESSAGE(probe.status == 0 && trim(probe.out) == "ok",
-                          "the Python module google.protobuf is not available to "
-                              << python
-                              << ": install the Debian/Ubuntu package 'python3-protobuf' "
-                                 "(apt-get install python3-protobuf)");
-}
 
 void require_protoc() {
     const auto probe = run_shell("protoc --version 2>/dev/null");
@@ -730,12 +709,12 @@ void check_refused(const std::string& uri, errc code, std::size_t account) {
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(tools_are_installed) {
-    require_python_protobuf();
+    twofactor_test::require_python_module("from google.protobuf import message_factory", "python3-protobuf");
     require_protoc();
 }
 
 BOOST_AUTO_TEST_CASE(python_protobuf_exports_are_read_field_by_field) {
-    require_python_protobuf();
+    twofactor_test::require_python_module("from google.protobuf import message_factory", "python3-protobuf");
     const auto output = python_exports(seed, export_count);
     // The random exports and the one of exactly max_migration_data_size bytes.
     BOOST_TEST_REQUIRE(output.exports.size() == export_count + 1);
@@ -768,7 +747,7 @@ BOOST_AUTO_TEST_CASE(python_protobuf_exports_are_read_field_by_field) {
 }
 
 BOOST_AUTO_TEST_CASE(python_protobuf_exports_are_refused_with_the_culprit) {
-    require_python_protobuf();
+    twofactor_test::require_python_module("from google.protobuf import message_factory", "python3-protobuf");
     const auto output = python_exports(seed + 1, 0);
     BOOST_TEST_REQUIRE(output.exports.size() == 1u);  // the largest one that is accepted
     BOOST_TEST_REQUIRE(output.refusals.size() == 3 * 29 + 1u);

@@ -42,6 +42,8 @@ inline std::ostream& boost_test_print_type(std::ostream& out, algorithm a) { ret
 
 namespace {
 
+using twofactor_test::python;
+
 constexpr auto hello = twofactor_test::bytes_of("Hello!\xDE\xAD\xBE\xEF");  // JBSWY3DPEHPK3PXP
 
 tf::secret key_of(std::string_view base32) { return tf::secret::from_base32(base32).value(); }
@@ -763,22 +765,8 @@ BOOST_AUTO_TEST_CASE(compatibility_report_flags_and_lines) {
 
 namespace {
 
-constexpr const char* python = "/usr/bin/python3";
-
 using command_output = twofactor_test::process_output;
 using twofactor_test::run_shell;
-
-void require_pyotp() {
-    BOOST_REQUIRE_MESSAGE(
-        ::access(python, X_OK) == 0,
-        python << " is missing: install the Debian/Ubuntu packages 'python3' and 'python3-pyotp'");
-    const auto probe = run_shell(std::string(python) + " -c 'import pyotp; print(\"ok\")' 2>/dev/null");
-    BOOST_REQUIRE_MESSAGE(
-        probe.status == 0 && probe.out == "ok\n",
-        "the Python module pyotp is not available to "
-            << python
-            << ": install the Debian/Ubuntu package 'python3-pyotp' (apt-get install python3-pyotp)");
-}
 
 class temporary_file {
 public:
@@ -853,7 +841,7 @@ std::string from_hex(std::string_view hex) {
 }
 
 std::vector<std::vector<std::string>> run_pyotp(const std::vector<std::string>& lines) {
-    require_pyotp();
+    twofactor_test::require_python_module("import pyotp", "python3-pyotp");
     temporary_file input;
     std::string all;
     for (const auto& line : lines) all += line + "\n";
@@ -891,7 +879,9 @@ std::string pyotp_safe_name(std::mt19937_64& rng, bool allow_empty) {
 
 }  // namespace
 
-BOOST_AUTO_TEST_CASE(pyotp_is_installed) { require_pyotp(); }
+BOOST_AUTO_TEST_CASE(pyotp_is_installed) {
+    twofactor_test::require_python_module("import pyotp", "python3-pyotp");
+}
 
 BOOST_AUTO_TEST_CASE(pyotp_parses_our_uris) {
     std::mt19937_64 rng(0x9E07'0001ull);

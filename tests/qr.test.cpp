@@ -11,10 +11,6 @@
 #include <twofactor/qr.hpp>
 #include <twofactor/qr_render.hpp>
 
-#include <unistd.h>
-
-#include <sys/wait.h>
-
 #include <algorithm>
 #include <array>
 #include <cstddef>
@@ -22,7 +18,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <functional>
 #include <numeric>
 #include <ostream>
@@ -47,6 +42,9 @@ inline std::ostream& boost_test_print_type(std::ostream& out, qr_ecc ecc) {
 }  // namespace twofactor::inline v1
 
 namespace {
+
+using twofactor_test::as_text;
+using twofactor_test::python;
 
 constexpr std::array<tf::qr_ecc, 4> all_levels{tf::qr_ecc::low, tf::qr_ecc::medium, tf::qr_ecc::quartile,
                                                tf::qr_ecc::high};
@@ -868,15 +866,6 @@ struct sweep_case {
     std::filesystem::path file;
 };
 
-void write_file(const std::filesystem::path& path, const std::vector<std::byte>& bytes) {
-    std::ofstream out(path, std::ios::binary);
-    out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
-}
-
-std::string as_string(std::span<const std::byte> bytes) {
-    return std::string(reinterpret_cast<const char*>(bytes.data()), bytes.size());
-}
-
 // With -Sbinary zbarimg prints each symbol's bytes exactly, with nothing between them, so one
 // process decodes all files and its output must be the concatenation of the expected bytes in
 // argument order. On a mismatch each file is decoded on its own to name the culprit.
@@ -916,9 +905,7 @@ BOOST_AUTO_TEST_CASE(zbarimg_decodes_every_version_level_and_mode) {
                          int scale = 2) {
         const auto png = tf::to_png(code, {.scale = scale});
         BOOST_TEST_REQUIRE(png.has_value());
-        const auto file = dir.path() / (name + ".png");
-        write_file(file, *png);
-        cases.push_back({name, std::move(expected), file});
+        cases.push_back({name, std::move(expected), dir.write(name + ".png", as_text(*png))});
     };
 
     using enum td::qr_segment_mode;
@@ -938,7 +925,7 @@ BOOST_AUTO_TEST_CASE(zbarimg_decodes_every_version_level_and_mode) {
                     const auto code = tf::qr_code::encode_bytes(bytes, options);
                     BOOST_TEST_REQUIRE(code.has_value());
                     BOOST_TEST(code->version() == v);
-                    add(name + "_bytes", *code, as_string(bytes));
+                    add(name + "_bytes", *code, std::string(as_text(bytes)));
                     continue;
                 }
                 case 1:  // digits, numeric mode, full capacity
@@ -992,15 +979,13 @@ BOOST_AUTO_TEST_CASE(zbarimg_decodes_every_version_level_and_mode) {
     add("mixed", *tf::qr_code::encode_text("ABC123abc4567890DEF"), "ABC123abc4567890DEF");
     std::vector<std::byte> every_byte(256);
     for (std::size_t i = 0; i < every_byte.size(); ++i) every_byte[i] = static_cast<std::byte>(i);
-    add("every_byte", *tf::qr_code::encode_bytes(every_byte), as_string(every_byte));
-    add("every_byte_text", *tf::qr_code::encode_text(as_string(every_byte)), as_string(every_byte));
+    add("every_byte", *tf::qr_code::encode_bytes(every_byte), std::string(as_text(every_byte)));
+    add("every_byte_text", *tf::qr_code::encode_text(as_text(every_byte)), std::string(as_text(every_byte)));
     {
         // A PBM too (zbarimg reads Netpbm), at one pixel per module... times three.
         const auto code = tf::qr_code::encode_text("PBM image", {.ecc = tf::qr_ecc::high});
         const auto pbm = tf::to_pbm(*code, {.scale = 3});
-        const auto file = dir.path() / "pbm.pbm";
-        write_file(file, *pbm);
-        cases.push_back({"pbm", "PBM image", file});
+        cases.push_back({"pbm", "PBM image", dir.write("pbm.pbm", as_text(*pbm))});
     }
     decode_all(cases, dir.path());
 }
@@ -1015,9 +1000,9 @@ BOOST_AUTO_TEST_CASE(zbarimg_reads_utf8_text_as_utf8) {
     for (std::size_t i = 0; i < texts.size(); ++i) {
         const auto code = tf::qr_code::encode_text(texts[i]);
         BOOST_TEST_REQUIRE(code.has_value());
-        const auto file = dir.path() / ("utf8_" + std::to_string(i) + ".png");
-        write_file(file, *tf::to_png(*code, {.scale = 4}));
-        const auto decoded = run_shell("zbarimg --raw -q '" + file.string() + "' 2>/dev/null");
+        const std::string file =
+            dir.write("utf8_" + std::to_string(i) + ".png", as_text(*tf::to_png(*code, {.scale = 4})));
+        const auto decoded = run_shell("zbarimg --raw -q '" + file + "' 2>/dev/null");
         BOOST_TEST(decoded.status == 0);
         BOOST_TEST(decoded.out == texts[i] + "\n");
     }
@@ -1035,19 +1020,6 @@ BOOST_AUTO_TEST_CASE(zbarimg_reads_utf8_text_as_utf8) {
 // compares the penalty rules (§7.8.3) too: the two other Python encoders in Debian, qrcode and
 // segno, each choose another mask than this reference for about a fifth of these symbols (each
 // reads rule 3 its own way).
-
-constexpr const char* python = "/usr/bin/python3";
-
-void require_python_qrcodegen() {
-    BOOST_REQUIRE_MESSAGE(::access(python, X_OK) == 0,
-                          python << " is missing: install the package 'python3' (and 'python3-qrcodegen')");
-    const auto probe = run_shell(std::string(python) + " -c 'import qrcodegen; print(\"ok\")' 2>/dev/null");
-    BOOST_REQUIRE_MESSAGE(probe.status == 0 && probe.out == "ok\n",
-                          "the Python module qrcodegen is not available to "
-                              << python
-                              << ": install the Debian/Ubuntu package 'python3-qrcodegen' "
-                                 "(apt-get install python3-qrcodegen)");
-}
 
 // Reads "<version> <level L/M/Q/H> <mask, -1 for automatic> <mode N/A/B/T> <text>" lines from
 // the file argv[1] and prints for each symbol its version, then its rows of '0' and '1' (dark),
@@ -1096,7 +1068,7 @@ std::string rows_of(const tf::qr_code& code) {
 }
 
 BOOST_AUTO_TEST_CASE(matrices_equal_an_independent_encoders_module_for_module) {
-    require_python_qrcodegen();
+    twofactor_test::require_python_module("import qrcodegen", "python3-qrcodegen");
     // Every version and level, the mask cycling so that each level sees all eight: a byte-mode
     // text that fills the symbol to its last data codeword, and a numeric or alphanumeric one
     // of about two thirds of that, which leaves pad codewords. At one level per version (all four
@@ -1160,13 +1132,9 @@ BOOST_AUTO_TEST_CASE(matrices_equal_an_independent_encoders_module_for_module) {
         ours.push_back(std::to_string(code->version()) + '\n' + rows_of(*code) + '\n');
     }
     const twofactor_test::temp_folder dir("qr");
-    const auto script = dir.path() / "encode.py";
-    const auto input_file = dir.path() / "cases.txt";
-    std::ofstream(script) << python_qr_script;
-    std::ofstream(input_file) << input;
-    const auto theirs =
-        run_shell(std::string(python) + " '" + script.string() + "' '" + input_file.string() + "' 2>&1");
-    BOOST_TEST_REQUIRE(theirs.status == 0, "python3-qrcodegen failed:\n" << theirs.out.substr(0, 2000));
+    const auto theirs = twofactor_test::run_process(
+        python, {dir.write("encode.py", python_qr_script), dir.write("cases.txt", input)});
+    BOOST_TEST_REQUIRE(theirs.status == 0, "python3-qrcodegen failed: " << theirs);
     // Theirs, symbol by symbol: the version line, then as many rows as that version has.
     std::string_view rest = theirs.out;
     for (std::size_t i = 0; i < cases.size(); ++i) {

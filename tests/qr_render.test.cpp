@@ -24,6 +24,9 @@ namespace td = twofactor::detail;
 
 namespace {
 
+using twofactor_test::as_text;
+using twofactor_test::python;
+
 // ---- Checksums ------------------------------------------------------------------------------
 
 template <std::size_t N>
@@ -398,7 +401,7 @@ BOOST_AUTO_TEST_CASE(pbm_reads_back_as_the_matrix) {
              {tf::qr_image_options{.scale = 1}, tf::qr_image_options{.scale = 5, .quiet_zone = 1}}) {
             const auto pbm = tf::to_pbm(code, options);
             BOOST_TEST_REQUIRE(pbm.has_value());
-            const std::string text(reinterpret_cast<const char*>(pbm->data()), pbm->size());
+            const std::string text(as_text(*pbm));
             const int side = (code.size() + 2 * options.quiet_zone) * options.scale;
             const std::string header = "P4\n" + std::to_string(side) + " " + std::to_string(side) + "\n";
             BOOST_TEST_REQUIRE(text.starts_with(header));
@@ -434,8 +437,6 @@ BOOST_AUTO_TEST_CASE(pbm_reads_back_as_the_matrix) {
 // (Debian librsvg2-bin) rasterises the SVG: every pixel of the images, and the centre of every
 // module of the rasterised SVG, must be the matrix's.
 
-constexpr const char* python = "/usr/bin/python3";
-
 // For each "<image file> <step> <offset>" line of the file argv[1]: the image's width and height,
 // then its pixels at offset + k * step along both axes, as rows of '1' (dark) and '0', then an
 // empty line. Alpha is dropped, so a transparent pixel reads as dark.
@@ -460,18 +461,10 @@ sys.stdout.write('\n'.join(out) + '\n')
 )";
 
 void require_pillow_and_rsvg() {
-    const auto pillow =
-        twofactor_test::run_shell(std::string(python) + " -c 'import PIL; print(\"ok\")' 2>/dev/null");
-    BOOST_REQUIRE_MESSAGE(
-        pillow.status == 0 && pillow.out == "ok\n",
-        "Pillow is not available to " << python << ": install the Debian/Ubuntu package 'python3-pil'");
+    twofactor_test::require_python_module("import PIL", "python3-pil");
     const auto rsvg = twofactor_test::run_process("rsvg-convert", {"--version"});
     BOOST_REQUIRE_MESSAGE(rsvg.status == 0,
                           "rsvg-convert does not run: install the Debian/Ubuntu package 'librsvg2-bin'");
-}
-
-std::string_view as_text(std::span<const std::byte> bytes) {
-    return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
 }
 
 // One image for the script: its file, how to sample it, what it must show, and a name.

@@ -171,6 +171,24 @@ inline process_output run_shell(const std::string& command) {
     return result;
 }
 
+/// The Python the interop tests run: Debian's, for the python3-* packages they need.
+inline constexpr const char* python = "/usr/bin/python3";
+
+/// Stops the test unless `python` runs `import_statement` (e.g. "import pyotp"); the message names
+/// the Debian/Ubuntu package that provides it.
+inline void require_python_module(std::string_view import_statement, std::string_view debian_package) {
+    BOOST_REQUIRE_MESSAGE(::access(python, X_OK) == 0,
+                          python << " is missing: install the Debian/Ubuntu packages "
+                                    "'python3' and '"
+                                 << debian_package << "'");
+    const auto probe = run_shell(std::string(python) + " -c '" + std::string(import_statement) +
+                                 "; print(\"ok\")' 2>/dev/null");
+    BOOST_REQUIRE_MESSAGE(probe.status == 0 && probe.out == "ok\n",
+                          "'" << import_statement << "' fails in " << python
+                              << ": install the Debian/Ubuntu package '" << debian_package
+                              << "' (apt-get install " << debian_package << ")");
+}
+
 /// Starts `program` with `args`, `input` on its standard input (then end of input) and its
 /// standard output and error discarded; returns its process id without waiting (see
 /// wait_process). For tests that signal a running child.

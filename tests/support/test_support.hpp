@@ -31,6 +31,11 @@ inline std::vector<std::byte> bytes_of(std::string_view text) {
     return bytes;
 }
 
+/// The characters of a byte range (binary output of a renderer, say), to write or compare as text.
+inline std::string_view as_text(std::span<const std::byte> bytes) {
+    return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
+}
+
 /// Lower-case hexadecimal of a byte range.
 inline std::string to_hex(std::span<const std::byte> bytes) {
     static constexpr char digits[] = "0123456789abcdef";
