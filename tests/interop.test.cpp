@@ -13,12 +13,10 @@
 #include <twofactor/totp.hpp>
 
 #include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
-#include <cstdio>
 #include <cstdlib>
 #include <random>
 #include <sstream>
@@ -27,6 +25,7 @@
 #include <vector>
 
 #include "support/process.hpp"
+#include "support/temp_folder.hpp"
 #include "support/test_support.hpp"
 
 namespace {
@@ -138,24 +137,6 @@ std::string oathtool_command(const otp_case& c) {
 }
 
 // A temporary file removed when the test ends.
-class temporary_file {
-public:
-    temporary_file() {
-        const char* dir = std::getenv("TMPDIR");
-        path_ = std::string(dir != nullptr && *dir != '\0' ? dir : "/tmp") + "/twofactor-interop-XXXXXX";
-        const int fd = ::mkstemp(path_.data());
-        BOOST_REQUIRE_MESSAGE(fd >= 0, "cannot create a temporary file " << path_);
-        ::close(fd);
-    }
-    temporary_file(const temporary_file&) = delete;
-    temporary_file& operator=(const temporary_file&) = delete;
-    ~temporary_file() { std::remove(path_.c_str()); }
-    [[nodiscard]] const std::string& path() const noexcept { return path_; }
-
-private:
-    std::string path_;
-};
-
 // One line per case in, one code per line out.
 constexpr std::string_view pyotp_script = R"(
 import hashlib, sys, pyotp
@@ -172,27 +153,15 @@ with open(sys.argv[1]) as cases:
 )";
 
 std::vector<std::string> pyotp_codes(const std::vector<otp_case>& cases) {
-    temporary_file input;
-    {
-        FILE* file = std::fopen(input.path().c_str(), "w");
-        BOOST_REQUIRE(file != nullptr);
-        for (const auto& c : cases) {
-            std::fprintf(file, "%s %s %u %lld %lld %llu %s\n", c.hotp ? "HOTP" : "TOTP",
-                         std::string(to_string(c.hash)).c_str(), c.digits, static_cast<long long>(c.period),
-                         static_cast<long long>(c.time), static_cast<unsigned long long>(c.counter),
-                         c.secret_base32.c_str());
-        }
-        BOOST_REQUIRE(std::fclose(file) == 0);
+    std::ostringstream input;
+    for (const auto& c : cases) {
+        input << (c.hotp ? "HOTP" : "TOTP") << ' ' << to_string(c.hash) << ' ' << c.digits << ' ' << c.period
+              << ' ' << c.time << ' ' << c.counter << ' ' << c.secret_base32 << '\n';
     }
-    temporary_file script;
-    {
-        FILE* file = std::fopen(script.path().c_str(), "w");
-        BOOST_REQUIRE(file != nullptr);
-        std::fwrite(pyotp_script.data(), 1, pyotp_script.size(), file);
-        BOOST_REQUIRE(std::fclose(file) == 0);
-    }
-    const auto output = run_shell(std::string(python) + " " + script.path() + " " + input.path());
-    BOOST_REQUIRE_MESSAGE(output.status == 0, "pyotp run failed: " << output.out);
+    const twofactor_test::temp_folder folder("interop");
+    const auto output = twofactor_test::run_process(
+        python, {folder.write("ask_pyotp.py", pyotp_script), folder.write("cases.txt", input.str())});
+    BOOST_REQUIRE_MESSAGE(output.status == 0, "pyotp run failed: " << output);
     std::vector<std::string> codes;
     std::istringstream lines(output.out);
     for (std::string line; std::getline(lines, line);) codes.push_back(trim(line));

@@ -8,12 +8,10 @@
 #include <twofactor/otpauth_uri.hpp>
 
 #include <sys/wait.h>
-#include <unistd.h>
 
 #include <array>
 #include <cstddef>
 #include <cstdint>
-#include <cstdio>
 #include <cstdlib>
 #include <ostream>
 #include <random>
@@ -23,6 +21,7 @@
 #include <vector>
 
 #include "support/process.hpp"
+#include "support/temp_folder.hpp"
 #include "support/test_support.hpp"
 
 namespace tf = twofactor;
@@ -768,30 +767,6 @@ namespace {
 using command_output = twofactor_test::process_output;
 using twofactor_test::run_shell;
 
-class temporary_file {
-public:
-    temporary_file() {
-        const char* dir = std::getenv("TMPDIR");
-        path_ = std::string(dir != nullptr && *dir != '\0' ? dir : "/tmp") + "/twofactor-uri-XXXXXX";
-        const int fd = ::mkstemp(path_.data());
-        BOOST_REQUIRE_MESSAGE(fd >= 0, "cannot create a temporary file " << path_);
-        ::close(fd);
-    }
-    temporary_file(const temporary_file&) = delete;
-    temporary_file& operator=(const temporary_file&) = delete;
-    ~temporary_file() { std::remove(path_.c_str()); }
-    [[nodiscard]] const std::string& path() const noexcept { return path_; }
-    void write(std::string_view text) const {
-        FILE* file = std::fopen(path_.c_str(), "wb");
-        BOOST_REQUIRE(file != nullptr);
-        std::fwrite(text.data(), 1, text.size(), file);
-        BOOST_REQUIRE(std::fclose(file) == 0);
-    }
-
-private:
-    std::string path_;
-};
-
 // Every field travels as hex, so no quoting is needed in either direction.
 //   in:  "parse <hex uri>"  ->  out: "ok <hex secret> <hex name> <hex issuer>|- <digits>
 //                                     <interval>|- <counter>|- <digest name>"  or "error <message>"
@@ -842,14 +817,12 @@ std::string from_hex(std::string_view hex) {
 
 std::vector<std::vector<std::string>> run_pyotp(const std::vector<std::string>& lines) {
     twofactor_test::require_python_module("import pyotp", "python3-pyotp");
-    temporary_file input;
     std::string all;
     for (const auto& line : lines) all += line + "\n";
-    input.write(all);
-    temporary_file script;
-    script.write(pyotp_script);
-    const auto output = run_shell(std::string(python) + " " + script.path() + " " + input.path() + " 2>&1");
-    BOOST_REQUIRE_MESSAGE(output.status == 0, "pyotp run failed: " << output.out);
+    const twofactor_test::temp_folder folder("uri");
+    const auto output = twofactor_test::run_process(
+        python, {folder.write("ask_pyotp.py", pyotp_script), folder.write("input.txt", all)});
+    BOOST_REQUIRE_MESSAGE(output.status == 0, "pyotp run failed: " << output);
     std::vector<std::vector<std::string>> answers;
     std::istringstream stream(output.out);
     for (std::string line; std::getline(stream, line);) {
