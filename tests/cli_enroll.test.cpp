@@ -273,17 +273,7 @@ public:
     interactive_process& process() noexcept { return process_; }
 
     expect_match require(const std::string& pattern, output_stream stream = output_stream::out) {
-        auto found = process_.expect(pattern, stream);
-        BOOST_REQUIRE_MESSAGE(found.has_value(),
-                              "no output matching /"
-                                  << pattern << "/ "
-                                  << (process_.output_ended()
-                                          ? std::string("before the output ended")
-                                          : "within " +
-                                                std::to_string(interactive_process::default_timeout.count()) +
-                                                " ms")
-                                  << process_.transcript());
-        return std::move(*found);
+        return process_.require(pattern, stream);
     }
 
     void send_line(std::string_view line) {

@@ -250,24 +250,19 @@ BOOST_AUTO_TEST_CASE(enroll_leaves_no_copy) {
         return std::make_unique<twofactor_test::interactive_process>(twofactor_test::cli_path(), args,
                                                                      twofactor_test::console::pipes);
     });
-    const auto require = [&](const std::string& pattern) {
-        auto found = wizard->expect(pattern);
-        BOOST_REQUIRE_MESSAGE(found.has_value(), "no /" << pattern << "/" << wizard->transcript());
-        return std::move(*found);
-    };
     // Page 1 with its QR code; the setup code ("s"); Next; the code; Finish.
-    (void)require("Press Enter for Next");
+    wizard->require("Press Enter for Next");
     BOOST_REQUIRE(wizard->send_line("s"));
-    const auto setup_code = require("Setup code: ([A-Z2-7 ]+)\r?\n");
+    const auto setup_code = wizard->require("Setup code: ([A-Z2-7 ]+)\r?\n");
     std::string secret;
     for (const char c : setup_code.groups[1])
         if (c != ' ') secret += c;
     BOOST_REQUIRE(wizard->send_line(""));
-    (void)require("Step 2 of 3");
+    wizard->require("Step 2 of 3");
     BOOST_REQUIRE(wizard->send_line(code_at(now, secret)));
-    (void)require("Press Enter to Finish");
+    wizard->require("Press Enter to Finish");
     BOOST_REQUIRE(wizard->send_line(""));
-    (void)require("You have successfully configured two-factor authentication");
+    wizard->require("You have successfully configured two-factor authentication");
     BOOST_TEST(wizard->wait_exit() == 0, wizard->transcript());
     BOOST_TEST(fs::exists(state));
     BOOST_TEST(fs::exists(codes_file));

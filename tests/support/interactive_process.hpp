@@ -232,6 +232,19 @@ public:
         return expect(std::regex(pattern), stream, timeout);
     }
 
+    /// `expect`, or the test stops (BOOST_REQUIRE) saying why nothing matched, with the transcript.
+    expect_match require(const std::string& pattern, output_stream stream = output_stream::out) {
+        auto found = expect(pattern, stream);
+        BOOST_REQUIRE_MESSAGE(found.has_value(),
+                              "no output matching /"
+                                  << pattern << "/ "
+                                  << (output_ended()
+                                          ? std::string("before the output ended")
+                                          : "within " + std::to_string(default_timeout.count()) + " ms")
+                                  << transcript());
+        return std::move(*found);
+    }
+
     /**
      * Waits until the child has exited and its output ended (reading it all): the exit status,
      * 128 + the signal number when a signal ended it, or -1 when `timeout` expired (the child
